@@ -1,0 +1,430 @@
+/*
+ * The public item API: looking records up by reference, reading their fields, and the
+ * changes a person makes (add, set, remove, restore), each one pipeline transaction.
+ */
+#include "items.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jalon/item.h"
+#include "history.h"
+#include "pipeline.h"
+#include "record.h"
+#include "util.h"
+
+struct jalon_item {
+	json_t *rec;
+	char *json;
+	char *name;
+};
+
+/* ---------------------------------------------------------------- references */
+
+static int collect_matches(jalon_store *s, const char *sql, const char *key, int kind,
+                           json_t *found)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, sql) != 0)
+		return JALON_ERROR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (kind < 0 || record_id_kind(id) == kind)
+			json_object_set_new(found, id, json_true());
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t idlen)
+{
+	if (!ref || !*ref)
+		return store_fail(s, JALON_EINVALID, "référence vide");
+	json_t *exact = store_record_get(s, ref);
+	if (exact && (kind < 0 || record_kind(exact) == kind)) {
+		json_decref(exact);
+		snprintf(id, idlen, "%s", ref);
+		return 0;
+	}
+	json_decref(exact);
+	char *key = store_ref_key(ref);
+	char *folded = jl_fold(ref);
+	json_t *found = json_object();
+	/* A display name ("Action (7)") or label ("OO 7", "O.O.3.2") of an item; a person's
+	 * name. The display name wins over a bare label. */
+	collect_matches(s, "SELECT id FROM items WHERE name_key = ?1", key, kind, found);
+	if (json_object_size(found) == 0)
+		collect_matches(s, "SELECT id FROM items WHERE label_key = ?1 AND label_key <> ''",
+		                key, kind, found);
+	if (json_object_size(found) == 0)
+		collect_matches(s, "SELECT id FROM people WHERE name_key = ?1", folded, kind, found);
+	free(key);
+	free(folded);
+	int rc = 0;
+	size_t n = json_object_size(found);
+	if (n == 1) {
+		snprintf(id, idlen, "%s", json_object_iter_key(json_object_iter(found)));
+	} else if (n == 0) {
+		rc = store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément de ce nom ou de cet "
+		                                    "identifiant%s%s", ref, kind >= 0 ? " de type " : "",
+		                kind >= 0 ? jalon_kind_name(kind) : "");
+	} else {
+		jl_buf b = JL_BUF_INIT;
+		const char *k;
+		json_t *v;
+		json_object_foreach(found, k, v)
+			jl_buf_printf(&b, "%s%s", b.len ? ", " : "", k);
+		rc = store_fail(s, JALON_EAMBIGUOUS, "« %s » désigne plusieurs éléments (%s) ; "
+		                                     "utilisez l'identifiant", ref, b.ptr);
+		jl_buf_free(&b);
+	}
+	json_decref(found);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- items */
+
+struct jalon_item *items_wrap(json_t *rec)
+{
+	jalon_item *item = calloc(1, sizeof *item);
+	if (!item) {
+		json_decref(rec);
+		return NULL;
+	}
+	item->rec = rec;
+	item->json = record_text(rec);
+	item->name = record_display_name(rec);
+	return item;
+}
+
+int jalon_item_lookup(jalon_item **out, jalon_store *s, const char *ref)
+{
+	char id[128];
+	*out = NULL;
+	store_clear_error(s);
+	int rc = items_resolve(s, ref, -1, id, sizeof id);
+	if (rc)
+		return rc;
+	json_t *rec = store_record_get(s, id);
+	if (!rec && !strcmp(id, "plan"))
+		rec = record_new(JALON_KIND_PLAN, "plan");
+	if (!rec)
+		return store_fail(s, JALON_ENOTFOUND, "« %s » introuvable", ref);
+	*out = items_wrap(rec);
+	return *out ? 0 : JALON_ENOMEM;
+}
+
+void jalon_item_free(jalon_item *item)
+{
+	if (!item)
+		return;
+	json_decref(item->rec);
+	free(item->json);
+	free(item->name);
+	free(item);
+}
+
+static const char *get_str(const jalon_item *item, const char *key)
+{
+	return json_string_value(json_object_get(item->rec, key));
+}
+
+const char *jalon_item_id(const jalon_item *item) { return get_str(item, "id"); }
+jalon_kind jalon_item_kind(const jalon_item *item) { return (jalon_kind)record_kind(item->rec); }
+const char *jalon_item_label(const jalon_item *item) { return get_str(item, "label"); }
+const char *jalon_item_status(const jalon_item *item) { return get_str(item, "status"); }
+const char *jalon_item_name(const jalon_item *item) { return item->name; }
+const char *jalon_item_json(const jalon_item *item) { return item->json; }
+
+const char *jalon_item_title(const jalon_item *item)
+{
+	const char *t = get_str(item, "title");
+	return t ? t : get_str(item, "name");
+}
+
+const char *jalon_item_parent(const jalon_item *item)
+{
+	json_t *first = json_array_get(json_object_get(item->rec, "parents"), 0);
+	return json_string_value(json_object_get(first, "id"));
+}
+
+int jalon_item_field(char **out, const jalon_item *item, const char *field)
+{
+	*out = NULL;
+	json_t *v = json_object_get(item->rec, field);
+	if (!v) {
+		/* A French name: find the field whose label it is. */
+		const char *key;
+		json_t *val;
+		char *want = jl_fold(field);
+		json_object_foreach(item->rec, key, val) {
+			char *label = jl_fold(record_field_label(key));
+			if (label && want && !strcmp(label, want))
+				v = val;
+			free(label);
+		}
+		free(want);
+	}
+	if (!v)
+		return JALON_ENOTFOUND;
+	*out = record_value_text(v);
+	return *out ? 0 : JALON_ENOMEM;
+}
+
+/* ---------------------------------------------------------------- changes */
+
+/* Applies "key=value" assignments to a record inside a transaction. */
+static int assign(jl_txn *t, jalon_store *s, json_t *rec, const char *const *assignments,
+                  size_t n)
+{
+	record_context ctx;
+	json_t *plan = pipeline_get(t, "plan");
+	pipeline_context(t, &ctx);
+	ctx.plan = plan;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *eq = strchr(assignments[i], '=');
+		char err[1024];
+		if (!eq) {
+			rc = store_fail(s, JALON_EINVALID, "« %s » : clé=valeur attendu", assignments[i]);
+			break;
+		}
+		char *key = jl_strndup(assignments[i], (size_t)(eq - assignments[i]));
+		if (record_set(rec, jl_trim(key), eq + 1, &ctx, err, sizeof err) != 0) {
+			char *name = record_display_name(rec);
+			rc = store_fail(s, JALON_EINVALID, "%s : %s", name, err);
+			free(name);
+		}
+		free(key);
+	}
+	json_decref(plan);
+	return rc;
+}
+
+/* Position after the last sibling under that parent. */
+static long next_position(jalon_store *s, const char *parent, int kind)
+{
+	sqlite3_stmt *st;
+	long pos = 0;
+	const char *sql = parent ? "SELECT max(position) FROM items JOIN item_parents"
+	                           " ON item_parents.item = items.id WHERE item_parents.parent = ?1"
+	                         : "SELECT max(position) FROM items WHERE kind = ?2";
+	if (store_prepare(s, &st, sql) != 0)
+		return 1;
+	if (parent)
+		sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, 2, jalon_kind_name(kind), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		pos = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return pos + 1;
+}
+
+static int parent_kind(int kind)
+{
+	return kind == JALON_KIND_OO       ? JALON_KIND_OS
+	       : kind == JALON_KIND_ACTION ? JALON_KIND_OO
+	       : kind == JALON_KIND_TASK   ? JALON_KIND_ACTION
+	                                   : -1;
+}
+
+int jalon_item_add(char **id_out, jalon_store *s, jalon_kind kind, const char *parent,
+                   const char *title, const char *const *assignments, size_t n)
+{
+	char id[128], parent_id[128];
+	jl_txn *t;
+	if (id_out)
+		*id_out = NULL;
+	store_clear_error(s);
+	if (kind < JALON_KIND_PERSON || kind >= JALON_KIND_COUNT_)
+		return store_fail(s, JALON_EINVALID, "type d'élément invalide");
+	if (parent_kind(kind) >= 0 && !parent)
+		return store_fail(s, JALON_EINVALID, "le parent manque : %s",
+		                  kind == JALON_KIND_OO       ? "un OO se place sous un OS"
+		                  : kind == JALON_KIND_ACTION ? "une action se place sous un OO"
+		                                              : "une tâche se place sous une action");
+	if (parent_kind(kind) < 0 && parent)
+		return store_fail(s, JALON_EINVALID, "un %s n'a pas de parent",
+		                  kind == JALON_KIND_OS ? "OS" : "personne");
+	int rc = parent ? items_resolve(s, parent, parent_kind(kind), parent_id, sizeof parent_id) : 0;
+	if (rc == 0)
+		rc = pipeline_begin(s, &t);
+	if (rc)
+		return rc;
+	rc = pipeline_new_id(t, kind, id, sizeof id);
+	json_t *rec = rc == 0 ? record_new(kind, id) : NULL;
+	if (rec) {
+		json_object_set_new(rec, kind == JALON_KIND_PERSON ? "name" : "title",
+		                    json_string(title ? title : ""));
+		if (parent) {
+			json_object_set_new(rec, "parents",
+			                    json_pack("[{s:s, s:i}]", "id", parent_id, "share", 100));
+			json_object_set_new(rec, "position",
+			                    json_integer(next_position(s, parent_id, (int)kind)));
+		} else if (kind == JALON_KIND_OS) {
+			json_object_set_new(rec, "position", json_integer(next_position(s, NULL, (int)kind)));
+		}
+		rc = assign(t, s, rec, assignments, n);
+	} else if (rc == 0) {
+		rc = JALON_ENOMEM;
+	}
+	if (rc == 0)
+		rc = pipeline_put(t, rec);
+	json_decref(rec);
+	if (rc == 0)
+		return (rc = pipeline_finish(t, NULL)) == 0 && id_out ? (*id_out = jl_strdup(id), 0) : rc;
+	pipeline_abort(t);
+	return rc;
+}
+
+int jalon_item_set(jalon_store *s, const char *ref, const char *const *assignments, size_t n)
+{
+	char id[128];
+	jl_txn *t;
+	store_clear_error(s);
+	int rc = items_resolve(s, ref, -1, id, sizeof id);
+	if (rc == 0)
+		rc = pipeline_begin(s, &t);
+	if (rc)
+		return rc;
+	json_t *rec = pipeline_get(t, id);
+	if (!rec && !strcmp(id, "plan"))
+		rec = record_new(JALON_KIND_PLAN, "plan");
+	rc = rec ? assign(t, s, rec, assignments, n) : store_fail(s, JALON_ENOTFOUND, "%s", ref);
+	if (rc == 0)
+		rc = pipeline_put(t, rec);
+	json_decref(rec);
+	if (rc == 0)
+		return pipeline_finish(t, NULL);
+	pipeline_abort(t);
+	return rc;
+}
+
+/* Stages the deletion of id and of every descendant whose only parent goes too. */
+static int remove_tree(jl_txn *t, jalon_store *s, const char *id)
+{
+	sqlite3_stmt *st;
+	json_t *children = json_array();
+	if (store_prepare(s, &st, "SELECT item FROM item_parents WHERE parent = ?1") != 0) {
+		json_decref(children);
+		return JALON_ERROR;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(children, json_string((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	int rc = pipeline_delete(t, id);
+	size_t i;
+	json_t *c;
+	json_array_foreach(children, i, c) {
+		if (rc)
+			break;
+		const char *cid = json_string_value(c);
+		json_t *child = pipeline_get(t, cid);
+		json_t *parents = json_object_get(child, "parents");
+		if (json_array_size(parents) > 1) {
+			/* A transversal action stays under its other OO, which take the share. */
+			json_t *kept = json_array();
+			size_t j;
+			json_t *p;
+			json_array_foreach(parents, j, p)
+				if (strcmp(json_string_value(json_object_get(p, "id")), id))
+					json_array_append(kept, p);
+			json_t *first = json_array_get(kept, 0);
+			json_int_t rest = 100;
+			json_array_foreach(kept, j, p)
+				if (j > 0)
+					rest -= json_integer_value(json_object_get(p, "share"));
+			json_object_set_new(first, "share", json_integer(rest));
+			json_object_set_new(child, "parents", kept);
+			rc = pipeline_put(t, child);
+		} else {
+			rc = remove_tree(t, s, cid);
+		}
+		json_decref(child);
+	}
+	json_decref(children);
+	return rc;
+}
+
+int jalon_item_remove(jalon_store *s, const char *ref)
+{
+	char id[128];
+	jl_txn *t;
+	store_clear_error(s);
+	int rc = items_resolve(s, ref, -1, id, sizeof id);
+	if (rc == 0 && !strcmp(id, "plan"))
+		rc = store_fail(s, JALON_EINVALID, "le plan ne se supprime pas");
+	if (rc == 0)
+		rc = pipeline_begin(s, &t);
+	if (rc)
+		return rc;
+	json_t *rec = pipeline_get(t, id);
+	char *name = rec ? record_display_name(rec) : NULL;
+	rc = remove_tree(t, s, id);
+	char *message = name ? jl_sprintf("%s : suppression", name) : NULL;
+	if (rc == 0)
+		rc = pipeline_finish(t, message);
+	else
+		pipeline_abort(t);
+	free(message);
+	free(name);
+	json_decref(rec);
+	return rc;
+}
+
+int jalon_item_restore(jalon_store *s, const char *id)
+{
+	sqlite3_stmt *st;
+	jl_txn *t;
+	store_clear_error(s);
+	json_t *now = store_record_get(s, id);
+	if (now) {
+		char *name = record_display_name(now);
+		json_decref(now);
+		int rc = store_fail(s, JALON_ECONFLICT, "%s n'est pas supprimé", name);
+		free(name);
+		return rc;
+	}
+	/* The records removed by the commit that removed id: id and its descendants. */
+	if (store_prepare(s, &st, "SELECT record, old_blob FROM record_changes WHERE new_blob IS NULL"
+	                          " AND seq = (SELECT max(seq) FROM record_changes WHERE record = ?1"
+	                          " AND new_blob IS NULL)") != 0)
+		return JALON_ERROR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	json_t *removed = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *rec = history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
+		if (rec)
+			json_array_append_new(removed, rec);
+	}
+	sqlite3_finalize(st);
+	int rc = json_array_size(removed) ? pipeline_begin(s, &t)
+	                                  : store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément "
+	                                                                   "supprimé de cet identifiant", id);
+	if (rc) {
+		json_decref(removed);
+		return rc;
+	}
+	size_t i;
+	json_t *rec;
+	char *name = NULL;
+	json_array_foreach(removed, i, rec) {
+		if (!strcmp(record_id(rec), id))
+			name = record_display_name(rec);
+		if ((rc = pipeline_put(t, rec)) != 0)
+			break;
+	}
+	char *message = jl_sprintf("%s : restauration", name ? name : id);
+	if (rc == 0)
+		rc = pipeline_finish(t, message);
+	else
+		pipeline_abort(t);
+	free(message);
+	free(name);
+	json_decref(removed);
+	return rc;
+}

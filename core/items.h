@@ -1,0 +1,19 @@
+/* Items: resolving references to records; the public item API lives in items.c. */
+#ifndef JALON_ITEMS_H
+#define JALON_ITEMS_H
+
+#include <jansson.h>
+
+#include "store.h"
+
+/* Resolves a reference (an id, "plan", a label or a display name, compared folded) to an
+ * id of that kind (-1: any). JALON_ENOTFOUND or JALON_EAMBIGUOUS with a message. */
+int items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t idlen);
+
+/* The key references are matched on ("O.O. 3.2" → "oo32", "Action (7)" → "action7"). */
+char *store_ref_key(const char *s);
+
+/* Wraps a record (takes the reference) as a public item. */
+struct jalon_item *items_wrap(json_t *rec);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * The store handle and its SQLite side: schema and migrations, the projection of
+ * records into query tables, errors. Internal to the library.
+ */
+#ifndef JALON_CORE_STORE_H
+#define JALON_CORE_STORE_H
+
+#include <git2.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "jalon/store.h"
+
+typedef struct jl_hook jl_hook;
+
+struct jalon_store {
+	char *dir;
+	sqlite3 *db;
+	git_repository *repo;
+	char *author_name;
+	char *author_email;
+	int busy_timeout_ms;
+	char errmsg[2048];
+	jl_hook *hooks; /* see pipeline.h */
+};
+
+/* Sets the store's message (printf-style) and returns code. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int store_fail(jalon_store *s, int code, const char *fmt, ...);
+/* Sets the message from SQLite's last error, prefixed with what was being done. */
+int store_fail_db(jalon_store *s, const char *what);
+/* Sets the message from libgit2's last error (which may be absent in 1.5). */
+int store_fail_git(jalon_store *s, const char *what);
+void store_clear_error(jalon_store *s);
+
+/* Runs SQL with no result rows. */
+int store_exec(jalon_store *s, const char *sql);
+/* Prepares a statement, setting the message on failure. */
+int store_prepare(jalon_store *s, sqlite3_stmt **stmt, const char *sql);
+
+/* meta table */
+int store_meta_get(jalon_store *s, const char *key, char **value);
+int store_meta_set(jalon_store *s, const char *key, const char *value);
+
+/* The current record with that id (a new reference), or NULL when absent. */
+json_t *store_record_get(jalon_store *s, const char *id);
+
+/*
+ * Applies one record change to SQLite: old_id's record is replaced by rec (NULL:
+ * deleted). Updates the records table and the query tables derived from it. The one
+ * way the SQLite state changes, whether from a change, a replay or a rebuild.
+ */
+int store_apply(jalon_store *s, const char *id, const json_t *rec, const char *text);
+
+/* Drops every record and derived row (before a rebuild). */
+int store_clear_records(jalon_store *s);
+
+#endif

@@ -1,0 +1,47 @@
+/* Small helpers shared by the core: a growable string buffer and text folding. */
+#ifndef JALON_UTIL_H
+#define JALON_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct jl_buf {
+	char *ptr;   /* always NUL-terminated once anything was added */
+	size_t len;
+	size_t cap;
+	int failed;  /* an allocation failed: the content is incomplete */
+} jl_buf;
+
+#define JL_BUF_INIT {NULL, 0, 0, 0}
+
+void jl_buf_put(jl_buf *b, const char *s, size_t n);
+void jl_buf_puts(jl_buf *b, const char *s);
+void jl_buf_putc(jl_buf *b, char c);
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void jl_buf_printf(jl_buf *b, const char *fmt, ...);
+void jl_buf_vprintf(jl_buf *b, const char *fmt, va_list ap);
+/* Hands the content over (never NULL unless failed: "" for an empty buffer). */
+char *jl_buf_detach(jl_buf *b);
+void jl_buf_free(jl_buf *b);
+
+char *jl_strdup(const char *s);
+char *jl_strndup(const char *s, size_t n);
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+char *jl_sprintf(const char *fmt, ...);
+
+/*
+ * Folds a French text for matching keys and labels: lower-case ASCII, accents removed
+ * (é→e, ç→c, œ→oe…), typographic apostrophes and non-breaking spaces made plain, runs of
+ * spaces collapsed, ends trimmed. Returns a new string.
+ */
+char *jl_fold(const char *s);
+/* Trims ASCII white space at both ends, in place; returns s. */
+char *jl_trim(char *s);
+/* 1 when s is valid UTF-8. */
+int jl_utf8_valid(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * Jalon — import and export of a whole plan: the PST outline format (docs/outline.md),
+ * CSV (one row per item, docs/outline.md#csv) and JSON (the records themselves,
+ * docs/records.md). A store holds one plan: import goes into a store without items.
+ * A failed import changes nothing; its message names the file, the line and what was
+ * expected.
+ */
+#ifndef JALON_IO_H
+#define JALON_IO_H
+
+#include "common.h"
+#include "store.h"
+
+typedef enum jalon_format {
+	JALON_FORMAT_AUTO = 0, /* from the file name: .json, .csv, anything else the outline */
+	JALON_FORMAT_OUTLINE,
+	JALON_FORMAT_CSV,
+	JALON_FORMAT_JSON
+} jalon_format;
+
+/* Imports a plan from a file, as one commit. *report (owned, may be NULL on input to
+ * ignore) lists the texts that were kept but not understood (échéances, récurrences). */
+JALON_API int jalon_import_file(jalon_store *store, const char *path, jalon_format format,
+                                char **report);
+JALON_API int jalon_import_buffer(jalon_store *store, const char *data, size_t len,
+                                  const char *name, jalon_format format, char **report);
+
+/* The whole plan in that format (AUTO means JSON). *out owned (jalon_free). Identical
+ * data gives identical bytes. */
+JALON_API int jalon_export(char **out, size_t *len, jalon_store *store, jalon_format format);
+
+#endif

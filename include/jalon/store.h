@@ -1,0 +1,61 @@
+/*
+ * Jalon — stores: open, create, close, the acting person, consistency.
+ *
+ * A store is a directory holding `jalon.db` (SQLite: current state, queries, history
+ * index) and `history.git` (a bare git repository: one commit per change, one file per
+ * record). Plain `git clone DIR/history.git` and `git log` read the history.
+ *
+ * Threads: a jalon_store handle is used by one thread at a time; several handles, in one
+ * or several processes, may open the same store at once: writers take turns through
+ * SQLite's write lock (waiting up to the busy timeout), readers never block.
+ */
+#ifndef JALON_STORE_H
+#define JALON_STORE_H
+
+#include "common.h"
+
+typedef struct jalon_store jalon_store;
+
+#define JALON_OPEN_OPTIONS_VERSION 1
+typedef struct jalon_open_options {
+	unsigned version;     /* JALON_OPEN_OPTIONS_VERSION */
+	int busy_timeout_ms;  /* how long a change waits for another writer (default 30000) */
+} jalon_open_options;
+#define JALON_OPEN_OPTIONS_INIT {JALON_OPEN_OPTIONS_VERSION, 30000}
+
+/*
+ * Opens an existing store (opts may be NULL). A store left behind by a crash is repaired
+ * here: changes already in the history are replayed into SQLite.
+ * Even on failure *out is set (unless memory ran out) so that jalon_errmsg() can tell
+ * why; close it with jalon_store_close().
+ */
+JALON_API int jalon_store_open(jalon_store **out, const char *dir, const jalon_open_options *opts);
+/* Creates a new, empty store in dir (created if missing, must be empty otherwise). */
+JALON_API int jalon_store_init(jalon_store **out, const char *dir, const jalon_open_options *opts);
+JALON_API void jalon_store_close(jalon_store *store);
+
+/* The message of the last failed call on this store, in French; borrowed, valid until
+ * the next call. "" when none. */
+JALON_API const char *jalon_errmsg(const jalon_store *store);
+
+/* Who makes the following changes: the author of their commits. Required before any
+ * change. email may be NULL or "". */
+JALON_API int jalon_store_set_author(jalon_store *store, const char *name, const char *email);
+
+/*
+ * Checks that SQLite and the history agree: every record in the history's head is in
+ * SQLite byte for byte and nothing else is, the recorded head is the branch's head, the
+ * history index covers every commit. *report gets a French report (owned: jalon_free),
+ * one line per problem, or "cohérent" lines. Returns 0 when consistent,
+ * JALON_ECORRUPT when not.
+ */
+JALON_API int jalon_store_fsck(jalon_store *store, char **report);
+
+/* Recreates the whole SQLite state (records, queries, history index) from the history
+ * alone. */
+JALON_API int jalon_store_rebuild(jalon_store *store);
+
+/* Packs the history's loose objects into one pack file. */
+JALON_API int jalon_store_gc(jalon_store *store);
+
+#endif

@@ -1,0 +1,48 @@
+/* Shared by the unit tests: scratch stores in a temporary directory. */
+#ifndef JALON_TEST_HELPERS_H
+#define JALON_TEST_HELPERS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jalon.h>
+
+/* A new, empty directory path under $TMPDIR (the directory itself is not created). */
+static inline char *scratch_path(const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[4096];
+	snprintf(tmpl, sizeof tmpl, "%s/jalon-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+	char *dir = mkdtemp(tmpl);
+	if (!dir)
+		return NULL;
+	char *path = malloc(strlen(dir) + 8);
+	sprintf(path, "%s/store", dir);
+	return path;
+}
+
+static inline void remove_tree(const char *path)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", path);
+}
+
+/* Runs a shell command and returns its first output line (malloc'd, no newline). */
+static inline char *run_line(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	char buf[4096] = "";
+	if (!p)
+		return NULL;
+	if (!fgets(buf, sizeof buf, p))
+		buf[0] = '\0';
+	pclose(p);
+	buf[strcspn(buf, "\n")] = '\0';
+	return strdup(buf);
+}
+
+#endif

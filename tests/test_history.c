@@ -1,0 +1,191 @@
+/* History questions: log of one item, state at a date, diff between dates, blame, tags,
+ * and reading dates. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <time.h>
+
+#include "helpers.h"
+
+struct fixture {
+	char *dir;
+	jalon_store *store;
+	long long t0, t1; /* before the status change, after it */
+};
+
+static void as(jalon_store *s, const char *name, const char *email)
+{
+	assert_int_equal(jalon_store_set_author(s, name, email), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	f->dir = scratch_path("history");
+	assert_int_equal(jalon_store_init(&f->store, f->dir, NULL), 0);
+	as(f->store, "Anne DG", "dg@cpas.be");
+	const char *os[] = {"label=OS 1"};
+	const char *oo[] = {"label=OO 1"};
+	const char *act[] = {"label=Action 4", "échéance=septembre 2020"};
+	assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_OS, NULL, "Être un CPAS", os, 1), 0);
+	assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_OO, "OS 1", "Accompagner", oo, 1), 0);
+	assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_ACTION, "OO 1", "Former le citoyen",
+	                                act, 2), 0);
+	/* Commit times have a one-second resolution: separate the steps. */
+	sleep(1);
+	f->t0 = (long long)time(NULL);
+	sleep(1);
+	as(f->store, "Paul Président", "president@cpas.be");
+	const char *set[] = {"statut=en cours", "qui=DG + Président"};
+	assert_int_equal(jalon_item_set(f->store, "Action 4", set, 2), 0);
+	sleep(1);
+	f->t1 = (long long)time(NULL);
+	sleep(1);
+	as(f->store, "Anne DG", "dg@cpas.be");
+	const char *done[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(f->store, "Action 4", done, 1), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	jalon_store_close(f->store);
+	remove_tree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static const jalon_field_change *find_change(const jalon_log_entry *e, const char *field)
+{
+	for (size_t i = 0; i < e->nchanges; i++)
+		if (!strcmp(e->changes[i].field, field))
+			return &e->changes[i];
+	return NULL;
+}
+
+static void test_log_of_one_item_newest_first(void **state)
+{
+	struct fixture *f = *state;
+	jalon_log *log;
+	assert_int_equal(jalon_history_log(&log, f->store, "Action 4", 0), 0);
+	assert_int_equal(jalon_log_count(log), 3);
+	const jalon_log_entry *e = jalon_log_get(log, 0);
+	assert_string_equal(e->author_name, "Anne DG");
+	assert_string_equal(e->message, "Action 4 : statut « en cours » → « terminé »");
+	const jalon_field_change *c = find_change(e, "status");
+	assert_non_null(c);
+	assert_string_equal(c->before, "en cours");
+	assert_string_equal(c->after, "terminé");
+	assert_string_equal(c->label, "statut");
+	e = jalon_log_get(log, 1);
+	assert_string_equal(e->author_name, "Paul Président");
+	assert_non_null(find_change(e, "who"));
+	e = jalon_log_get(log, 2);
+	assert_string_equal(find_change(e, "deadline")->after, "septembre 2020");
+	jalon_log_free(log);
+}
+
+static void test_state_at_a_date(void **state)
+{
+	struct fixture *f = *state;
+	jalon_item *item;
+	assert_int_equal(jalon_history_at(&item, f->store, "Action 4", f->t0), 0);
+	assert_string_equal(jalon_item_status(item), "à lancer");
+	jalon_item_free(item);
+	assert_int_equal(jalon_history_at(&item, f->store, "Action 4", f->t1), 0);
+	assert_string_equal(jalon_item_status(item), "en cours");
+	jalon_item_free(item);
+	assert_int_equal(jalon_history_at(&item, f->store, "Action 4", 1000), JALON_ENOTFOUND);
+}
+
+static void test_diff_between_two_dates_lists_exactly_the_changes(void **state)
+{
+	struct fixture *f = *state;
+	jalon_log *diff;
+	assert_int_equal(jalon_history_diff(&diff, f->store, f->t0, f->t1), 0);
+	assert_int_equal(jalon_log_count(diff), 1);
+	const jalon_log_entry *e = jalon_log_get(diff, 0);
+	assert_int_equal(e->nchanges, 2);
+	assert_string_equal(find_change(e, "status")->after, "en cours");
+	assert_string_equal(find_change(e, "who")->after, "DG + Président");
+	jalon_log_free(diff);
+	/* From the start: the action appears as created, terminé. */
+	assert_int_equal(jalon_history_diff(&diff, f->store, 0, f->t1 + 100), 0);
+	assert_int_equal(jalon_log_count(diff), 3);
+	jalon_log_free(diff);
+}
+
+static void test_blame_names_who_last_changed_each_field(void **state)
+{
+	struct fixture *f = *state;
+	jalon_log *blame;
+	assert_int_equal(jalon_history_blame(&blame, f->store, "Action 4"), 0);
+	int seen_status = 0, seen_who = 0, seen_title = 0;
+	for (size_t i = 0; i < jalon_log_count(blame); i++) {
+		const jalon_log_entry *e = jalon_log_get(blame, i);
+		assert_int_equal(e->nchanges, 1);
+		if (!strcmp(e->changes[0].field, "status")) {
+			seen_status = 1;
+			assert_string_equal(e->author_name, "Anne DG");
+		} else if (!strcmp(e->changes[0].field, "who")) {
+			seen_who = 1;
+			assert_string_equal(e->author_name, "Paul Président");
+		} else if (!strcmp(e->changes[0].field, "title")) {
+			seen_title = 1;
+		}
+	}
+	assert_true(seen_status && seen_who && seen_title);
+	jalon_log_free(blame);
+}
+
+static void test_tag_and_time_of_a_tag(void **state)
+{
+	struct fixture *f = *state;
+	long long when;
+	assert_int_equal(jalon_tag_create(f->store, "pst-adopte", "PST adopté par le Conseil"), 0);
+	assert_int_equal(jalon_tag_create(f->store, "pst-adopte", "encore"), JALON_ECONFLICT);
+	assert_int_equal(jalon_tag_create(f->store, "avec espace", "x"), JALON_EINVALID);
+	assert_int_equal(jalon_time_parse(f->store, "pst-adopte", 1, &when), 0);
+	assert_true(when >= f->t1);
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "git --git-dir='%s/history.git' tag -n1 -l pst-adopte", f->dir);
+	char *line = run_line(cmd);
+	assert_non_null(strstr(line, "PST adopté par le Conseil"));
+	free(line);
+}
+
+static void test_time_parse_forms(void **state)
+{
+	struct fixture *f = *state;
+	long long t;
+	assert_int_equal(jalon_time_parse(f->store, "2020-01-15", 0, &t), 0);
+	assert_int_equal(t, 1579046400LL);
+	assert_int_equal(jalon_time_parse(f->store, "2020-01-15", 1, &t), 0);
+	assert_int_equal(t, 1579046400LL + 86399);
+	assert_int_equal(jalon_time_parse(f->store, "2020-01-15T10:30", 0, &t), 0);
+	assert_int_equal(t, 1579046400LL + 37800);
+	assert_int_equal(jalon_time_parse(f->store, "@42", 0, &t), 0);
+	assert_int_equal(t, 42);
+	assert_int_equal(jalon_time_parse(f->store, "2020-02-30", 0, &t), JALON_EINVALID);
+	assert_non_null(strstr(jalon_errmsg(f->store), "2020-02-30"));
+	assert_int_equal(jalon_time_parse(f->store, "hier", 0, &t), JALON_EINVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_log_of_one_item_newest_first),
+		cmocka_unit_test(test_state_at_a_date),
+		cmocka_unit_test(test_diff_between_two_dates_lists_exactly_the_changes),
+		cmocka_unit_test(test_blame_names_who_last_changed_each_field),
+		cmocka_unit_test(test_tag_and_time_of_a_tag),
+		cmocka_unit_test(test_time_parse_forms),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

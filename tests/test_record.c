@@ -1,0 +1,246 @@
+/* Records: canonical form and text, setting fields from text, differences, messages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+static json_t *action(void)
+{
+	json_t *a = record_new(JALON_KIND_ACTION, "action-7");
+	json_object_set_new(a, "label", json_string("(7)"));
+	json_object_set_new(a, "title", json_string("Mettre en place une équipe mobile"));
+	return a;
+}
+
+static void set_ok(json_t *rec, const char *key, const char *value)
+{
+	char err[512] = "";
+	int rc = record_set(rec, key, value, NULL, err, sizeof err);
+	if (rc != 0)
+		fail_msg("%s=%s: %s", key, value, err);
+}
+
+static void set_fails(json_t *rec, const char *key, const char *value, const char *expect)
+{
+	char err[512] = "";
+	json_t *before = json_deep_copy(rec);
+	assert_int_equal(record_set(rec, key, value, NULL, err, sizeof err), -1);
+	if (!strstr(err, expect))
+		fail_msg("%s=%s: « %s » does not contain « %s »", key, value, err, expect);
+	assert_true(json_equal(before, rec)); /* refused: unchanged */
+	json_decref(before);
+}
+
+static void test_text_is_canonical_and_stable(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	char *text = record_text(a);
+	assert_non_null(strstr(text, "{\n  \"id\": \"action-7\",\n  \"kind\": \"action\",\n"));
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	/* The same data in another key order writes the same bytes. */
+	json_t *shuffled = json_object();
+	const char *key;
+	json_t *v;
+	json_t *keys = json_array();
+	json_object_foreach(a, key, v)
+		json_array_insert_new(keys, 0, json_string(key));
+	size_t i;
+	json_array_foreach(keys, i, v)
+		json_object_set(shuffled, json_string_value(v), json_object_get(a, json_string_value(v)));
+	char err[256];
+	json_t *canon = record_canonical(shuffled, err, sizeof err);
+	char *again = record_text(canon);
+	assert_string_equal(text, again);
+	free(text);
+	free(again);
+	json_decref(canon);
+	json_decref(shuffled);
+	json_decref(keys);
+	json_decref(a);
+}
+
+static void test_canonical_refuses_unknown_and_wrong_types(void **state)
+{
+	(void)state;
+	char err[256];
+	json_t *a = action();
+	json_object_set_new(a, "couleur", json_string("bleu"));
+	assert_null(record_canonical(a, err, sizeof err));
+	assert_non_null(strstr(err, "couleur"));
+	json_object_del(a, "couleur");
+	json_object_set_new(a, "progress", json_real(0.5));
+	assert_null(record_canonical(a, err, sizeof err));
+	assert_non_null(strstr(err, "avancement"));
+	json_decref(a);
+}
+
+static void test_keys_are_case_and_accent_insensitive(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "Échéance", "janvier 2020 - Rapport au Conseil");
+	set_ok(a, "STATUT", "Terminé");
+	set_ok(a, "avancement", "50 %");
+	set_ok(a, "Qui", "DG + Président");
+	json_t *d = json_object_get(a, "deadline");
+	assert_string_equal(json_string_value(json_object_get(d, "text")),
+	                    "janvier 2020 - Rapport au Conseil");
+	assert_string_equal(json_string_value(json_object_get(d, "end")), "2020-01-31");
+	assert_string_equal(json_string_value(json_object_get(d, "due")), "Rapport au Conseil");
+	assert_string_equal(json_string_value(json_object_get(a, "status")), "terminé");
+	assert_int_equal(json_integer_value(json_object_get(a, "progress")), 50);
+	assert_string_equal(json_string_value(json_object_get(a, "who")), "DG + Président");
+	json_decref(a);
+}
+
+static void test_recurring_echeance_sets_the_recurrence(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "échéance", "1x/trimestre");
+	json_t *r = json_object_get(a, "recurrence");
+	assert_string_equal(json_string_value(json_object_get(r, "text")), "1x/trimestre");
+	assert_non_null(strstr(json_string_value(json_object_get(r, "rule")), "FREQ="));
+	assert_true(json_is_null(json_object_get(a, "deadline")));
+	/* Changing the échéance to a date drops the recurrence it had set. */
+	set_ok(a, "échéance", "fin 2019");
+	assert_true(json_is_null(json_object_get(a, "recurrence")));
+	json_decref(a);
+}
+
+static void test_text_not_understood_is_kept_and_flagged(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "échéance", "quand le budget le permettra");
+	json_t *d = json_object_get(a, "deadline");
+	assert_string_equal(json_string_value(json_object_get(d, "text")),
+	                    "quand le budget le permettra");
+	assert_non_null(json_string_value(json_object_get(d, "error")));
+	json_decref(a);
+}
+
+static void test_bad_values_are_refused_with_the_field_named(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_fails(a, "statut", "fini-ish", "statut");
+	set_fails(a, "avancement", "150", "avancement");
+	set_fails(a, "odd", "18", "ODD");
+	set_fails(a, "budget", "2020 ; beaucoup", "montant");
+	set_fails(a, "couleur", "bleu", "clé inconnue « couleur »");
+	set_fails(a, "volet", "externe", "clé inconnue");
+	set_fails(a, "début", "32/01/2020", "date");
+	json_decref(a);
+}
+
+static void test_budget_in_integer_cents(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "budget", "2020 ; 12 500,50 € ; 8451 ; Wallonie ; APE");
+	set_ok(a, "budget", "2021 ; 1.250 ; 8451 ; commune");
+	set_ok(a, "budget", "2022 ; 99.5 ; 8451 ; fonds propres");
+	json_t *b = json_object_get(a, "budget");
+	assert_int_equal(json_array_size(b), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(b, 0), "amount_cents")),
+	                 1250050);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(b, 1), "amount_cents")),
+	                 125000);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(b, 2), "amount_cents")),
+	                 9950);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(b, 0), "source")),
+	                    "Wallonie");
+	json_decref(a);
+}
+
+static void test_indicator_and_measurement(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "indicateur", "Personnes accompagnées ; unité: personnes ; base: 10 ; cible: 50 ; "
+	                        "année: 2024");
+	set_ok(a, "mesure", "2020-12-31 ; 22");
+	json_t *ind = json_array_get(json_object_get(a, "indicators"), 0);
+	assert_string_equal(json_string_value(json_object_get(ind, "target")), "50");
+	json_t *m = json_array_get(json_object_get(ind, "measurements"), 0);
+	assert_string_equal(json_string_value(json_object_get(m, "value")), "22");
+	json_decref(a);
+}
+
+static void test_change_summary_reads_like_a_sentence(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "statut", "en cours");
+	json_t *b = json_deep_copy(a);
+	set_ok(b, "statut", "terminé");
+	char *s = record_change_summary(a, b);
+	assert_string_equal(s, "Action (7) : statut « en cours » → « terminé »");
+	free(s);
+	record_change *ch;
+	int n = record_diff(a, b, &ch);
+	assert_int_equal(n, 1);
+	assert_string_equal(ch[0].field, "status");
+	record_changes_free(ch, n);
+	json_decref(a);
+	json_decref(b);
+}
+
+static void test_display_names(void **state)
+{
+	(void)state;
+	json_t *oo = record_new(JALON_KIND_OO, "oo-3");
+	json_object_set_new(oo, "label", json_string("O.O.3.2"));
+	char *name = record_display_name(oo);
+	assert_string_equal(name, "O.O.3.2");
+	free(name);
+	json_t *task = record_new(JALON_KIND_TASK, "task-1");
+	json_object_set_new(task, "title", json_string("Établir un rapport de faisabilité"));
+	name = record_display_name(task);
+	assert_string_equal(name, "Tâche « Établir un rapport de faisabilité »");
+	free(name);
+	json_decref(oo);
+	json_decref(task);
+}
+
+static void test_paths_are_sharded_by_id(void **state)
+{
+	(void)state;
+	char *p = record_path("action-7");
+	assert_string_equal(p, "actions/000/action-7.json");
+	free(p);
+	p = record_path("task-12345");
+	assert_string_equal(p, "tasks/123/task-12345.json");
+	free(p);
+	p = record_path("plan");
+	assert_string_equal(p, "plan.json");
+	free(p);
+	assert_null(record_path("action-x"));
+	assert_null(record_path("../etc/passwd"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_is_canonical_and_stable),
+		cmocka_unit_test(test_canonical_refuses_unknown_and_wrong_types),
+		cmocka_unit_test(test_keys_are_case_and_accent_insensitive),
+		cmocka_unit_test(test_recurring_echeance_sets_the_recurrence),
+		cmocka_unit_test(test_text_not_understood_is_kept_and_flagged),
+		cmocka_unit_test(test_bad_values_are_refused_with_the_field_named),
+		cmocka_unit_test(test_budget_in_integer_cents),
+		cmocka_unit_test(test_indicator_and_measurement),
+		cmocka_unit_test(test_change_summary_reads_like_a_sentence),
+		cmocka_unit_test(test_display_names),
+		cmocka_unit_test(test_paths_are_sharded_by_id),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

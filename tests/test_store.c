@@ -1,0 +1,302 @@
+/* The store and its one change pipeline: creation, changes as commits, atomicity,
+ * recovery of a history ahead of SQLite, rebuild, fsck, stale locks, hooks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sys/stat.h>
+
+#include "helpers.h"
+#include "pipeline.h"
+
+struct fixture {
+	char *dir;
+	jalon_store *store;
+};
+
+static char *git(const struct fixture *f, const char *args)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "git --git-dir='%s/history.git' %s", f->dir, args);
+	return run_line(cmd);
+}
+
+/* A store with one OS, one OO and the action "(7)". */
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	f->dir = scratch_path("store");
+	assert_int_equal(jalon_store_init(&f->store, f->dir, NULL), 0);
+	assert_int_equal(jalon_store_set_author(f->store, "Marie Dupont", "marie@cpas.be"), 0);
+	const char *os[] = {"label=OS 1", "volet=externe"};
+	const char *oo[] = {"label=OO 1"};
+	const char *act[] = {"label=(7)", "statut=en cours"};
+	assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_OS, NULL, "Être un CPAS", os, 2), 0);
+	assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_OO, "OS 1", "Accompagner", oo, 1), 0);
+	assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_ACTION, "OO 1",
+	                                "Mettre en place une équipe mobile", act, 2), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	jalon_store_close(f->store);
+	remove_tree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void test_init_refuses_a_non_empty_directory(void **state)
+{
+	struct fixture *f = *state;
+	jalon_store *other;
+	assert_int_equal(jalon_store_init(&other, f->dir, NULL), JALON_ECONFLICT);
+	assert_non_null(strstr(jalon_errmsg(other), "n'est pas vide"));
+	jalon_store_close(other);
+}
+
+static void test_open_missing_store_names_it(void **state)
+{
+	(void)state;
+	jalon_store *s;
+	assert_int_equal(jalon_store_open(&s, "/nonexistent/jalon", NULL), JALON_ENOTFOUND);
+	assert_non_null(strstr(jalon_errmsg(s), "/nonexistent/jalon"));
+	jalon_store_close(s);
+}
+
+static void test_change_is_one_commit_by_the_author(void **state)
+{
+	struct fixture *f = *state;
+	const char *set[] = {"statut=terminé"};
+	char *before = git(f, "rev-list --count main");
+	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 1), 0);
+	char *after = git(f, "rev-list --count main");
+	assert_int_equal(atoi(after), atoi(before) + 1);
+	char *subject = git(f, "log -1 --format=%s main");
+	assert_string_equal(subject, "Action (7) : statut « en cours » → « terminé »");
+	char *author = git(f, "log -1 --format='%an <%ae>' main");
+	assert_string_equal(author, "Marie Dupont <marie@cpas.be>");
+	char *committer = git(f, "log -1 --format=%cn main");
+	assert_string_equal(committer, "Jalon");
+	char *trailer = git(f, "log -1 --format='%(trailers:key=Record,valueonly)' main");
+	assert_string_equal(trailer, "action-1");
+	free(before);
+	free(after);
+	free(subject);
+	free(author);
+	free(committer);
+	free(trailer);
+}
+
+static void test_record_file_is_canonical_and_sharded(void **state)
+{
+	struct fixture *f = *state;
+	char *status = git(f, "show main:actions/000/action-1.json | grep '\"status\"'");
+	assert_string_equal(status, "  \"status\": \"en cours\",");
+	free(status);
+}
+
+static void test_bad_value_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	const char *set[] = {"statut=terminé", "avancement=150"};
+	char *before = git(f, "rev-parse main");
+	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 2), JALON_EINVALID);
+	assert_non_null(strstr(jalon_errmsg(f->store), "avancement"));
+	char *after = git(f, "rev-parse main");
+	assert_string_equal(before, after);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "action-1"), 0);
+	assert_string_equal(jalon_item_status(item), "en cours");
+	jalon_item_free(item);
+	free(before);
+	free(after);
+}
+
+static void test_change_without_author_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	jalon_store *s;
+	assert_int_equal(jalon_store_open(&s, f->dir, NULL), 0);
+	const char *set[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(s, "Action 7", set, 1), JALON_EINVALID);
+	assert_non_null(strstr(jalon_errmsg(s), "auteur"));
+	jalon_store_close(s);
+}
+
+static int veto(void *ud, jalon_store *s, const json_t *old_rec, const json_t *new_rec,
+                char *msg, size_t msglen)
+{
+	(void)ud, (void)s, (void)old_rec;
+	if (new_rec && !strcmp(json_string_value(json_object_get(new_rec, "status")), "terminé")) {
+		snprintf(msg, msglen, "une action ne se termine pas sans évaluation");
+		return 1;
+	}
+	return 0;
+}
+
+static void test_vetoing_hook_leaves_store_and_history_unchanged(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(pipeline_hook_add(f->store, veto, NULL, NULL), 0);
+	char *before = git(f, "rev-parse main");
+	const char *set[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(f->store, "(7)", set, 1), JALON_ESCRIPT);
+	assert_string_equal(jalon_errmsg(f->store), "une action ne se termine pas sans évaluation");
+	char *after = git(f, "rev-parse main");
+	assert_string_equal(before, after);
+	char *report;
+	assert_int_equal(jalon_store_fsck(f->store, &report), 0);
+	jalon_free(report);
+	free(before);
+	free(after);
+}
+
+static void test_remove_then_restore(void **state)
+{
+	struct fixture *f = *state;
+	char *task;
+	assert_int_equal(jalon_item_add(&task, f->store, JALON_KIND_TASK, "Action 7",
+	                                "Recruter deux assistants sociaux", NULL, 0), 0);
+	assert_int_equal(jalon_item_remove(f->store, "OO 1"), 0);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, task), JALON_ENOTFOUND);
+	char *subject = git(f, "log -1 --format=%s main");
+	assert_string_equal(subject, "OO 1 : suppression");
+	assert_int_equal(jalon_item_restore(f->store, "oo-1"), 0);
+	assert_int_equal(jalon_item_lookup(&item, f->store, task), 0);
+	assert_string_equal(jalon_item_title(item), "Recruter deux assistants sociaux");
+	jalon_item_free(item);
+	/* Ids are never reused. */
+	char *again;
+	assert_int_equal(jalon_item_add(&again, f->store, JALON_KIND_TASK, "Action 7", "Autre", NULL, 0), 0);
+	assert_string_equal(again, "task-2");
+	jalon_free(again);
+	jalon_free(task);
+	free(subject);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The state a crash between the git commit and the SQLite COMMIT leaves: the history one
+ * commit ahead. The next open must replay it. */
+static void test_open_replays_a_history_ahead_of_sqlite(void **state)
+{
+	struct fixture *f = *state;
+	char db[4096], saved[4096];
+	snprintf(db, sizeof db, "%s/jalon.db", f->dir);
+	snprintf(saved, sizeof saved, "%s/../saved.db", f->dir);
+	jalon_store_close(f->store);
+	copy_file(db, saved);
+	assert_int_equal(jalon_store_open(&f->store, f->dir, NULL), 0);
+	jalon_store_set_author(f->store, "Marie Dupont", "marie@cpas.be");
+	const char *set[] = {"avancement=60"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 1), 0);
+	jalon_store_close(f->store);
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	unlink(wal);
+	copy_file(saved, db);
+	assert_int_equal(jalon_store_open(&f->store, f->dir, NULL), 0);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "Action 7"), 0);
+	char *progress;
+	assert_int_equal(jalon_item_field(&progress, item, "avancement"), 0);
+	assert_string_equal(progress, "60");
+	jalon_free(progress);
+	jalon_item_free(item);
+	char *report;
+	assert_int_equal(jalon_store_fsck(f->store, &report), 0);
+	jalon_free(report);
+}
+
+static void test_rebuild_gives_identical_export(void **state)
+{
+	struct fixture *f = *state;
+	char *before, *after;
+	assert_int_equal(jalon_export(&before, NULL, f->store, JALON_FORMAT_JSON), 0);
+	assert_int_equal(jalon_store_rebuild(f->store), 0);
+	assert_int_equal(jalon_export(&after, NULL, f->store, JALON_FORMAT_JSON), 0);
+	assert_string_equal(before, after);
+	jalon_free(before);
+	jalon_free(after);
+	char *report;
+	assert_int_equal(jalon_store_fsck(f->store, &report), 0);
+	jalon_free(report);
+}
+
+static void test_fsck_finds_a_tampered_record(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[8192], *report;
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s/jalon.db' \"UPDATE records SET body = replace(body,"
+	                          " 'équipe', 'EQUIPE') WHERE id = 'action-1'\"", f->dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(jalon_store_fsck(f->store, &report), JALON_ECORRUPT);
+	assert_non_null(strstr(report, "action-1 : SQLite diffère de l'historique"));
+	jalon_free(report);
+	assert_int_equal(jalon_store_rebuild(f->store), 0);
+	assert_int_equal(jalon_store_fsck(f->store, &report), 0);
+	jalon_free(report);
+}
+
+static void test_stale_ref_lock_does_not_block(void **state)
+{
+	struct fixture *f = *state;
+	char lock[4096];
+	snprintf(lock, sizeof lock, "%s/history.git/refs/heads/main.lock", f->dir);
+	FILE *fp = fopen(lock, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	/* Left by a process killed a while ago. */
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "touch -d '1 minute ago' '%s'", lock);
+	assert_int_equal(system(cmd), 0);
+	const char *set[] = {"statut=reporté"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 1), 0);
+	assert_int_equal(access(lock, F_OK), -1);
+}
+
+static void test_unchanged_value_makes_no_commit(void **state)
+{
+	struct fixture *f = *state;
+	char *before = git(f, "rev-parse main");
+	const char *set[] = {"statut=en cours"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 1), 0);
+	char *after = git(f, "rev-parse main");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_init_refuses_a_non_empty_directory, setup, teardown),
+		cmocka_unit_test(test_open_missing_store_names_it),
+		cmocka_unit_test_setup_teardown(test_change_is_one_commit_by_the_author, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_file_is_canonical_and_sharded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_value_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change_without_author_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vetoing_hook_leaves_store_and_history_unchanged,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_then_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_replays_a_history_ahead_of_sqlite, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_gives_identical_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fsck_finds_a_tampered_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_ref_lock_does_not_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unchanged_value_makes_no_commit, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
