@@ -153,6 +153,7 @@ const char *jalon_item_parent(const jalon_item *item)
 int jalon_item_field(char **out, const jalon_item *item, const char *field)
 {
 	*out = NULL;
+	const char *name = field;
 	json_t *v = json_object_get(item->rec, field);
 	if (!v) {
 		/* A French name: find the field whose label it is. */
@@ -161,15 +162,17 @@ int jalon_item_field(char **out, const jalon_item *item, const char *field)
 		char *want = jl_fold(field);
 		json_object_foreach(item->rec, key, val) {
 			char *label = jl_fold(record_field_label(key));
-			if (label && want && !strcmp(label, want))
+			if (label && want && !strcmp(label, want)) {
 				v = val;
+				name = key;
+			}
 			free(label);
 		}
 		free(want);
 	}
 	if (!v)
 		return JALON_ENOTFOUND;
-	*out = record_value_text(v);
+	*out = record_field_text(name, v);
 	return *out ? 0 : JALON_ENOMEM;
 }
 

@@ -1445,6 +1445,66 @@ char *record_value_text(const json_t *value)
 	return json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 }
 
+/* Euros from cents, as Belgians write them: "12 500,50 €". */
+static void put_amount(jl_buf *b, json_int_t cents)
+{
+	char digits[32];
+	json_int_t units = (cents < 0 ? -cents : cents) / 100;
+	snprintf(digits, sizeof digits, "%lld", (long long)units);
+	size_t n = strlen(digits);
+	if (cents < 0)
+		jl_buf_putc(b, '-');
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			jl_buf_putc(b, ' ');
+		jl_buf_putc(b, digits[i]);
+	}
+	jl_buf_printf(b, ",%02lld €", (long long)((cents < 0 ? -cents : cents) % 100));
+}
+
+/* One element of a list field, as a person reads it. */
+static void put_element(jl_buf *b, const char *field, const json_t *e)
+{
+	if (!strcmp(field, "parents")) {
+		jl_buf_puts(b, json_string_value(json_object_get(e, "id")));
+		if (json_integer_value(json_object_get(e, "share")) != 100)
+			jl_buf_printf(b, " (%lld %%)", (long long)json_integer_value(json_object_get(e, "share")));
+	} else if (!strcmp(field, "people")) {
+		jl_buf_printf(b, "%s : %s", json_string_value(json_object_get(e, "role")),
+		              json_string_value(json_object_get(e, "person")));
+	} else if (!strcmp(field, "budget")) {
+		jl_buf_printf(b, "%lld : ", (long long)json_integer_value(json_object_get(e, "year")));
+		put_amount(b, json_integer_value(json_object_get(e, "amount_cents")));
+		jl_buf_printf(b, " (fonction %s, %s%s%s)", json_string_value(json_object_get(e, "fonction")),
+		              json_string_value(json_object_get(e, "source")),
+		              *json_string_value(json_object_get(e, "label")) ? ", " : "",
+		              json_string_value(json_object_get(e, "label")));
+	} else if (json_is_string(e)) {
+		jl_buf_puts(b, json_string_value(e));
+	} else {
+		char *text = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+		jl_buf_puts(b, text ? text : "");
+		free(text);
+	}
+}
+
+/* A field's value in a change: lists as "a, b", parents and budget lines in words. */
+char *record_field_text(const char *field, const json_t *value)
+{
+	if (!json_is_array(value))
+		return record_value_text(value);
+	jl_buf b = JL_BUF_INIT;
+	size_t i;
+	json_t *e;
+	jl_buf_puts(&b, "");
+	json_array_foreach(value, i, e) {
+		if (i)
+			jl_buf_puts(&b, !strcmp(field, "budget") || !strcmp(field, "indicators") ? " ; " : ", ");
+		put_element(&b, field, e);
+	}
+	return jl_buf_detach(&b);
+}
+
 static int is_default(const struct field *f, const json_t *v)
 {
 	json_t *d = field_default(f);
@@ -1474,8 +1534,8 @@ int record_diff(const json_t *old_rec, const json_t *new_rec, record_change **ou
 		if ((!a || is_default(f, a)) && (!b || is_default(f, b)))
 			continue;
 		changes[n].field = f->key;
-		changes[n].before = record_value_text(a);
-		changes[n].after = record_value_text(b);
+		changes[n].before = record_field_text(f->key, a);
+		changes[n].after = record_field_text(f->key, b);
 		n++;
 	}
 	*out = changes;
@@ -1513,8 +1573,10 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 			jl_buf_puts(&b, "aucun changement");
 		for (int i = 0; i < n && i < 3; i++) {
 			char *before = shorten(ch[i].before, 50), *after = shorten(ch[i].after, 50);
-			jl_buf_printf(&b, "%s%s « %s » → « %s »", i ? ", " : "",
-			              record_field_label(ch[i].field), before, after);
+			jl_buf_printf(&b, "%s%s ", i ? ", " : "", record_field_label(ch[i].field));
+			/* An empty side reads « (vide) » rather than a pair of empty quotes. */
+			jl_buf_printf(&b, *before ? "« %s »" : "%s(vide)", before);
+			jl_buf_printf(&b, *after ? " → « %s »" : " → %s(vide)", after);
 			free(before);
 			free(after);
 		}

@@ -126,10 +126,15 @@ char *record_display_name(const json_t *rec);
  * compact JSON. Returns a malloc'd string. */
 char *record_value_text(const json_t *value);
 
+/* A field's value as a person reads it, knowing which field it is: lists as "a, b",
+ * parents as "oo-1 (60 %), oo-3 (40 %)", budget lines as "2020 : 12 500,00 € (fonction
+ * 8451, Wallonie)". malloc'd. */
+char *record_field_text(const char *field, const json_t *value);
+
 /* One field that differs between two versions of a record. */
 typedef struct record_change {
 	const char *field;  /* borrowed from the schema */
-	char *before;       /* record_value_text of the old value ("" when absent) */
+	char *before;       /* record_field_text of the old value ("" when absent) */
 	char *after;
 } record_change;
 

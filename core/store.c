@@ -193,6 +193,10 @@ static jalon_store *store_new(const char *dir, const jalon_open_options *opts)
 	s->dir = jl_strdup(dir);
 	s->busy_timeout_ms = opts && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : 30000;
 	git_libgit2_init();
+	/* Objects and refs reach the disk before SQLite records the commit as done, so that
+	 * after a power cut the history is never behind SQLite. (A libgit2-wide setting:
+	 * the host's own repositories are fsynced too.) */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	return s;
 }
 

@@ -8,6 +8,8 @@
  * Threads: a jalon_store handle is used by one thread at a time; several handles, in one
  * or several processes, may open the same store at once: writers take turns through
  * SQLite's write lock (waiting up to the busy timeout), readers never block.
+ * Opening a store initialises libgit2 (reference-counted) and turns on its fsync of
+ * git directories, a process-wide libgit2 setting.
  */
 #ifndef JALON_STORE_H
 #define JALON_STORE_H

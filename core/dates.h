@@ -1,0 +1,145 @@
+/*
+ * dates — calendar dates and deadlines (échéances) as people write them.
+ *
+ * A PST writes its deadlines in words: "janvier 2020", "fin 2019", "2019-2020",
+ * "Échéance : janvier 2020 - Rapport au Conseil". jl_deadline_parse() turns such a
+ * text into the window of days it designates, or says in French why it cannot,
+ * and never guesses: a text it does not fully understand is refused, so that the
+ * original text (which the model keeps beside the parsed value) is shown to a person.
+ *
+ * Dates are plain calendar dates: no time zone, proleptic Gregorian calendar.
+ * Nothing here allocates, uses the locale, or keeps state; every function is
+ * reentrant.
+ */
+#ifndef JALON_CORE_DATES_H
+#define JALON_CORE_DATES_H
+
+#include <stddef.h>
+
+typedef struct jl_date { int year, month, day; } jl_date;   /* a calendar date, no time zone */
+
+/* "2019-10-15" -> 0 and *out set; anything else (other layout, month 13, 31 February,
+   29 February of a common year, trailing characters) -> -1, *out untouched. */
+int  jl_date_parse_iso(const char *s, jl_date *out);
+/* "2019-10-15"; d must be a valid date with a year in 0..9999 (parts outside
+   their range are clamped so that the output always fits). */
+void jl_date_format_iso(jl_date d, char out[11]);
+/* 28..31, or 0 when month is not in 1..12. */
+int  jl_date_days_in_month(int year, int month);
+/* <0, 0, >0 as a is before, equal to or after b. */
+int  jl_date_compare(jl_date a, jl_date b);
+/* Days since 1970-01-01 (proleptic Gregorian), for arithmetic; exact inverse of
+   jl_date_from_days for every valid date. */
+long jl_date_to_days(jl_date d);
+jl_date jl_date_from_days(long days);
+
+/*
+ * How wide the window a deadline designates is.  It describes the window, not the
+ * words: "fin 2019" designates the last quarter of 2019 and is JL_PREC_QUARTER;
+ * "mi-2020" designates June 2020 and is JL_PREC_MONTH; JL_PREC_PERIOD is any
+ * other window (several years "2019-2020", a third of a month "fin janvier 2020").
+ */
+typedef enum jl_precision {
+    JL_PREC_DAY, JL_PREC_MONTH, JL_PREC_QUARTER, JL_PREC_SEMESTER, JL_PREC_YEAR, JL_PREC_PERIOD
+} jl_precision;
+/* "jour", "mois", "trimestre", "semestre", "année", "période"; "inconnue" otherwise.
+   The string is static. */
+const char *jl_precision_name(jl_precision p);
+
+typedef struct jl_deadline {
+    jl_date start, end;      /* the window the text designates; end is the due date */
+    jl_precision precision;
+    char due[256];           /* what is due, e.g. "Rapport au Conseil" in "janvier 2020 - Rapport au Conseil"; "" if none */
+    char reason[256];        /* when not understood: why, in French, e.g. « mois inconnu : "janvierr" » */
+} jl_deadline;
+
+/*
+ * 0 when understood; -1 when not (out->reason says why; never guess).
+ *
+ * Case, accents, extra spaces, trailing punctuation, a leading bullet (▪ • -) and a
+ * leading "Échéance :" label are ignored.  Words that do not move the window are
+ * skipped: "au plus tard le", "d'ici", "pour", "avant", "avant l'échéance de", "en",
+ * "dans le courant de"… ("avant 2030" is read as the year 2030, the way plans use it
+ * for the end of a legislature).  Understood forms, with the window they give:
+ *
+ *   15/10/2019  15-10-2019  15.10.2019  2019-10-15  15 octobre 2019  1er octobre 2019
+ *                                          -> that day                        (jour)
+ *   janvier 2020  fév. 2020  sept. 2020  10/2020  2020-10
+ *                                          -> the month                       (mois)
+ *   T3 2025  Q3 2025  3e trimestre 2025  troisième trimestre 2025
+ *                                          -> the quarter                (trimestre)
+ *   S2 2026  second semestre 2026  1er semestre 2026
+ *                                          -> the half-year               (semestre)
+ *   2020  année 2020                       -> the year                       (année)
+ *   début 2021 / fin 2019                  -> first / last quarter       (trimestre)
+ *   mi-2020                                -> June                            (mois)
+ *   début / fin of a semester or quarter   -> its first / last month          (mois)
+ *   mi- of a quarter                       -> its middle month                (mois)
+ *   début / mi / fin janvier 2020          -> days 1-10 / 11-20 / 21-end  (période)
+ *   2019-2020  2019 - 2020  2019/2020  de 2019 à 2020  entre 2019 et 2020,
+ *   and any two of the above joined so  -> from the first's start to the
+ *                                             second's end                 (période)
+ *   septembre - décembre 2020, novembre - février 2021
+ *                                       -> a month takes the next one's year, or the
+ *                                          year before if it comes later   (période)
+ *
+ * After the date, a separator (- : , ;) introduces what is due:
+ * "janvier 2020 -Rapport au Conseil" gives due = "Rapport au Conseil", as written.
+ *
+ * Refused, with a reason: empty text; text without a date ("prochainement"); an
+ * unknown month ("janvierr 2020"); an impossible date ("2019-13-01", "31/02/2020");
+ * a missing or two-digit year ("janvier", "premier semestre", "15/10/19"); a year
+ * outside 1900..2200; a period that ends before it starts; words after the date
+ * without a separator; and a recurrence ("1x/an": « ceci est une récurrence, pas
+ * une échéance », see recur.h).
+ *
+ * On -1 every field but reason is zero.  out may not be NULL; text may.
+ */
+int jl_deadline_parse(const char *text, jl_deadline *out);
+
+/*
+ * Folded French text — shared with recur.c, not meant for callers outside core/.
+ *
+ * Both parsers read the same folded copy of the text: ASCII, lower case, French
+ * accents stripped (é è ê ë à â î ï ô û ù ç … and their capitals, œ -> oe),
+ * typographic apostrophes and dashes made ASCII, no-break spaces made spaces, bullets
+ * made '*', any other character '~', runs of spaces made one.  from/to map each folded
+ * byte back to the source bytes it came from, so that what a parser quotes (a due
+ * text, an unknown word) is quoted as the person wrote it.
+ */
+enum { JL_TEXT_MAX = 512 };          /* longest text read, in bytes, NUL included */
+
+typedef enum jl_token_kind { JL_TOK_WORD, JL_TOK_NUM, JL_TOK_PUNCT } jl_token_kind;
+
+typedef struct jl_token {
+    jl_token_kind kind;      /* a run of letters, a run of digits, or one other character */
+    unsigned short pos, len; /* in folded[] */
+    long num;                /* value of a JL_TOK_NUM, at most 999999999 (more digits: len says) */
+} jl_token;
+
+typedef struct jl_text {
+    const char *src;                       /* the text as given, borrowed */
+    char folded[JL_TEXT_MAX];
+    unsigned short from[JL_TEXT_MAX];      /* folded[i] comes from src[from[i] .. to[i]) */
+    unsigned short to[JL_TEXT_MAX];
+    size_t len;                            /* of folded, NUL excluded */
+    jl_token tok[JL_TEXT_MAX];
+    size_t ntok;                           /* trailing . , ; : ! ? - are not tokens */
+    size_t first;                          /* first token after a bullet and an "Échéance :" label */
+} jl_text;
+
+/* 0, or -1 when src is NULL or longer than JL_TEXT_MAX - 1 bytes. */
+int jl_text_read(const char *src, jl_text *t);
+/* Whether token i exists and is the word w / the character c. */
+int jl_text_word_is(const jl_text *t, size_t i, const char *w);
+int jl_text_punct_is(const jl_text *t, size_t i, char c);
+/* Source bytes spanning tokens first..last (first <= last < ntok); *len receives their length. */
+const char *jl_text_source(const jl_text *t, size_t first, size_t last, size_t *len);
+/* Copies at most cap - 1 bytes of s[0..n) into dst, never cutting a UTF-8 sequence. */
+void jl_text_copy(char *dst, size_t cap, const char *s, size_t n);
+/* Writes  prefix "quoted" suffix  into dst, shortening the quoted text (then dropping
+   the suffix) so that all fits in cap bytes: the reasons both parsers give. */
+void jl_text_say(char *dst, size_t cap, const char *prefix, const char *quoted, size_t n,
+                 const char *suffix);
+
+#endif

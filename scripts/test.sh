@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs what is missing, builds Jalon twice — plainly and with AddressSanitizer and
+# UndefinedBehaviorSanitizer — and runs every test in both builds, the unit tests once
+# more under valgrind, and builds the example host program against an installed copy.
+# Usage: scripts/test.sh   (from anywhere; build trees go to build/ and build-asan/)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+sh scripts/install-deps.sh
+
+echo "== build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+echo "== tests"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DJALON_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== unit tests under valgrind"
+for t in build/tests/test_*; do
+    TMPDIR=$top/build/tests valgrind -q --error-exitcode=1 --leak-check=full \
+        --errors-for-leak-kinds=definite "$t" >/dev/null
+    echo "valgrind: $(basename "$t") clean"
+done
+
+echo "== example host program against the installed library"
+stage=$top/build/stage
+cmake --install build --prefix "$stage" >/dev/null
+PKG_CONFIG_PATH=$stage/lib/pkgconfig:$stage/lib/$(gcc -print-multiarch 2>/dev/null)/pkgconfig \
+    make -s -C examples/host clean all
+echo "host program built with pkg-config"

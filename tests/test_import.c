@@ -1,0 +1,236 @@
+/* Importing real plans into a store: exact counts for the bundled examples and for
+ * plans written the way other CPAS write them; a failed import changes nothing; JSON and
+ * CSV round trips through a store. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+
+struct counts {
+	int os_externe, os_interne, oo, actions, tasks, recurring, priority, flagged;
+};
+
+static size_t count(jalon_store *s, unsigned kinds, const char *volet, int priority, int flagged)
+{
+	jalon_query q = JALON_QUERY_INIT;
+	jalon_item_list *list;
+	q.kinds = kinds;
+	q.volet = volet;
+	q.priority = priority;
+	q.flagged = flagged;
+	q.include_drafts = 1;
+	assert_int_equal(jalon_query_run(&list, s, &q), 0);
+	size_t n = jalon_item_list_count(list);
+	jalon_item_list_free(list);
+	return n;
+}
+
+static size_t count_recurring(jalon_store *s)
+{
+	jalon_query q = JALON_QUERY_INIT;
+	jalon_item_list *list;
+	q.include_drafts = 1;
+	assert_int_equal(jalon_query_run(&list, s, &q), 0);
+	size_t n = 0;
+	for (size_t i = 0; i < jalon_item_list_count(list); i++)
+		n += strstr(jalon_item_json(jalon_item_list_get(list, i)), "\"rule\"") != NULL;
+	jalon_item_list_free(list);
+	return n;
+}
+
+static jalon_store *import(const char *path, char **dir)
+{
+	jalon_store *s;
+	*dir = scratch_path("import");
+	assert_int_equal(jalon_store_init(&s, *dir, NULL), 0);
+	assert_int_equal(jalon_store_set_author(s, "Test", "test@example.org"), 0);
+	char *report = NULL;
+	int rc = jalon_import_file(s, path, JALON_FORMAT_AUTO, &report);
+	if (rc != 0)
+		fail_msg("%s: %s", path, jalon_errmsg(s));
+	jalon_free(report);
+	return s;
+}
+
+static void check_counts(const char *path, struct counts want)
+{
+	char *dir;
+	jalon_store *s = import(path, &dir);
+	assert_int_equal(count(s, 1u << JALON_KIND_OS, "externe", 0, 0), want.os_externe);
+	assert_int_equal(count(s, 1u << JALON_KIND_OS, "interne", 0, 0), want.os_interne);
+	assert_int_equal(count(s, 1u << JALON_KIND_OO, NULL, 0, 0), want.oo);
+	assert_int_equal(count(s, 1u << JALON_KIND_ACTION, NULL, 0, 0), want.actions);
+	assert_int_equal(count(s, 1u << JALON_KIND_TASK, NULL, 0, 0), want.tasks);
+	assert_int_equal(count_recurring(s), want.recurring);
+	assert_int_equal(count(s, 0, NULL, 1, 0), want.priority);
+	assert_int_equal(count(s, 0, NULL, 0, 1), want.flagged);
+	char *report;
+	assert_int_equal(jalon_store_fsck(s, &report), 0);
+	jalon_free(report);
+	jalon_store_close(s);
+	remove_tree(dir);
+	free(dir);
+}
+
+static void test_erezee(void **state)
+{
+	(void)state;
+	/* One flagged text: « bi-mensuel », read as twice a month, to confirm. */
+	check_counts(JALON_EXAMPLES_DIR "/erezee/pst-erezee-2019-2024.md",
+	             (struct counts){1, 0, 5, 12, 15, 8, 0, 1});
+}
+
+static void test_baelen(void **state)
+{
+	(void)state;
+	check_counts(JALON_EXAMPLES_DIR "/baelen/pst-baelen-2019-2024.md",
+	             (struct counts){2, 2, 29, 56, 0, 0, 0, 0});
+}
+
+static void test_large_city_plan(void **state)
+{
+	(void)state;
+	check_counts(JALON_TEST_DATA_DIR "/pst-grande-ville.md",
+	             (struct counts){1, 1, 4, 8, 2, 2, 2, 0});
+}
+
+static void test_mid_size_plan_with_narrative_objectives(void **state)
+{
+	(void)state;
+	check_counts(JALON_TEST_DATA_DIR "/pst-moyenne-2025.md",
+	             (struct counts){2, 1, 5, 0, 0, 0, 0, 0});
+}
+
+static void test_labels_and_long_titles_are_kept(void **state)
+{
+	(void)state;
+	char *dir;
+	jalon_store *s = import(JALON_TEST_DATA_DIR "/pst-grande-ville.md", &dir);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, s, "(2)"), 0);
+	assert_string_equal(jalon_item_title(item), "Mettre en place une permanence téléphonique "
+	                                            "élargie (8 h – 18 h) et un rappel systématique "
+	                                            "des demandeurs");
+	jalon_item_free(item);
+	assert_int_equal(jalon_item_lookup(&item, s, "Action 81"), 0);
+	assert_string_equal(jalon_item_label(item), "(81)");
+	jalon_item_free(item);
+	assert_int_equal(jalon_item_lookup(&item, s, "OO 17"), 0);
+	assert_string_equal(jalon_item_title(item), "Développer les compétences du personnel");
+	jalon_item_free(item);
+	jalon_store_close(s);
+	remove_tree(dir);
+	free(dir);
+	s = import(JALON_TEST_DATA_DIR "/pst-moyenne-2025.md", &dir);
+	assert_int_equal(jalon_item_lookup(&item, s, "1.2"), 0);
+	assert_string_equal(jalon_item_title(item), "Lutter contre la précarité énergétique");
+	char *description;
+	assert_int_equal(jalon_item_field(&description, item, "description"), 0);
+	assert_non_null(strstr(description, "tuteur énergie"));
+	jalon_free(description);
+	jalon_item_free(item);
+	jalon_store_close(s);
+	remove_tree(dir);
+	free(dir);
+}
+
+static void test_failed_import_changes_nothing(void **state)
+{
+	(void)state;
+	char *dir = scratch_path("import-bad");
+	jalon_store *s;
+	assert_int_equal(jalon_store_init(&s, dir, NULL), 0);
+	assert_int_equal(jalon_store_set_author(s, "Test", "test@example.org"), 0);
+	const char *bad = "## OS 1 : Objectif\n\n### OO 1 : Levier\n\n- Action 1 : Faire\n"
+	                  "  couleur: bleu\n";
+	assert_int_equal(jalon_import_buffer(s, bad, strlen(bad), "plan.md", JALON_FORMAT_OUTLINE,
+	                                     NULL), JALON_EINVALID);
+	assert_non_null(strstr(jalon_errmsg(s), "plan.md:6"));
+	assert_non_null(strstr(jalon_errmsg(s), "couleur"));
+	assert_int_equal(count(s, 0, NULL, 0, 0), 0);
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "git --git-dir='%s/history.git' rev-list --all | wc -l", dir);
+	char *commits = run_line(cmd);
+	assert_string_equal(commits, "0");
+	free(commits);
+	jalon_store_close(s);
+	remove_tree(dir);
+	free(dir);
+}
+
+/* Export a store, import the export into a fresh store, export again: same bytes. */
+static void round_trip(jalon_format format)
+{
+	char *dir, *dir2, *first, *second;
+	size_t len;
+	jalon_store *s = import(JALON_TEST_DATA_DIR "/pst-grande-ville.md", &dir);
+	assert_int_equal(jalon_export(&first, &len, s, format), 0);
+	jalon_store *t;
+	dir2 = scratch_path("round-trip");
+	assert_int_equal(jalon_store_init(&t, dir2, NULL), 0);
+	assert_int_equal(jalon_store_set_author(t, "Test", "test@example.org"), 0);
+	if (jalon_import_buffer(t, first, len, "export", format, NULL) != 0)
+		fail_msg("%s", jalon_errmsg(t));
+	assert_int_equal(jalon_export(&second, NULL, t, format), 0);
+	assert_string_equal(first, second);
+	jalon_free(first);
+	jalon_free(second);
+	jalon_store_close(s);
+	jalon_store_close(t);
+	remove_tree(dir);
+	remove_tree(dir2);
+	free(dir);
+	free(dir2);
+}
+
+static void test_json_round_trip(void **state)
+{
+	(void)state;
+	round_trip(JALON_FORMAT_JSON);
+}
+
+static void test_csv_round_trip(void **state)
+{
+	(void)state;
+	round_trip(JALON_FORMAT_CSV);
+}
+
+static void test_outline_round_trip(void **state)
+{
+	(void)state;
+	round_trip(JALON_FORMAT_OUTLINE);
+}
+
+static void test_import_into_a_store_with_a_plan_is_refused(void **state)
+{
+	(void)state;
+	char *dir;
+	jalon_store *s = import(JALON_EXAMPLES_DIR "/erezee/pst-erezee-2019-2024.md", &dir);
+	assert_int_equal(jalon_import_file(s, JALON_EXAMPLES_DIR "/erezee/pst-erezee-2019-2024.md",
+	                                   JALON_FORMAT_AUTO, NULL), JALON_ECONFLICT);
+	assert_int_equal(count(s, 1u << JALON_KIND_ACTION, NULL, 0, 0), 12);
+	jalon_store_close(s);
+	remove_tree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_erezee),
+		cmocka_unit_test(test_baelen),
+		cmocka_unit_test(test_large_city_plan),
+		cmocka_unit_test(test_mid_size_plan_with_narrative_objectives),
+		cmocka_unit_test(test_labels_and_long_titles_are_kept),
+		cmocka_unit_test(test_failed_import_changes_nothing),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_csv_round_trip),
+		cmocka_unit_test(test_outline_round_trip),
+		cmocka_unit_test(test_import_into_a_store_with_a_plan_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
