@@ -16,10 +16,17 @@
 
 #include <dirent.h>
 
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
 #include "record.h"
 #include "util.h"
 
 #define BRANCH "refs/heads/main"
+
+/* From this many records on, a commit's objects are built in memory and land as one
+ * pack: thousands of loose objects, each fsynced, would make an import crawl. */
+#define BULK_WRITES 64
 
 /* ---------------------------------------------------------------- heads */
 
@@ -303,8 +310,8 @@ static int move_branch(jalon_store *s, const git_oid *target, const git_oid *exp
 	}
 }
 
-static int build_tree(jalon_store *s, const git_oid *base_commit, const history_write *writes,
-                      size_t n, git_oid *tree_out)
+static int build_tree(jalon_store *s, git_repository *repo, const git_oid *base_commit,
+                      const history_write *writes, size_t n, git_oid *tree_out)
 {
 	git_commit *commit = NULL;
 	git_tree *base = NULL;
@@ -313,7 +320,7 @@ static int build_tree(jalon_store *s, const git_oid *base_commit, const history_
 	int rc = JALON_ERROR;
 	if (!updates || !paths)
 		goto done;
-	if (base_commit && (git_commit_lookup(&commit, s->repo, base_commit) != 0 ||
+	if (base_commit && (git_commit_lookup(&commit, repo, base_commit) != 0 ||
 	                    git_commit_tree(&base, commit) != 0)) {
 		rc = store_fail_git(s, "lecture de l'état enregistré");
 		goto done;
@@ -324,7 +331,7 @@ static int build_tree(jalon_store *s, const git_oid *base_commit, const history_
 		if (writes[i].text) {
 			updates[i].action = GIT_TREE_UPDATE_UPSERT;
 			updates[i].filemode = GIT_FILEMODE_BLOB;
-			if (git_blob_create_from_buffer(&updates[i].id, s->repo, writes[i].text,
+			if (git_blob_create_from_buffer(&updates[i].id, repo, writes[i].text,
 			                                strlen(writes[i].text)) != 0) {
 				rc = store_fail_git(s, "écriture d'un enregistrement");
 				goto done;
@@ -333,7 +340,7 @@ static int build_tree(jalon_store *s, const git_oid *base_commit, const history_
 			updates[i].action = GIT_TREE_UPDATE_REMOVE;
 		}
 	}
-	if (git_tree_create_updated(tree_out, s->repo, base, n, updates) != 0)
+	if (git_tree_create_updated(tree_out, repo, base, n, updates) != 0)
 		rc = store_fail_git(s, "construction de l'arbre");
 	else
 		rc = 0;
@@ -347,28 +354,91 @@ done:
 	return rc;
 }
 
-int history_commit(jalon_store *s, const history_write *writes, size_t n, const char *message,
-                   git_oid *out)
+/* Writes the tree and the commit object into repo (the store's, or a second handle whose
+ * writes go to memory). */
+static int write_commit(jalon_store *s, git_repository *repo, const git_oid *head,
+                        const history_write *writes, size_t n, const char *message, git_oid *out)
 {
-	git_oid head, tree_id;
-	int has_head;
+	git_oid tree_id;
 	git_signature *author = NULL, *committer = NULL;
 	git_tree *tree = NULL;
 	git_commit *parent = NULL;
-	int rc = recorded_head(s, &head, &has_head);
+	int rc = make_signature(s, &author, &committer);
 	if (rc == 0)
-		rc = make_signature(s, &author, &committer);
-	if (rc == 0)
-		rc = build_tree(s, has_head ? &head : NULL, writes, n, &tree_id);
-	if (rc == 0 && (git_tree_lookup(&tree, s->repo, &tree_id) != 0 ||
-	                (has_head && git_commit_lookup(&parent, s->repo, &head) != 0)))
+		rc = build_tree(s, repo, head, writes, n, &tree_id);
+	if (rc == 0 && (git_tree_lookup(&tree, repo, &tree_id) != 0 ||
+	                (head && git_commit_lookup(&parent, repo, head) != 0)))
 		rc = store_fail_git(s, "lecture de l'arbre");
 	if (rc == 0) {
 		const git_commit *parents[1] = {parent};
-		if (git_commit_create(out, s->repo, NULL, author, committer, "UTF-8", message, tree,
-		                      has_head ? 1 : 0, parents) != 0)
+		if (git_commit_create(out, repo, NULL, author, committer, "UTF-8", message, tree,
+		                      head ? 1 : 0, parents) != 0)
 			rc = store_fail_git(s, "création du commit");
 	}
+	git_commit_free(parent);
+	git_tree_free(tree);
+	git_signature_free(author);
+	git_signature_free(committer);
+	return rc;
+}
+
+/* Sends a pack held in memory to the store's object database. */
+static int land_pack(jalon_store *s, const git_buf *pack)
+{
+	git_odb *odb = NULL;
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress stats;
+	int rc = 0;
+	if (git_repository_odb(&odb, s->repo) != 0 || git_odb_write_pack(&wp, odb, NULL, NULL) != 0 ||
+	    wp->append(wp, pack->ptr, pack->size, &stats) != 0 || wp->commit(wp, &stats) != 0)
+		rc = store_fail_git(s, "écriture du paquet d'objets");
+	if (wp)
+		wp->free(wp);
+	if (rc == 0)
+		git_odb_refresh(odb);
+	git_odb_free(odb);
+	return rc;
+}
+
+/* A large commit: objects built in memory through a second handle on the repository,
+ * then written as one pack. */
+static int write_commit_bulk(jalon_store *s, const git_oid *head, const history_write *writes,
+                             size_t n, const char *message, git_oid *out)
+{
+	git_repository *mem = NULL;
+	git_odb *odb = NULL;
+	git_odb_backend *mempack = NULL;
+	git_buf pack = GIT_BUF_INIT;
+	int rc = 0;
+	if (git_repository_open_bare(&mem, git_repository_path(s->repo)) != 0 ||
+	    git_repository_odb(&odb, mem) != 0 || git_mempack_new(&mempack) != 0 ||
+	    git_odb_add_backend(odb, mempack, 1000) != 0) {
+		rc = store_fail_git(s, "préparation d'un paquet d'objets");
+		if (mempack && !odb)
+			mempack->free(mempack);
+	}
+	if (rc == 0)
+		rc = write_commit(s, mem, head, writes, n, message, out);
+	if (rc == 0 && git_mempack_dump(&pack, mem, mempack) != 0)
+		rc = store_fail_git(s, "assemblage du paquet d'objets");
+	if (rc == 0)
+		rc = land_pack(s, &pack);
+	git_buf_dispose(&pack);
+	git_odb_free(odb);
+	git_repository_free(mem); /* frees the mempack backend with its odb */
+	return rc;
+}
+
+int history_commit(jalon_store *s, const history_write *writes, size_t n, const char *message,
+                   git_oid *out)
+{
+	git_oid head;
+	int has_head;
+	int rc = recorded_head(s, &head, &has_head);
+	if (rc == 0)
+		rc = n >= BULK_WRITES
+		         ? write_commit_bulk(s, has_head ? &head : NULL, writes, n, message, out)
+		         : write_commit(s, s->repo, has_head ? &head : NULL, writes, n, message, out);
 	if (rc == 0)
 		rc = move_branch(s, out, has_head ? &head : NULL);
 	git_commit *commit = NULL;
@@ -377,10 +447,6 @@ int history_commit(jalon_store *s, const history_write *writes, size_t n, const 
 	if (rc == 0)
 		rc = index_commit(s, commit, 0);
 	git_commit_free(commit);
-	git_commit_free(parent);
-	git_tree_free(tree);
-	git_signature_free(author);
-	git_signature_free(committer);
 	return rc;
 }
 

@@ -19,8 +19,8 @@ k=0
 while [ "$k" -lt "$kills" ]; do
     "$writer" "$store" crash "$next" 1000000 >>"$work/acks" 2>>"$work/errors" &
     pid=$!
-    # A pseudo-random delay from 0 to 80 ms, different at each round.
-    delay=$(awk -v seed="$k$$" 'BEGIN { srand(seed); printf "%.3f", rand() * 0.08 }')
+    # A pseudo-random delay from 0 to 150 ms, different at each round.
+    delay=$(awk -v seed="$k$$" 'BEGIN { srand(seed); printf "%.3f", rand() * 0.15 }')
     sleep "$delay"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
