@@ -8,6 +8,7 @@
  */
 #include "recur.h"
 #include "dates.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
