@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "text.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
