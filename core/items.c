@@ -18,6 +18,9 @@ struct jalon_item {
 	json_t *rec;
 	char *json;
 	char *name;
+	const char **keys; /* the record's fields, in canonical order */
+	size_t nkeys;
+	json_t *names;     /* id → display name of the records it refers to */
 };
 
 /* ---------------------------------------------------------------- references */
@@ -86,7 +89,39 @@ int items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t id
 
 /* ---------------------------------------------------------------- items */
 
-struct jalon_item *items_wrap(json_t *rec)
+/* Display names of the parents and people a record refers to, for reading its fields.
+ * cache (may be NULL) keeps the names found across the items of one query. */
+static json_t *referenced_names(jalon_store *s, const json_t *rec, json_t *cache)
+{
+	static const char *const LINKS[2][2] = {{"parents", "id"}, {"people", "person"}};
+	json_t *names = json_object();
+	size_t i;
+	json_t *e;
+	for (int l = 0; s && l < 2; l++) {
+		json_array_foreach(json_object_get(rec, LINKS[l][0]), i, e) {
+			const char *id = json_string_value(json_object_get(e, LINKS[l][1]));
+			json_t *known = id ? json_object_get(cache, id) : NULL;
+			if (known) {
+				json_object_set(names, id, known);
+				continue;
+			}
+			json_t *other = id ? store_record_get(s, id) : NULL;
+			if (other) {
+				int person = record_kind(other) == JALON_KIND_PERSON;
+				char *name = person ? jl_strdup(json_string_value(json_object_get(other, "name")))
+				                    : record_display_name(other);
+				json_object_set_new(names, id, json_string(name ? name : id));
+				if (cache)
+					json_object_set(cache, id, json_object_get(names, id));
+				free(name);
+			}
+			json_decref(other);
+		}
+	}
+	return names;
+}
+
+struct jalon_item *items_wrap(jalon_store *s, json_t *rec, json_t *cache)
 {
 	jalon_item *item = calloc(1, sizeof *item);
 	if (!item) {
@@ -96,6 +131,13 @@ struct jalon_item *items_wrap(json_t *rec)
 	item->rec = rec;
 	item->json = record_text(rec);
 	item->name = record_display_name(rec);
+	item->names = referenced_names(s, rec, cache);
+	item->keys = calloc(json_object_size(rec) + 1, sizeof *item->keys);
+	const char *key;
+	json_t *v;
+	json_object_foreach(rec, key, v)
+		if (item->keys)
+			item->keys[item->nkeys++] = key;
 	return item;
 }
 
@@ -112,7 +154,7 @@ int jalon_item_lookup(jalon_item **out, jalon_store *s, const char *ref)
 		rec = record_new(JALON_KIND_PLAN, "plan");
 	if (!rec)
 		return store_fail(s, JALON_ENOTFOUND, "« %s » introuvable", ref);
-	*out = items_wrap(rec);
+	*out = items_wrap(s, rec, NULL);
 	return *out ? 0 : JALON_ENOMEM;
 }
 
@@ -121,8 +163,10 @@ void jalon_item_free(jalon_item *item)
 	if (!item)
 		return;
 	json_decref(item->rec);
+	json_decref(item->names);
 	free(item->json);
 	free(item->name);
+	free(item->keys);
 	free(item);
 }
 
@@ -150,6 +194,26 @@ const char *jalon_item_parent(const jalon_item *item)
 	return json_string_value(json_object_get(first, "id"));
 }
 
+size_t jalon_item_field_count(const jalon_item *item)
+{
+	return item->nkeys;
+}
+
+const char *jalon_item_field_key(const jalon_item *item, size_t i)
+{
+	return i < item->nkeys ? item->keys[i] : NULL;
+}
+
+const char *jalon_field_label(const char *key)
+{
+	return record_field_label(key);
+}
+
+int jalon_item_field_is_set(const jalon_item *item, const char *key)
+{
+	return !record_field_is_default(item->rec, key);
+}
+
 int jalon_item_field(char **out, const jalon_item *item, const char *field)
 {
 	*out = NULL;
@@ -172,7 +236,7 @@ int jalon_item_field(char **out, const jalon_item *item, const char *field)
 	}
 	if (!v)
 		return JALON_ENOTFOUND;
-	*out = record_field_text(name, v);
+	*out = record_field_text(name, v, item->names);
 	return *out ? 0 : JALON_ENOMEM;
 }
 

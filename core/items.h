@@ -13,7 +13,9 @@ int items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t id
 /* The key references are matched on ("O.O. 3.2" → "oo32", "Action (7)" → "action7"). */
 char *store_ref_key(const char *s);
 
-/* Wraps a record (takes the reference) as a public item. */
-struct jalon_item *items_wrap(json_t *rec);
+/* Wraps a record (takes the reference) as a public item; the store (may be NULL) names
+ * the records it refers to, through cache (may be NULL: id → name, shared by the items
+ * of one query). */
+struct jalon_item *items_wrap(jalon_store *s, json_t *rec, json_t *cache);
 
 #endif

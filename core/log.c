@@ -349,7 +349,7 @@ int jalon_history_at(jalon_item **out, jalon_store *s, const char *ref, long lon
 	sqlite3_finalize(st);
 	if (!rec)
 		return store_fail(s, JALON_ENOTFOUND, "« %s » n'existait pas à cette date", ref);
-	*out = items_wrap(rec);
+	*out = items_wrap(s, rec, NULL);
 	return *out ? 0 : JALON_ENOMEM;
 }
 

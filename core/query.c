@@ -240,13 +240,15 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 	jalon_item_list *list = calloc(1, sizeof *list);
 	if (list)
 		list->items = calloc(n ? n : 1, sizeof *list->items);
+	json_t *names = json_object();
 	for (size_t i = 0; i < n; i++) {
 		json_t *rec = list && list->items ? store_record_get(s, c[i].id) : NULL;
 		if (rec)
-			list->items[list->count++] = items_wrap(rec);
+			list->items[list->count++] = items_wrap(s, rec, names);
 		free(c[i].id);
 		free(c[i].key);
 	}
+	json_decref(names);
 	free(c);
 	if (rc == 0 && (!list || !list->items))
 		rc = JALON_ENOMEM;

@@ -160,6 +160,11 @@ int jalon_kind_from_name(const char *name)
 	return -1;
 }
 
+const char *jalon_version(void)
+{
+	return JALON_VERSION;
+}
+
 void jalon_free(void *ptr)
 {
 	free(ptr);
@@ -1428,20 +1433,15 @@ char *record_display_name(const json_t *rec)
 	return name;
 }
 
-char *record_value_text(const json_t *value)
+/* A scalar as a person reads it: strings as they are, null as "", booleans oui/non. */
+static char *scalar_text(const json_t *value)
 {
 	if (!value || json_is_null(value))
 		return jl_strdup("");
 	if (json_is_string(value))
 		return jl_strdup(json_string_value(value));
-	if (json_is_true(value))
-		return jl_strdup("oui");
-	if (json_is_false(value))
-		return jl_strdup("non");
-	if (json_is_object(value) && json_object_get(value, "text") &&
-	    json_object_size(value) <= 5 && json_object_get(value, "error") == NULL &&
-	    (json_object_get(value, "rule") || json_object_get(value, "precision")))
-		return jl_strdup(json_string_value(json_object_get(value, "text")));
+	if (json_is_boolean(value))
+		return jl_strdup(json_is_true(value) ? "oui" : "non");
 	return json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 }
 
@@ -1462,47 +1462,108 @@ static void put_amount(jl_buf *b, json_int_t cents)
 	jl_buf_printf(b, ",%02lld €", (long long)((cents < 0 ? -cents : cents) % 100));
 }
 
+/* "OO1 (oo-1)" when the name is known, else the id. */
+static void put_ref(jl_buf *b, const char *id, const json_t *names)
+{
+	const char *name = json_string_value(json_object_get(names, id ? id : ""));
+	if (name)
+		jl_buf_printf(b, "%s (%s)", name, id);
+	else
+		jl_buf_puts(b, id ? id : "?");
+}
+
+static const char *member(const json_t *e, const char *key)
+{
+	const char *v = json_string_value(json_object_get(e, key));
+	return v ? v : "";
+}
+
+static void put_indicator(jl_buf *b, const json_t *e)
+{
+	jl_buf_puts(b, member(e, "label"));
+	if (*member(e, "baseline"))
+		jl_buf_printf(b, " : base %s", member(e, "baseline"));
+	if (*member(e, "target"))
+		jl_buf_printf(b, "%s cible %s", *member(e, "baseline") ? "," : " :", member(e, "target"));
+	if (*member(e, "unit"))
+		jl_buf_printf(b, " %s", member(e, "unit"));
+	if (json_is_integer(json_object_get(e, "year")))
+		jl_buf_printf(b, " (%lld)", (long long)json_integer_value(json_object_get(e, "year")));
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(e, "measurements"), i, m)
+		jl_buf_printf(b, "%s%s = %s", i ? ", " : " ; mesures : ", member(m, "date"),
+		              member(m, "value"));
+}
+
 /* One element of a list field, as a person reads it. */
-static void put_element(jl_buf *b, const char *field, const json_t *e)
+static void put_element(jl_buf *b, const char *field, const json_t *e, const json_t *names)
 {
 	if (!strcmp(field, "parents")) {
-		jl_buf_puts(b, json_string_value(json_object_get(e, "id")));
+		put_ref(b, member(e, "id"), names);
 		if (json_integer_value(json_object_get(e, "share")) != 100)
-			jl_buf_printf(b, " (%lld %%)", (long long)json_integer_value(json_object_get(e, "share")));
+			jl_buf_printf(b, " %lld %%", (long long)json_integer_value(json_object_get(e, "share")));
 	} else if (!strcmp(field, "people")) {
-		jl_buf_printf(b, "%s : %s", json_string_value(json_object_get(e, "role")),
-		              json_string_value(json_object_get(e, "person")));
+		jl_buf_printf(b, "%s : ", member(e, "role"));
+		put_ref(b, member(e, "person"), names);
 	} else if (!strcmp(field, "budget")) {
 		jl_buf_printf(b, "%lld : ", (long long)json_integer_value(json_object_get(e, "year")));
 		put_amount(b, json_integer_value(json_object_get(e, "amount_cents")));
-		jl_buf_printf(b, " (fonction %s, %s%s%s)", json_string_value(json_object_get(e, "fonction")),
-		              json_string_value(json_object_get(e, "source")),
-		              *json_string_value(json_object_get(e, "label")) ? ", " : "",
-		              json_string_value(json_object_get(e, "label")));
-	} else if (json_is_string(e)) {
-		jl_buf_puts(b, json_string_value(e));
+		jl_buf_printf(b, " (fonction %s, %s%s%s)", member(e, "fonction"), member(e, "source"),
+		              *member(e, "label") ? ", " : "", member(e, "label"));
+	} else if (!strcmp(field, "indicators")) {
+		put_indicator(b, e);
+	} else if (json_is_object(e) && json_object_get(e, "title")) {
+		jl_buf_puts(b, member(e, "title")); /* sections */
+	} else if (json_is_object(e) && json_object_get(e, "name")) {
+		jl_buf_puts(b, member(e, "name")); /* custom field declarations */
+	} else if (json_is_integer(e)) {
+		jl_buf_printf(b, "%lld", (long long)json_integer_value(e));
 	} else {
-		char *text = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+		char *text = scalar_text(e);
 		jl_buf_puts(b, text ? text : "");
 		free(text);
 	}
 }
 
-/* A field's value in a change: lists as "a, b", parents and budget lines in words. */
-char *record_field_text(const char *field, const json_t *value)
+char *record_field_text(const char *field, const json_t *value, const json_t *names)
 {
-	if (!json_is_array(value))
-		return record_value_text(value);
 	jl_buf b = JL_BUF_INIT;
 	size_t i;
 	json_t *e;
+	const char *key;
 	jl_buf_puts(&b, "");
-	json_array_foreach(value, i, e) {
-		if (i)
-			jl_buf_puts(&b, !strcmp(field, "budget") || !strcmp(field, "indicators") ? " ; " : ", ");
-		put_element(&b, field, e);
+	if (json_is_array(value)) {
+		int long_items = !strcmp(field, "budget") || !strcmp(field, "indicators") ||
+		                 !strcmp(field, "notes");
+		json_array_foreach(value, i, e) {
+			if (i)
+				jl_buf_puts(&b, long_items ? " ; " : ", ");
+			put_element(&b, field, e, names);
+		}
+	} else if (json_is_object(value) && json_object_get(value, "text")) {
+		jl_buf_puts(&b, member(value, "text")); /* deadline, recurrence: as written */
+	} else if (json_is_object(value)) {
+		json_object_foreach((json_t *)value, key, e)
+			jl_buf_printf(&b, "%s%s = %s", b.len ? " ; " : "", key, member(value, key));
+	} else {
+		char *text = scalar_text(value);
+		jl_buf_puts(&b, text ? text : "");
+		free(text);
 	}
 	return jl_buf_detach(&b);
+}
+
+int record_field_is_default(const json_t *rec, const char *key)
+{
+	const struct field *f = field_by_key(key);
+	json_t *v = json_object_get(rec, key);
+	if (!f || !v)
+		return 1;
+	json_t *d = field_default(f);
+	int same = json_equal(d, v);
+	json_decref(d);
+	return same;
 }
 
 static int is_default(const struct field *f, const json_t *v)
@@ -1534,8 +1595,8 @@ int record_diff(const json_t *old_rec, const json_t *new_rec, record_change **ou
 		if ((!a || is_default(f, a)) && (!b || is_default(f, b)))
 			continue;
 		changes[n].field = f->key;
-		changes[n].before = record_field_text(f->key, a);
-		changes[n].after = record_field_text(f->key, b);
+		changes[n].before = record_field_text(f->key, a, NULL);
+		changes[n].after = record_field_text(f->key, b, NULL);
 		n++;
 	}
 	*out = changes;

@@ -122,14 +122,14 @@ const char *record_field_label(const char *field);
  * un rapport… »", "Plan", "Personne « DG »". Returns a malloc'd string. */
 char *record_display_name(const json_t *rec);
 
-/* A field's value as a person reads it: strings as they are, null as "", others as
- * compact JSON. Returns a malloc'd string. */
-char *record_value_text(const json_t *value);
+/* A field's value as a person reads it, knowing which field it is: strings as they
+ * are, booleans oui/non, lists as "a, b", an échéance or récurrence as written, parents
+ * and people as "OO1 (oo-1)", budget lines as "2020 : 12 500,00 € (fonction 8451,
+ * Wallonie)". names (may be NULL) maps ids to display names. malloc'd. */
+char *record_field_text(const char *field, const json_t *value, const json_t *names);
 
-/* A field's value as a person reads it, knowing which field it is: lists as "a, b",
- * parents as "oo-1 (60 %), oo-3 (40 %)", budget lines as "2020 : 12 500,00 € (fonction
- * 8451, Wallonie)". malloc'd. */
-char *record_field_text(const char *field, const json_t *value);
+/* 1 when the record's field holds its default value (or the record lacks it). */
+int record_field_is_default(const json_t *rec, const char *key);
 
 /* One field that differs between two versions of a record. */
 typedef struct record_change {

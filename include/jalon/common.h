@@ -50,6 +50,10 @@ JALON_API const char *jalon_kind_name(jalon_kind kind);
 /* The kind with that name (the names above), or -1. */
 JALON_API int jalon_kind_from_name(const char *name);
 
+/* The version of the library linked at run time ("0.1.0"), which may differ from the
+ * JALON_VERSION a program was compiled with. */
+JALON_API const char *jalon_version(void);
+
 /* Free memory the library returned as owned by the caller (documented per function). */
 JALON_API void jalon_free(void *ptr);
 

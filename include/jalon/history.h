@@ -41,7 +41,8 @@ typedef struct jalon_log jalon_log;
 JALON_API int jalon_history_log(jalon_log **out, jalon_store *store, const char *ref, size_t limit);
 /* What changed between since (excluded) and until (included), by record and field,
  * each record's state at since compared with its state at until: one entry per record,
- * commit "" and the last author. */
+ * with the commit, time and author of its last change in the period and a one-line
+ * summary as message. */
 JALON_API int jalon_history_diff(jalon_log **out, jalon_store *store, long long since,
                                  long long until);
 /* Who last changed each field of a record: one entry per field (nchanges 1). */
@@ -58,8 +59,10 @@ JALON_API int jalon_history_at(jalon_item **out, jalon_store *store, const char 
  * by the acting person. */
 JALON_API int jalon_tag_create(jalon_store *store, const char *name, const char *message);
 
-/* Reads "2020-01-15" (end of that day, UTC), "2020-01-15T10:30", "2020-01-15 10:30:00",
- * "@1577836800", or a tag name (the time of its commit) into a Unix time. */
+/* Reads "2020-01-15" (UTC; its last second when end_of_day, else its first),
+ * "2020-01-15T10:30", "2020-01-15 10:30:00", "@1577836800", or a tag name (the time of
+ * its commit) into a Unix time. JALON_EINVALID when the text is neither a valid date nor
+ * an existing tag. */
 JALON_API int jalon_time_parse(jalon_store *store, const char *text, int end_of_day,
                                long long *out);
 

@@ -35,8 +35,19 @@ JALON_API const char *jalon_item_name(const jalon_item *item);
 JALON_API const char *jalon_item_parent(const jalon_item *item);
 /* The record in its canonical JSON text (see docs/records.md). */
 JALON_API const char *jalon_item_json(const jalon_item *item);
-/* One field as a person reads it ("statut" or "status", "échéance"…): *out owned
- * (jalon_free). JALON_ENOTFOUND for a field the item does not have. */
+/* The record's fields, in canonical order (docs/records.md): their number, the key of
+ * field i ("status"; NULL past the end; borrowed), and whether a field holds something
+ * other than its default (empty, null, false, « à lancer »…). */
+JALON_API size_t jalon_item_field_count(const jalon_item *item);
+JALON_API const char *jalon_item_field_key(const jalon_item *item, size_t i);
+JALON_API int jalon_item_field_is_set(const jalon_item *item, const char *key);
+/* The French name of a field ("status" → "statut"); the key itself when unknown.
+ * Static storage. */
+JALON_API const char *jalon_field_label(const char *key);
+/* One field as a person reads it, by key or French name ("status", "statut",
+ * "échéance"…): texts as written, oui/non, lists as "a, b", parents and people named
+ * ("OO1 (oo-1)", "porteur : Marie Dupont (person-2)"), budget lines in euros. *out
+ * owned (jalon_free). JALON_ENOTFOUND for a field the item does not have. */
 JALON_API int jalon_item_field(char **out, const jalon_item *item, const char *field);
 
 #define JALON_QUERY_VERSION 1

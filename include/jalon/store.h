@@ -29,7 +29,10 @@ typedef struct jalon_open_options {
  * Opens an existing store (opts may be NULL). A store left behind by a crash is repaired
  * here: changes already in the history are replayed into SQLite.
  * Even on failure *out is set (unless memory ran out) so that jalon_errmsg() can tell
- * why; close it with jalon_store_close().
+ * why; close it with jalon_store_close(). JALON_ENOTFOUND: no store in dir.
+ * JALON_ECORRUPT: the history does not extend the state SQLite recorded (it was changed
+ * around Jalon); the handle is then open enough for jalon_store_fsck() and
+ * jalon_store_rebuild(), and nothing else.
  */
 JALON_API int jalon_store_open(jalon_store **out, const char *dir, const jalon_open_options *opts);
 /* Creates a new, empty store in dir (created if missing, must be empty otherwise). */
@@ -41,7 +44,7 @@ JALON_API void jalon_store_close(jalon_store *store);
 JALON_API const char *jalon_errmsg(const jalon_store *store);
 
 /* Who makes the following changes: the author of their commits. Required before any
- * change. email may be NULL or "". */
+ * change. email may be NULL or "". Both strings are copied. */
 JALON_API int jalon_store_set_author(jalon_store *store, const char *name, const char *email);
 
 /*
