@@ -290,14 +290,6 @@ static long next_position(jalon_store *s, const char *parent, int kind)
 	return pos + 1;
 }
 
-static int parent_kind(int kind)
-{
-	return kind == JALON_KIND_OO       ? JALON_KIND_OS
-	       : kind == JALON_KIND_ACTION ? JALON_KIND_OO
-	       : kind == JALON_KIND_TASK   ? JALON_KIND_ACTION
-	                                   : -1;
-}
-
 int jalon_item_add(char **id_out, jalon_store *s, jalon_kind kind, const char *parent,
                    const char *title, const char *const *assignments, size_t n)
 {
@@ -308,15 +300,17 @@ int jalon_item_add(char **id_out, jalon_store *s, jalon_kind kind, const char *p
 	store_clear_error(s);
 	if (kind < JALON_KIND_PERSON || kind >= JALON_KIND_COUNT_)
 		return store_fail(s, JALON_EINVALID, "type d'élément invalide");
-	if (parent_kind(kind) >= 0 && !parent)
+	if (record_parent_kind((int)kind) >= 0 && !parent)
 		return store_fail(s, JALON_EINVALID, "le parent manque : %s",
 		                  kind == JALON_KIND_OO       ? "un OO se place sous un OS"
 		                  : kind == JALON_KIND_ACTION ? "une action se place sous un OO"
 		                                              : "une tâche se place sous une action");
-	if (parent_kind(kind) < 0 && parent)
+	if (record_parent_kind((int)kind) < 0 && parent)
 		return store_fail(s, JALON_EINVALID, "un %s n'a pas de parent",
 		                  kind == JALON_KIND_OS ? "OS" : "personne");
-	int rc = parent ? items_resolve(s, parent, parent_kind(kind), parent_id, sizeof parent_id) : 0;
+	int rc = parent ? items_resolve(s, parent, record_parent_kind((int)kind), parent_id,
+	                                sizeof parent_id)
+	                : 0;
 	if (rc == 0)
 		rc = pipeline_begin(s, &t);
 	if (rc)

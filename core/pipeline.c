@@ -124,14 +124,6 @@ int pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen)
 
 /* ---------------------------------------------------------------- references */
 
-static int parent_kind_of(int kind)
-{
-	return kind == JALON_KIND_OO       ? JALON_KIND_OS
-	       : kind == JALON_KIND_ACTION ? JALON_KIND_OO
-	       : kind == JALON_KIND_TASK   ? JALON_KIND_ACTION
-	                                   : -1;
-}
-
 /* Parents exist with the right kind, shares sum to 100, people exist. */
 static int check_links(jl_txn *t, const json_t *rec)
 {
@@ -154,7 +146,7 @@ static int check_links(jl_txn *t, const json_t *rec)
 			break;
 		const char *pid = json_string_value(json_object_get(e, "id"));
 		json_t *p = pipeline_get(t, pid);
-		if (!p || record_kind(p) != parent_kind_of(kind))
+		if (!p || record_kind(p) != record_parent_kind(kind))
 			rc = store_fail(t->s, JALON_EINVALID, "%s : parent « %s » %s", name, pid,
 			                p ? "d'un type qui ne convient pas" : "introuvable");
 		json_decref(p);

@@ -964,8 +964,7 @@ static int set_people(json_t *rec, const char *role, const char *value,
 	return rc;
 }
 
-/* The kind a parent of that kind must have. */
-static int parent_kind(int kind)
+int record_parent_kind(int kind)
 {
 	switch (kind) {
 	case JALON_KIND_OO:
@@ -1022,7 +1021,7 @@ static int set_parent(json_t *rec, const char *value, const record_context *ctx,
                       size_t errlen)
 {
 	char id[64];
-	int want = parent_kind(record_kind(rec));
+	int want = record_parent_kind(record_kind(rec));
 	if (!ctx || !ctx->item)
 		return fail(err, errlen, "parent : impossible de résoudre « %s » ici", value);
 	if (ctx->item(ctx->ud, value, want, id, sizeof id, err, errlen) != 0)

@@ -81,6 +81,8 @@ json_t *record_parse(const char *text, size_t len, char *err, size_t errlen);
 char *record_path(const char *id);
 /* The kind a record id belongs to ("action-7" → JALON_KIND_ACTION), or -1. */
 int record_id_kind(const char *id);
+/* The kind an item's parent has (oo → os, action → oo, task → action), or -1. */
+int record_parent_kind(int kind);
 /* The number in an id ("action-7" → 7), or -1. */
 long record_id_number(const char *id);
 
