@@ -345,7 +345,11 @@ int pipeline_finish(jl_txn *t, const char *message)
 	if (rc == 0)
 		rc = apply_and_record(t, c, n, message);
 	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = store_fail_db(s, "validation de la modification");
+		/* The commit is in the history already: the next open replays it. */
+		rc = store_fail(s, JALON_ERROR, "SQLite n'a pas pu enregistrer la modification (%s) ; "
+		                                "elle est dans l'historique et sera appliquée à la "
+		                                "prochaine ouverture du registre",
+		                sqlite3_errmsg(s->db));
 	changes_free(c, n);
 	if (rc != 0) {
 		pipeline_abort(t);
