@@ -99,7 +99,7 @@ static const struct field CUSTOM_FIELD_FIELDS[] = {
 /* Every top-level field of every kind, in canonical order. */
 static const struct field FIELDS[] = {
 	{"id", T_STR, K_ALL, "identifiant", 0, 0, NULL, "", 0},
-	{"kind", T_ENUM, K_ALL, "type", 0, 0, KIND_NAMES, "", 0},
+	{"kind", T_ENUM, K_ALL, "nature", 0, 0, KIND_NAMES, "", 0},
 	{"organisation", T_STR, K(JALON_KIND_PLAN), "organisation", 0, 0, NULL, "", 0},
 	{"name", T_STR, K(JALON_KIND_PERSON), "nom", 0, 0, NULL, "", 0},
 	{"email", T_STR, K(JALON_KIND_PERSON), "e-mail", 0, 0, NULL, "", 0},
@@ -1495,6 +1495,21 @@ static void put_indicator(jl_buf *b, const json_t *e)
 		              member(m, "value"));
 }
 
+/* An échéance or a récurrence as written, then what Jalon understood of it. */
+static void put_as_written(jl_buf *b, const json_t *v)
+{
+	jl_buf_puts(b, member(v, "text"));
+	if (*member(v, "error"))
+		jl_buf_printf(b, " (non compris : %s)", member(v, "error"));
+	else if (*member(v, "start") && !strcmp(member(v, "start"), member(v, "end")))
+		jl_buf_printf(b, " (le %s)", member(v, "end"));
+	else if (*member(v, "start"))
+		jl_buf_printf(b, " (du %s au %s)", member(v, "start"), member(v, "end"));
+	else if (*member(v, "rule"))
+		jl_buf_printf(b, " (%s%s)", member(v, "rule"),
+		              json_is_true(json_object_get(v, "to_confirm")) ? ", à confirmer" : "");
+}
+
 /* One element of a list field, as a person reads it. */
 static void put_element(jl_buf *b, const char *field, const json_t *e, const json_t *names)
 {
@@ -1541,7 +1556,7 @@ char *record_field_text(const char *field, const json_t *value, const json_t *na
 			put_element(&b, field, e, names);
 		}
 	} else if (json_is_object(value) && json_object_get(value, "text")) {
-		jl_buf_puts(&b, member(value, "text")); /* deadline, recurrence: as written */
+		put_as_written(&b, value);
 	} else if (json_is_object(value)) {
 		json_object_foreach((json_t *)value, key, e)
 			jl_buf_printf(&b, "%s%s = %s", b.len ? " ; " : "", key, member(value, key));

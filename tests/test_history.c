@@ -87,7 +87,8 @@ static void test_log_of_one_item_newest_first(void **state)
 	assert_string_equal(e->author_name, "Paul Président");
 	assert_non_null(find_change(e, "who"));
 	e = jalon_log_get(log, 2);
-	assert_string_equal(find_change(e, "deadline")->after, "septembre 2020");
+	assert_string_equal(find_change(e, "deadline")->after,
+	                    "septembre 2020 (du 2020-09-01 au 2020-09-30)");
 	jalon_log_free(log);
 }
 
