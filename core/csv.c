@@ -272,6 +272,7 @@ typedef struct loader {
 	size_t ncols;
 	row *rows;
 	size_t nrows;
+	json_t *ids; /* id → item (borrowed), once ids are assigned */
 } loader;
 
 static const char *cell(const row *w, size_t col)
@@ -335,11 +336,12 @@ static int read_rows(loader *L)
 				return got;
 			continue;
 		}
-		if (json_array_size(fields) != L->ncols) {
+		size_t got_fields = json_array_size(fields);
+		if (got_fields != L->ncols) {
 			json_decref(fields);
 			return cerr(&L->r, start, "%zu champs attendus (comme l'en-tête), %zu trouvés ; un "
 			            "champ qui contient « %c » s'écrit entre guillemets", L->ncols,
-			            json_array_size(fields) == 0 ? 0 : json_array_size(fields), L->r.sep);
+			            got_fields, L->r.sep);
 		}
 		if (L->nrows == cap) {
 			row *more = realloc(L->rows, (cap = cap ? cap * 2 : 64) * sizeof *more);
@@ -405,6 +407,8 @@ static void assign_ids(loader *L)
 		json_object_set_new(item, "id", json_string(id ? id : ""));
 		free(id);
 	}
+	for (size_t i = 0; i < L->nrows; i++)
+		json_object_set(L->ids, record_id(L->rows[i].item), L->rows[i].item);
 }
 
 static int set_cell(loader *L, const row *w, size_t c, const char *key, const char *value)
@@ -426,6 +430,14 @@ static int set_labels(loader *L)
 	return 0;
 }
 
+/* The item with that id and kind, through the loader's index: a written CSV names every
+ * parent by id, and looking each up in the list would make reading quadratic. */
+static json_t *by_id(loader *L, const char *id, int kind)
+{
+	json_t *item = json_object_get(L->ids, id);
+	return item && record_kind(item) == kind ? item : NULL;
+}
+
 /* Pass 3: the parent named in the "parent" column, else the last row above of the
  * parent's kind. */
 static int set_parents(loader *L)
@@ -442,7 +454,7 @@ static int set_parents(loader *L)
 		if (rc == 0 && *ref && kind == JALON_KIND_OS)
 			rc = cerr(&L->r, w->line, "un OS n'a pas de parent (colonne « parent » : « %s »)",
 			          ref);
-		else if (rc == 0 && *ref &&
+		else if (rc == 0 && *ref && !(parent = by_id(L, ref, kind - 1)) &&
 		         plandoc_resolve_item(L->doc, ref, kind - 1, &parent, msg, sizeof msg))
 			rc = cerr(&L->r, w->line, "colonne « parent » : %s", msg);
 		else if (rc == 0 && kind > JALON_KIND_OS && !parent)
@@ -501,7 +513,8 @@ static int apply_cell(loader *L, const row *w, size_t c)
 		char *v = jl_trim(ln), *f = NULL;
 		if (!*v)
 			continue;
-		if (col->indicator && (f = jl_fold(v)) && !strncmp(f, "mesure:", 7))
+		if (col->indicator && (f = jl_fold(v)) && !strncmp(f, "mesure", 6) &&
+		    f[6 + strspn(f + 6, " ")] == ':')
 			rc = set_cell(L, w, c, "mesure", strchr(v, ':') + 1);
 		else
 			rc = set_cell(L, w, c, col->name, v);
@@ -595,12 +608,13 @@ json_t *csv_parse(const char *text, size_t len, const char *filename, char *err,
 	               filename ? filename : "entrée", err && errlen ? err : dummy,
 	               err && errlen ? errlen : sizeof dummy};
 	L.doc = plandoc_new();
+	L.ids = json_object();
 	L.ctx = plandoc_context(L.doc);
 	json_t *header = json_array();
 	size_t bad_col = 0;
 	int bad = bad_utf8_line(text, len, &bad_col);
 	const char *nul = memchr(text, '\0', len);
-	int rc = !L.doc || !header ? cerr(&L.r, 0, "mémoire insuffisante") : 0;
+	int rc = !L.doc || !header || !L.ids ? cerr(&L.r, 0, "mémoire insuffisante") : 0;
 	if (rc == 0 && bad)
 		rc = cerr(&L.r, bad, "texte qui n'est pas de l'UTF-8 valide (colonne %zu) ; "
 		          "enregistrez le fichier en UTF-8 (« CSV UTF-8 » dans Excel)", bad_col);
@@ -629,6 +643,7 @@ json_t *csv_parse(const char *text, size_t len, const char *filename, char *err,
 		json_decref(L.rows[i].fields);
 	free(L.rows);
 	free(L.cols);
+	json_decref(L.ids);
 	json_decref(header);
 	if (rc != 0) {
 		json_decref(L.doc);

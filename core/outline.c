@@ -149,6 +149,20 @@ static char *unescape(span t, int *hard)
 	return jl_buf_detach(&b);
 }
 
+/* The text of raw content that cannot continue on the next line (a heading, a label): a
+ * final backslash is kept as a character. malloc'd. */
+static char *unescape_literal(span t)
+{
+	int hard;
+	char *s = unescape(t, &hard);
+	if (s && hard) {
+		char *with = jl_sprintf("%s\\", s);
+		free(s);
+		s = with;
+	}
+	return s;
+}
+
 /* Text read over several lines: joined by a space, or by "\n" after a hard break. */
 typedef struct textacc {
 	jl_buf b;
@@ -173,6 +187,9 @@ static void acc_add(textacc *t, span raw)
 
 static char *acc_take(textacc *t)
 {
+	/* A hard break with nothing after it breaks nothing: the spaces it protected go. */
+	while (t->started && t->hard && t->b.len && is_space(t->b.ptr[t->b.len - 1]))
+		t->b.ptr[--t->b.len] = '\0';
 	char *s = t->started ? jl_buf_detach(&t->b) : jl_strdup("");
 	t->started = t->hard = 0;
 	return s;
@@ -273,13 +290,21 @@ static int numbering_token(span t)
 	return parts && (parts >= 2 ? digit_parts > 0 : trailing_dot);
 }
 
+/* Whether a ":" at i ends a label: followed by a space, the end, or a final backslash
+ * (a hard break: the title goes on with the next line). */
+static int colon_ends(span t, size_t i)
+{
+	return i + 1 == t.n || space_at(t.s + i + 1, t.n - i - 1) ||
+	       (i + 2 == t.n && t.s[i + 1] == '\\');
+}
+
 /* Splits the raw text of a heading or bullet into label and title (spec §6). */
 static void split_label(span t, span *label, span *title)
 {
 	label->s = t.s;
 	label->n = 0;
 	*title = t;
-	if (t.n && t.s[0] == ':' && (t.n == 1 || space_at(t.s + 1, t.n - 1))) {
+	if (t.n && t.s[0] == ':' && colon_ends(t, 0)) {
 		title->s = t.s + 1, title->n = t.n - 1;
 		*title = trim_span(*title);
 		return;
@@ -289,9 +314,7 @@ static void split_label(span t, span *label, span *title)
 			i++;
 			continue;
 		}
-		if (t.s[i] != ':')
-			continue;
-		if (i + 1 < t.n && !space_at(t.s + i + 1, t.n - i - 1))
+		if (t.s[i] != ':' || !colon_ends(t, i))
 			continue;
 		span cand = trim_span((span){t.s, i});
 		if (label_like(cand)) {
@@ -395,6 +418,7 @@ typedef struct parser {
 	json_t *os, *oo, *action; /* where new children go (borrowed) */
 	size_t task_col;          /* marker column of the last task, SIZE_MAX: none yet */
 	int last_bullet;          /* line of the last bullet, for messages */
+	long next_id[JALON_KIND_COUNT_]; /* last number given per kind */
 } parser;
 
 /* An attribute being read: its key, its value so far and where it started. */
@@ -664,10 +688,18 @@ static int bullet_of(const line *l, span *text)
 
 /* ---------------------------------------------------------------- items */
 
+/* A new item at the end of the list: the outline is read in tree order, so appending
+ * keeps it, and counting ids here keeps reading linear (plandoc_add_item searches the
+ * list). Positions are set by plandoc_check at the end. */
 static json_t *add_item(parser *p, jalon_kind kind, const json_t *parent, int no)
 {
-	json_t *item = plandoc_add_item(p->doc, kind, parent ? record_id(parent) : NULL);
-	if (!item) {
+	char *id = jl_sprintf("%s-%ld", jalon_kind_name(kind), ++p->next_id[kind]);
+	json_t *item = id ? record_new(kind, id) : NULL;
+	free(id);
+	if (item && parent)
+		json_object_set_new(item, "parents",
+		                    json_pack("[{s:s, s:i}]", "id", record_id(parent), "share", 100));
+	if (!item || json_array_append_new(plandoc_items(p->doc), item)) {
 		perr(p, no, "mémoire insuffisante");
 		return NULL;
 	}
@@ -680,9 +712,17 @@ static int set_titled(parser *p, json_t *item, span raw, textacc *more, int no)
 {
 	span label, title;
 	split_label(raw, &label, &title);
-	char *l = unescape(label, NULL);
+	char *l = unescape_literal(label);
 	textacc t = {JL_BUF_INIT, 0, 0};
-	acc_add(&t, title);
+	if (more) {
+		acc_add(&t, title);
+	} else {
+		/* A heading is one line: its final backslash is a character. */
+		char *h = unescape_literal(trim_span(title));
+		jl_buf_puts(&t.b, h ? h : "");
+		t.started = 1;
+		free(h);
+	}
 	if (more && more->started) {
 		char *rest = acc_take(more);
 		jl_buf_putc(&t.b, t.hard ? '\n' : ' ');
@@ -691,7 +731,8 @@ static int set_titled(parser *p, json_t *item, span raw, textacc *more, int no)
 	}
 	char *s = acc_take(&t);
 	int rc = !l || !s ? perr(p, no, "mémoire insuffisante")
-	         : set_value(p, item, "label", l, no) ? -1 : set_value(p, item, "titre", s, no);
+	         : (*l && set_value(p, item, "label", l, no)) ? -1
+	                                                      : set_value(p, item, "titre", s, no);
 	free(l);
 	free(s);
 	return rc;
@@ -940,7 +981,7 @@ static int parse_section(parser *p, span title, int no)
 			jl_buf_putc(&body, '\n');
 		jl_buf_put(&body, l->s + skip, l->len - skip);
 	}
-	char *t = unescape(title, NULL), *text = jl_buf_detach(&body);
+	char *t = unescape_literal(title), *text = jl_buf_detach(&body);
 	json_t *section = t && text ? json_pack("{s:s, s:s}", "title", t, "text", text) : NULL;
 	free(t);
 	free(text);
@@ -1184,14 +1225,23 @@ static const char *str(const json_t *obj, const char *key)
 }
 
 /* Appends text, doubling the backslashes the reader would take for escapes: before a
- * punctuation character, at the end, and at the start. */
-static void put_escaped(jl_buf *b, const char *s, size_t n)
+ * punctuation character, at the end, and (at_start) at the start of a text. */
+static void put_escaped_at(jl_buf *b, const char *s, size_t n, int at_start)
 {
+	/* Leading white space would be trimmed, or read as indentation: escape it. */
+	if (at_start && n && (is_space(s[0]) || nbsp_at(s, n)))
+		jl_buf_putc(b, '\\');
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && (i == 0 || i + 1 == n || escapable(s + i + 1, n - i - 1)))
+		if (s[i] == '\\' && ((i == 0 && at_start) || i + 1 == n ||
+		                      escapable(s + i + 1, n - i - 1)))
 			jl_buf_putc(b, '\\');
 		jl_buf_putc(b, s[i]);
 	}
+}
+
+static void put_escaped(jl_buf *b, const char *s, size_t n)
+{
+	put_escaped_at(b, s, n, 1);
 }
 
 /* Appends text that opens a line the reader classifies: a leading structure character
@@ -1203,16 +1253,14 @@ static void put_line_start(jl_buf *b, const char *s, size_t n)
 		size_t c = utf8_len((unsigned char)s[0]);
 		jl_buf_putc(b, '\\');
 		jl_buf_put(b, s, c);
-		put_escaped(b, s + c, n - c);
-		/* put_escaped saw the rest alone: a backslash right after the first character
-		 * was doubled as if at the start, which the reader reads back the same. */
+		put_escaped_at(b, s + c, n - c, 0);
 		return;
 	}
 	if (key_shape((span){s, n}, &k)) {
 		free(k.key);
 		put_escaped(b, s, k.term);
 		jl_buf_putc(b, '\\');
-		put_escaped(b, s + k.term, n - k.term);
+		put_escaped_at(b, s + k.term, n - k.term, 0);
 		return;
 	}
 	put_escaped(b, s, n);
@@ -1224,13 +1272,30 @@ static void put_indent(jl_buf *b, size_t indent)
 		jl_buf_putc(b, ' ');
 }
 
+/* A copy with CRLF and CR made LF: the reader ends lines at any of them, so a value must
+ * not hold one raw. malloc'd. */
+static char *lf_only(const char *s)
+{
+	char *out = jl_strdup(s), *w = out;
+	for (const char *r = s; out && *r; r++) {
+		if (*r == '\r' && r[1] == '\n')
+			continue;
+		*w++ = *r == '\r' ? '\n' : *r;
+	}
+	if (w)
+		*w = '\0';
+	return out;
+}
+
 /*
  * Writes text whose first part continues the current line; each "\n" becomes a hard
  * break and the next part goes on a new line indented by indent. protect_first: the
  * first part opens a line the reader classifies.
  */
-static void put_text(jl_buf *b, const char *s, size_t indent, int protect_first)
+static void put_text(jl_buf *b, const char *text, size_t indent, int protect_first)
 {
+	char *copy = lf_only(text);
+	const char *s = copy ? copy : "";
 	for (int first = 1;; first = 0) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
@@ -1246,9 +1311,10 @@ static void put_text(jl_buf *b, const char *s, size_t indent, int protect_first)
 		if (nl || (!first && n == 0))
 			jl_buf_putc(b, '\\');
 		if (!nl)
-			return;
+			break;
 		s = nl + 1;
 	}
+	free(copy);
 }
 
 static void put_attr(jl_buf *b, const char *key, const char *value, size_t indent)
@@ -1266,7 +1332,7 @@ static int reads_as(const char *raw, const char *label, const char *title)
 {
 	span l, t;
 	split_label((span){raw, strlen(raw)}, &l, &t);
-	char *ul = unescape(l, NULL), *ut = unescape(t, NULL);
+	char *ul = unescape_literal(l), *ut = unescape_literal(t);
 	int same = ul && ut && !strcmp(ul, label) && !strcmp(ut, title);
 	free(ul);
 	free(ut);
@@ -1283,6 +1349,10 @@ static char *titled_text(const char *label, const char *first, int *label_attr)
 {
 	jl_buf b = JL_BUF_INIT;
 	*label_attr = 0;
+	if (strpbrk(label, "\r\n")) {
+		*label_attr = 1;
+		label = "";
+	}
 	if (*label) {
 		put_escaped(&b, label, strlen(label));
 		jl_buf_puts(&b, " :");
@@ -1334,11 +1404,11 @@ static void put_attrs(writer *w, const json_t *item, const char *skip, size_t in
 	json_decref(values);
 }
 
-/* The first line of a text (malloc'd) and whether there is more. */
+/* The first line of a text (malloc'd) and whether there is more (a CR counts too). */
 static char *first_line(const char *s, const char **rest)
 {
-	const char *nl = strchr(s, '\n');
-	*rest = nl ? nl + 1 : NULL;
+	const char *nl = strpbrk(s, "\r\n");
+	*rest = nl ? nl + 1 + (nl[0] == '\r' && nl[1] == '\n') : NULL;
 	return jl_strndup(s, nl ? (size_t)(nl - s) : strlen(s));
 }
 
@@ -1383,9 +1453,6 @@ static void write_bullet_item(writer *w, const json_t *item, size_t col)
 	put_indent(&w->b, col);
 	jl_buf_printf(&w->b, "- %s", text ? text : "");
 	if (rest) {
-		/* After a ":" the break needs a space, or the colon would not end a label. */
-		if (text && *text && text[strlen(text) - 1] == ':')
-			jl_buf_putc(&w->b, ' ');
 		jl_buf_putc(&w->b, '\\');
 		jl_buf_putc(&w->b, '\n');
 		put_indent(&w->b, col + 2);
@@ -1479,7 +1546,8 @@ static void write_section(writer *w, const json_t *section)
 	free(flat);
 	jl_buf_puts(&w->b, "\n\n");
 	json_t *parts = json_array();
-	for (const char *s = text;; ) {
+	char *lf = lf_only(text);
+	for (const char *s = lf ? lf : "";; ) {
 		const char *nl = strchr(s, '\n');
 		json_array_append_new(parts, json_stringn(s, nl ? (size_t)(nl - s) : strlen(s)));
 		if (!nl)
@@ -1498,6 +1566,7 @@ static void write_section(writer *w, const json_t *section)
 		jl_buf_putc(&w->b, '\n');
 	}
 	free(lines);
+	free(lf);
 	json_decref(parts);
 }
 

@@ -789,8 +789,9 @@ static int parse_amount(const char *s, long long *cents)
 	return 0;
 }
 
-/* Splits "a ; b ; c" (sep one of the chars in seps) into trimmed, non-empty parts. */
-static json_t *split_list(const char *value, const char *seps)
+/* Splits "a ; b ; c" at any of the characters in seps into trimmed parts; empty parts
+ * are dropped from lists, kept where the position tells the meaning (budget lines). */
+static json_t *split_parts(const char *value, const char *seps, int keep_empty)
 {
 	json_t *out = json_array();
 	char *copy = jl_strdup(value);
@@ -801,7 +802,7 @@ static json_t *split_list(const char *value, const char *seps)
 		int last = !*p;
 		*p = '\0';
 		char *part = jl_trim(save);
-		if (*part)
+		if (*part || keep_empty)
 			json_array_append_new(out, json_string(part));
 		save = p + 1;
 		if (last)
@@ -809,6 +810,11 @@ static json_t *split_list(const char *value, const char *seps)
 	}
 	free(copy);
 	return out;
+}
+
+static json_t *split_list(const char *value, const char *seps)
+{
+	return split_parts(value, seps, 0);
 }
 
 static const char *part(json_t *parts, size_t i)
@@ -839,7 +845,7 @@ static int set_budget(json_t *rec, const char *value, char *err, size_t errlen)
 		json_array_clear(lines);
 		return 0;
 	}
-	json_t *parts = split_list(value, ";");
+	json_t *parts = split_parts(value, ";", 1);
 	long year;
 	long long cents;
 	int rc = 0;
@@ -1182,6 +1188,7 @@ static int set_priority(json_t *rec, const char *value)
 	return 0;
 }
 
+/* "1, 8, 10", "ODD 1, 8", "ODD1 ; ODD8": the goals' numbers. */
 static int set_odd(json_t *rec, const char *value, char *err, size_t errlen)
 {
 	json_t *parts = split_list(value, ",; ");
@@ -1194,6 +1201,8 @@ static int set_odd(json_t *rec, const char *value, char *err, size_t errlen)
 		const char *s = json_string_value(e);
 		if (!strncmp(s, "ODD", 3) || !strncmp(s, "odd", 3))
 			s += 3;
+		if (!*s)
+			continue; /* "ODD" written before the numbers */
 		if (parse_int(s, 1, 17, &n) != 0) {
 			rc = fail(err, errlen, "ODD : numéros de 1 à 17 attendus, pas « %s »",
 			          json_string_value(e));
@@ -1360,12 +1369,9 @@ int record_set(json_t *rec, const char *key, const char *value, const record_con
 	if (!jl_utf8_valid(trimmed, strlen(trimmed))) {
 		rc = fail(err, errlen, "%s : texte qui n'est pas de l'UTF-8 valide", key);
 	} else if (k && (key_kinds(k) & K(kind))) {
-		/* Work on a copy so that a refused value leaves the record as it was. */
-		json_t *copy = json_deep_copy(rec);
-		rc = dispatch(copy, k, trimmed, ctx, err, errlen);
-		if (rc == 0)
-			json_object_update(rec, copy);
-		json_decref(copy);
+		/* Every setter checks the whole value before it changes anything: a refused
+		 * value leaves the record as it was (tests/test_record.c checks it). */
+		rc = dispatch(rec, k, trimmed, ctx, err, errlen);
 	} else if (decl) {
 		rc = set_custom(rec, decl, trimmed, err, errlen);
 	} else {

@@ -161,6 +161,21 @@ static void test_budget_in_integer_cents(void **state)
 	json_decref(a);
 }
 
+static void test_budget_keeps_empty_positions_and_odd_takes_a_prefix(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "budget", "2020 ; 100 ; ; Wallonie");
+	json_t *line = json_array_get(json_object_get(a, "budget"), 0);
+	assert_string_equal(json_string_value(json_object_get(line, "fonction")), "");
+	assert_string_equal(json_string_value(json_object_get(line, "source")), "Wallonie");
+	set_ok(a, "odd", "ODD 1, 8");
+	json_t *odd = json_object_get(a, "odd");
+	assert_int_equal(json_array_size(odd), 2);
+	assert_int_equal(json_integer_value(json_array_get(odd, 1)), 8);
+	json_decref(a);
+}
+
 static void test_indicator_and_measurement(void **state)
 {
 	(void)state;
@@ -237,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_text_not_understood_is_kept_and_flagged),
 		cmocka_unit_test(test_bad_values_are_refused_with_the_field_named),
 		cmocka_unit_test(test_budget_in_integer_cents),
+		cmocka_unit_test(test_budget_keeps_empty_positions_and_odd_takes_a_prefix),
 		cmocka_unit_test(test_indicator_and_measurement),
 		cmocka_unit_test(test_change_summary_reads_like_a_sentence),
 		cmocka_unit_test(test_display_names),
