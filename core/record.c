@@ -846,8 +846,8 @@ static int set_budget(json_t *rec, const char *value, char *err, size_t errlen)
 		return 0;
 	}
 	json_t *parts = split_parts(value, ";", 1);
-	long year;
-	long long cents;
+	long year = 0;
+	long long cents = 0;
 	int rc = 0;
 	if (json_array_size(parts) < 2 || parse_int(part(parts, 0), 1900, 2200, &year) != 0)
 		rc = fail(err, errlen, "budget : « année ; montant ; fonction ; source [; libellé] » "

@@ -183,7 +183,7 @@ static void test_remove_then_restore(void **state)
 
 static void copy_file(const char *from, const char *to)
 {
-	char cmd[8192];
+	char cmd[8400];
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
 	assert_int_equal(system(cmd), 0);
 }
