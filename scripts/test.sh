@@ -31,7 +31,14 @@ done
 
 echo "== example host program against the installed library"
 stage=$top/build/stage
+rm -rf "$stage"
 cmake --install build --prefix "$stage" >/dev/null
-PKG_CONFIG_PATH=$stage/lib/pkgconfig:$stage/lib/$(gcc -print-multiarch 2>/dev/null)/pkgconfig \
-    make -s -C examples/host clean all
-echo "host program built with pkg-config"
+libdir=$(sed -n 's/^libdir=${prefix}\///p' build/jalon.pc)
+PKG_CONFIG_PATH=$stage/$libdir/pkgconfig make -s -C examples/host clean all
+store=$(mktemp -d)/store
+JALON_AUTHOR="Test <test@example.org>" "$stage/bin/jalon" --store "$store" init >/dev/null
+JALON_AUTHOR="Test <test@example.org>" "$stage/bin/jalon" --store "$store" \
+    import examples/erezee/pst-erezee-2019-2024.md >/dev/null 2>&1
+JALON_AUTHOR="Test <test@example.org>" examples/host/host "$store" 2021-01-01 "Action 4" "en cours"
+rm -rf "$(dirname "$store")"
+echo "host program built with pkg-config and run"
