@@ -134,13 +134,19 @@ __attribute__((format(printf, 2, 3)))
 #endif
 int cli_usage_error(cli_ctx *cx, const char *fmt, ...);
 
+/* How a command opens the store. */
+enum {
+	CLI_OPEN_READ = 0,
+	CLI_OPEN_AUTHOR = 1, /* the command changes something: the acting person must be known */
+	CLI_OPEN_REPAIR = 2  /* fsck, rebuild: also a store whose history SQLite cannot follow */
+};
+
 /*
  * Opens the store named by --store, JALON_STORE, or the current directory when it
- * holds a store. need_author: the command changes something, so the acting person
- * must be known (--as, JALON_AUTHOR, git config) and is set on the store. Returns 0,
- * or an exit code after printing the message.
+ * holds a store. With CLI_OPEN_AUTHOR the acting person (--as, JALON_AUTHOR, git config)
+ * is set on the store. Returns 0, or an exit code after printing the message.
  */
-int cli_open_store(cli_ctx *cx, jalon_store **out, int need_author);
+int cli_open_store(cli_ctx *cx, jalon_store **out, int how);
 /* The store directory to use (never NULL: "." by default). */
 const char *cli_store_dir(const cli_ctx *cx);
 /* Resolves the acting person into cx->author_name/email. 0 when found, else the exit

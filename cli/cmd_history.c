@@ -187,7 +187,7 @@ int cmd_log(cli_ctx *cx, int argc, char **argv)
 	view.ref = p.index < argc ? argv[p.index] : NULL;
 
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 0);
+	int code = cli_open_store(cx, &store, CLI_OPEN_READ);
 	if (code)
 		return code;
 	jalon_log *log = NULL;
@@ -258,7 +258,7 @@ int cmd_diff(cli_ctx *cx, int argc, char **argv)
 		return cli_usage_error(cx, "--since manque : depuis quand ?");
 
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 0);
+	int code = cli_open_store(cx, &store, CLI_OPEN_READ);
 	if (code)
 		return code;
 	long long since, until;
@@ -304,7 +304,7 @@ int cmd_blame(cli_ctx *cx, int argc, char **argv)
 	if (cli_one_operand(cx, argc, argv, "quel élément ?", "un seul élément", &ref))
 		return cx->exit_code;
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 0);
+	int code = cli_open_store(cx, &store, CLI_OPEN_READ);
 	if (code)
 		return code;
 	jalon_log *log = NULL;
@@ -336,7 +336,7 @@ int cmd_tag(cli_ctx *cx, int argc, char **argv)
 	const char *name = argv[p.index];
 
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 1);
+	int code = cli_open_store(cx, &store, CLI_OPEN_AUTHOR);
 	if (code)
 		return code;
 	int rc = jalon_tag_create(store, name, message);

@@ -62,7 +62,7 @@ int cmd_add(cli_ctx *cx, int argc, char **argv)
 		return code;
 
 	jalon_store *store;
-	if ((code = cli_open_store(cx, &store, 1)))
+	if ((code = cli_open_store(cx, &store, CLI_OPEN_AUTHOR)))
 		return code;
 	char *id = NULL;
 	int rc = jalon_item_add(&id, store, (jalon_kind)kind, parent, title,
@@ -95,7 +95,7 @@ int cmd_set(cli_ctx *cx, int argc, char **argv)
 	if (code)
 		return code;
 	jalon_store *store;
-	if ((code = cli_open_store(cx, &store, 1)))
+	if ((code = cli_open_store(cx, &store, CLI_OPEN_AUTHOR)))
 		return code;
 	int rc = jalon_item_set(store, argv[first], (const char *const *)argv + first + 1,
 	                        (size_t)(argc - first - 1));
@@ -112,7 +112,7 @@ int cmd_rm(cli_ctx *cx, int argc, char **argv)
 	if (cli_one_operand(cx, argc, argv, "quel élément ?", "un seul élément", &ref))
 		return cx->exit_code;
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 1);
+	int code = cli_open_store(cx, &store, CLI_OPEN_AUTHOR);
 	if (code)
 		return code;
 	/* Resolve the reference first: the message names what was removed and how to get
@@ -147,7 +147,7 @@ int cmd_restore(cli_ctx *cx, int argc, char **argv)
 	if (cli_one_operand(cx, argc, argv, "quel id ?", "un seul id", &id))
 		return cx->exit_code;
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 1);
+	int code = cli_open_store(cx, &store, CLI_OPEN_AUTHOR);
 	if (code)
 		return code;
 	int rc = jalon_item_restore(store, id);
@@ -252,7 +252,7 @@ int cmd_show(cli_ctx *cx, int argc, char **argv)
 	const char *ref = argv[p.index];
 
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 0);
+	int code = cli_open_store(cx, &store, CLI_OPEN_READ);
 	if (code)
 		return code;
 	jalon_item *item = NULL;
@@ -608,7 +608,7 @@ int cmd_list(cli_ctx *cx, int argc, char **argv)
 	if (list_options(cx, argc, argv, &r))
 		return cx->exit_code;
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 0);
+	int code = cli_open_store(cx, &store, CLI_OPEN_READ);
 	if (code)
 		return code;
 	code = list_dates(cx, store, &r);

@@ -154,7 +154,7 @@ int cmd_import(cli_ctx *cx, int argc, char **argv)
 	}
 
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 1);
+	int code = cli_open_store(cx, &store, CLI_OPEN_AUTHOR);
 	if (code) {
 		free(data);
 		return code;
@@ -244,7 +244,7 @@ int cmd_export(cli_ctx *cx, int argc, char **argv)
 		                                       : JALON_FORMAT_JSON;
 
 	jalon_store *store;
-	int code = cli_open_store(cx, &store, 0);
+	int code = cli_open_store(cx, &store, CLI_OPEN_READ);
 	if (code)
 		return code;
 	char *out = NULL;
@@ -276,7 +276,7 @@ static int on_store(cli_ctx *cx, int argc, char **argv,
 	if (first < argc)
 		return cli_usage_error(cx, "argument inattendu « %s »", argv[first]);
 	jalon_store *store;
-	if ((code = cli_open_store(cx, &store, 0)))
+	if ((code = cli_open_store(cx, &store, CLI_OPEN_REPAIR)))
 		return code;
 	code = task(cx, store);
 	jalon_store_close(store);

@@ -492,14 +492,14 @@ int cli_resolve_author(cli_ctx *cx)
 	                "JALON_AUTHOR ou git config user.name");
 }
 
-int cli_open_store(cli_ctx *cx, jalon_store **out, int need_author)
+int cli_open_store(cli_ctx *cx, jalon_store **out, int how)
 {
 	const char *dir = cli_store_dir(cx);
 	int explicit = strcmp(dir, ".") != 0 || (cx->store_dir && *cx->store_dir);
 	*out = NULL;
 	if (cx->store_dir && !*cx->store_dir)
 		return cli_usage_error(cx, "--store vide");
-	if (need_author) {
+	if (how & CLI_OPEN_AUTHOR) {
 		int code = cli_resolve_author(cx);
 		if (code)
 			return code;
@@ -516,6 +516,8 @@ int cli_open_store(cli_ctx *cx, jalon_store **out, int need_author)
 	}
 	jalon_store *store = NULL;
 	int rc = jalon_store_open(&store, dir, NULL);
+	if (rc == JALON_ECORRUPT && (how & CLI_OPEN_REPAIR))
+		rc = 0; /* open enough to be checked and rebuilt */
 	if (rc < 0) {
 		int code = rc == JALON_ENOTFOUND ? CLI_EXIT_NOINPUT : cli_exit_code(rc);
 		const char *msg = store ? jalon_errmsg(store) : "";
@@ -523,7 +525,7 @@ int cli_open_store(cli_ctx *cx, jalon_store **out, int need_author)
 		jalon_store_close(store);
 		return code;
 	}
-	if (need_author) {
+	if (how & CLI_OPEN_AUTHOR) {
 		rc = jalon_store_set_author(store, cx->author_name,
 		                            *cx->author_email ? cx->author_email : NULL);
 		if (rc < 0) {

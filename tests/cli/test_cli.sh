@@ -463,6 +463,22 @@ RC=0
 (cd "$TMP/empty" && "$JALON" list) >"$TMP/out" 2>"$TMP/err" || RC=$?
 check "ni --store ni JALON_STORE hors d’un store : code 66" eval 'rc_is 66 && one_line_error list'
 
+# ------------------------------------------------------------------ a history changed around Jalon
+
+# The branch moved back by hand: SQLite is ahead of the history it recorded.
+git --git-dir="$S/history.git" update-ref refs/heads/main "$(git --git-dir="$S/history.git" rev-parse main~1)"
+runx --store "$S" list
+check "historique reculé à la main : refusé, code 1, une ligne" \
+	eval 'rc_is 1 && one_line_error list'
+runx --store "$S" fsck
+check "fsck l’ouvre et le signale (code 1)" eval 'rc_is 1 && out_has "tête"'
+run rebuild
+check "rebuild depuis l’historique seul" ok
+run fsck
+check "fsck propre après rebuild" ok
+run list
+check "le store s’ouvre de nouveau" eval 'ok && out_has "Action 4"'
+
 # ------------------------------------------------------------------ summary
 
 echo "$PASS passed, $FAIL failed"
