@@ -1511,9 +1511,8 @@ static void put_as_written(jl_buf *b, const json_t *v)
 		jl_buf_printf(b, " (le %s)", member(v, "end"));
 	else if (*member(v, "start"))
 		jl_buf_printf(b, " (du %s au %s)", member(v, "start"), member(v, "end"));
-	else if (*member(v, "rule"))
-		jl_buf_printf(b, " (%s%s)", member(v, "rule"),
-		              json_is_true(json_object_get(v, "to_confirm")) ? ", à confirmer" : "");
+	else if (json_is_true(json_object_get(v, "to_confirm")))
+		jl_buf_puts(b, " (à confirmer)"); /* the rule itself is for the JSON, not for people */
 }
 
 /* One element of a list field, as a person reads it. */
@@ -1662,7 +1661,7 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 			free(after);
 		}
 		if (n > 3)
-			jl_buf_printf(&b, " et %d autres champs", n - 3);
+			jl_buf_printf(&b, " et %d autre%s champ%s", n - 3, n > 4 ? "s" : "", n > 4 ? "s" : "");
 		record_changes_free(ch, n > 0 ? n : 0);
 	}
 	free(name);

@@ -209,6 +209,63 @@ static void test_change_summary_reads_like_a_sentence(void **state)
 	json_decref(b);
 }
 
+static void test_field_texts_read_as_a_person_reads_them(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "échéance", "fin 2019");
+	set_ok(a, "budget", "2020 ; 12 500,50 € ; 8451 ; Wallonie");
+	set_ok(a, "partenaires", "Forem, AIS");
+	set_ok(a, "synergie", "oui");
+	char *t = record_field_text("deadline", json_object_get(a, "deadline"), NULL);
+	assert_string_equal(t, "fin 2019 (du 2019-10-01 au 2019-12-31)");
+	free(t);
+	t = record_field_text("budget", json_object_get(a, "budget"), NULL);
+	assert_string_equal(t, "2020 : 12 500,50 € (fonction 8451, Wallonie)");
+	free(t);
+	t = record_field_text("partners", json_object_get(a, "partners"), NULL);
+	assert_string_equal(t, "Forem, AIS");
+	free(t);
+	t = record_field_text("synergy", json_object_get(a, "synergy"), NULL);
+	assert_string_equal(t, "oui");
+	free(t);
+	set_ok(a, "échéance", "bi-mensuel");
+	t = record_field_text("recurrence", json_object_get(a, "recurrence"), NULL);
+	assert_string_equal(t, "bi-mensuel (à confirmer)");
+	free(t);
+	json_t *names = json_pack("{s:s}", "oo-1", "OO 1");
+	json_t *parents = json_pack("[{s:s, s:i}, {s:s, s:i}]", "id", "oo-1", "share", 60, "id",
+	                            "oo-3", "share", 40);
+	t = record_field_text("parents", parents, names);
+	assert_string_equal(t, "OO 1 (oo-1) 60 %, oo-3 40 %");
+	free(t);
+	json_decref(parents);
+	json_decref(names);
+	json_decref(a);
+}
+
+static void test_summary_of_many_fields(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	json_t *b = json_deep_copy(a);
+	set_ok(b, "statut", "en cours");
+	set_ok(b, "avancement", "40");
+	set_ok(b, "qui", "DG");
+	set_ok(b, "synergie", "oui");
+	char *s = record_change_summary(a, b);
+	assert_non_null(strstr(s, "Action (7) : statut « à lancer » → « en cours », avancement (vide)"
+	                          " → « 40 »"));
+	assert_non_null(strstr(s, " et 1 autre champ"));
+	free(s);
+	set_ok(b, "poids", "3");
+	s = record_change_summary(a, b);
+	assert_non_null(strstr(s, " et 2 autres champs"));
+	free(s);
+	json_decref(a);
+	json_decref(b);
+}
+
 static void test_display_names(void **state)
 {
 	(void)state;
@@ -255,6 +312,8 @@ int main(void)
 		cmocka_unit_test(test_budget_keeps_empty_positions_and_odd_takes_a_prefix),
 		cmocka_unit_test(test_indicator_and_measurement),
 		cmocka_unit_test(test_change_summary_reads_like_a_sentence),
+		cmocka_unit_test(test_field_texts_read_as_a_person_reads_them),
+		cmocka_unit_test(test_summary_of_many_fields),
 		cmocka_unit_test(test_display_names),
 		cmocka_unit_test(test_paths_are_sharded_by_id),
 	};
