@@ -42,3 +42,6 @@ JALON_AUTHOR="Test <test@example.org>" "$stage/bin/jalon" --store "$store" \
 JALON_AUTHOR="Test <test@example.org>" examples/host/host "$store" 2021-01-01 "Action 4" "en cours"
 rm -rf "$(dirname "$store")"
 echo "host program built with pkg-config and run"
+cmake -S examples/host -B build/host -DCMAKE_PREFIX_PATH="$stage" >/dev/null
+cmake --build build/host >/dev/null
+echo "host program built with CMake's find_package(jalon)"
