@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what is missing, builds Jalon twice — plainly and with AddressSanitizer and
 # UndefinedBehaviorSanitizer — and runs every test in both builds, the unit tests once
-# more under valgrind, and builds the example host program against an installed copy.
+# more under valgrind, and builds and runs the example host program against an installed
+# copy (found through pkg-config and through the CMake package).
 # Usage: scripts/test.sh   (from anywhere; build trees go to build/ and build-asan/)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
