@@ -35,15 +35,10 @@ __attribute__((format(printf, 3, 4)))
 #endif
 static int cerr(const reader *r, int line, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	jl_vsay_at(r->err, r->errlen, r->file, line, fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		snprintf(r->err, r->errlen, "%s:%d: %s", r->file, line, msg);
-	else
-		snprintf(r->err, r->errlen, "%s: %s", r->file, msg);
 	return -1;
 }
 

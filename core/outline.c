@@ -433,15 +433,10 @@ __attribute__((format(printf, 3, 4)))
 #endif
 static int perr(parser *p, int no, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	jl_vsay_at(p->err, p->errlen, p->file, no, fmt, ap);
 	va_end(ap);
-	if (no > 0)
-		snprintf(p->err, p->errlen, "%s:%d: %s", p->file, no, msg);
-	else
-		snprintf(p->err, p->errlen, "%s: %s", p->file, msg);
 	return -1;
 }
 

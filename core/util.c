@@ -109,6 +109,17 @@ char *jl_sprintf(const char *fmt, ...)
 	return jl_buf_detach(&b);
 }
 
+void jl_vsay_at(char *err, size_t errlen, const char *file, int line, const char *fmt,
+                va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (line > 0)
+		snprintf(err, errlen, "%s:%d: %s", file, line, msg);
+	else
+		snprintf(err, errlen, "%s: %s", file, msg);
+}
+
 /* The two-byte UTF-8 letters of French (Latin-1 supplement, U+00C0..U+00FF), folded. */
 static const char *fold_latin1(unsigned index)
 {

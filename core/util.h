@@ -33,6 +33,11 @@ __attribute__((format(printf, 1, 2)))
 #endif
 char *jl_sprintf(const char *fmt, ...);
 
+/* Writes "file:line: message" (just "file: message" when line is 0) into err: how every
+ * reader of a file names where it stopped. */
+void jl_vsay_at(char *err, size_t errlen, const char *file, int line, const char *fmt,
+                va_list ap);
+
 /*
  * Folds a French text for matching keys and labels: lower-case ASCII, accents removed
  * (é→e, ç→c, œ→oe…), typographic apostrophes and non-breaking spaces made plain, runs of

@@ -13,6 +13,11 @@
 
 #include <cmocka.h>
 
+#include "doc_helpers.h"
+
+#define parse_ok(text) doc_parse_ok(csv_parse, "p.csv", (text))
+#define expect_error(text, message) doc_expect_error(csv_parse, "p.csv", (text), (message))
+
 #include "csv.h"
 #include "outline.h"
 #include "plandoc.h"
@@ -21,51 +26,6 @@
 #ifndef JALON_EXAMPLES_DIR
 #define JALON_EXAMPLES_DIR "examples"
 #endif
-
-#define assert_contains(haystack, needle)                                                  \
-	do {                                                                                   \
-		const char *h_ = (haystack);                                                       \
-		if (!h_ || !strstr(h_, (needle)))                                                  \
-			fail_msg("« %s » does not contain « %s »", h_ ? h_ : "(null)", (needle));      \
-	} while (0)
-
-static json_t *parse_ok(const char *text)
-{
-	char err[2048] = "";
-	json_t *doc = csv_parse(text, strlen(text), "p.csv", err, sizeof err);
-	if (!doc)
-		fail_msg("unexpected error: %s", err);
-	return doc;
-}
-
-static void expect_error(const char *text, const char *message)
-{
-	char err[2048] = "";
-	json_t *doc = csv_parse(text, strlen(text), "p.csv", err, sizeof err);
-	if (doc) {
-		json_decref(doc);
-		fail_msg("parsed, expected « %s »", message);
-	}
-	assert_string_equal(err, message);
-}
-
-static const char *s(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
-
-static const char *parent_of(const json_t *it)
-{
-	return s(json_array_get(json_object_get(it, "parents"), 0), "id");
-}
-
-static void set(json_t *doc, json_t *rec, const char *key, const char *value)
-{
-	char err[512];
-	record_context ctx = plandoc_context(doc);
-	if (record_set(rec, key, value, &ctx, err, sizeof err) != 0)
-		fail_msg("record_set(%s, %s): %s", key, value, err);
-}
 
 /* csv_parse(csv_write(doc)) gives the items back, ids included. */
 static void assert_items_round_trip(const json_t *doc, char sep)

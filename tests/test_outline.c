@@ -13,6 +13,11 @@
 
 #include <cmocka.h>
 
+#include "doc_helpers.h"
+
+#define parse_ok(text) doc_parse_ok(outline_parse, "t.md", (text))
+#define expect_error(text, message) doc_expect_error(outline_parse, "t.md", (text), (message))
+
 #include "outline.h"
 #include "plandoc.h"
 #include "util.h"
@@ -20,13 +25,6 @@
 #ifndef JALON_EXAMPLES_DIR
 #define JALON_EXAMPLES_DIR "examples"
 #endif
-
-#define assert_contains(haystack, needle)                                                  \
-	do {                                                                                   \
-		const char *h_ = (haystack);                                                       \
-		if (!h_ || !strstr(h_, (needle)))                                                  \
-			fail_msg("« %s » does not contain « %s »", h_ ? h_ : "(null)", (needle));      \
-	} while (0)
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -47,26 +45,6 @@ static char *read_file(const char *rel, size_t *len)
 	return jl_buf_detach(&b);
 }
 
-static json_t *parse_ok(const char *text)
-{
-	char err[2048] = "";
-	json_t *doc = outline_parse(text, strlen(text), "t.md", err, sizeof err);
-	if (!doc)
-		fail_msg("unexpected error: %s", err);
-	return doc;
-}
-
-static void expect_error(const char *text, const char *message)
-{
-	char err[2048] = "";
-	json_t *doc = outline_parse(text, strlen(text), "t.md", err, sizeof err);
-	if (doc) {
-		json_decref(doc);
-		fail_msg("parsed, expected « %s »", message);
-	}
-	assert_string_equal(err, message);
-}
-
 static void expect_error_starting(const char *text, const char *start)
 {
 	char err[2048] = "";
@@ -82,11 +60,6 @@ static void expect_error_starting(const char *text, const char *start)
 static json_t *item(const json_t *doc, size_t i)
 {
 	return json_array_get(plandoc_items(doc), i);
-}
-
-static const char *s(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
 }
 
 static size_t count_kind(const json_t *doc, jalon_kind kind)
@@ -109,11 +82,6 @@ static size_t count_nonempty(const json_t *doc, const char *field, jalon_kind ki
 		count += json_is_string(v) ? *json_string_value(v) != '\0' : !json_is_null(v);
 	}
 	return count;
-}
-
-static const char *parent_of(const json_t *it)
-{
-	return s(json_array_get(json_object_get(it, "parents"), 0), "id");
 }
 
 static size_t children(const json_t *doc, const char *id)
@@ -734,14 +702,6 @@ static void test_long_lines_and_many_items(void **state)
 }
 
 /* ---------------------------------------------------------------- writing */
-
-static void set(json_t *doc, json_t *rec, const char *key, const char *value)
-{
-	char err[512];
-	record_context ctx = plandoc_context(doc);
-	if (record_set(rec, key, value, &ctx, err, sizeof err) != 0)
-		fail_msg("record_set(%s, %s): %s", key, value, err);
-}
 
 /* A document built through the API with every field and the values that need escaping. */
 static json_t *rich_doc(void)

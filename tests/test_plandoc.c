@@ -11,28 +11,10 @@
 
 #include <cmocka.h>
 
+#include "doc_helpers.h"
+
 #include "plandoc.h"
 #include "util.h"
-
-#define assert_contains(haystack, needle)                                                  \
-	do {                                                                                   \
-		const char *h_ = (haystack);                                                       \
-		if (!strstr(h_, (needle)))                                                         \
-			fail_msg("« %s » does not contain « %s »", h_, (needle));                      \
-	} while (0)
-
-static void set(json_t *doc, json_t *rec, const char *key, const char *value)
-{
-	char err[512];
-	record_context ctx = plandoc_context(doc);
-	if (record_set(rec, key, value, &ctx, err, sizeof err) != 0)
-		fail_msg("record_set(%s, %s): %s", key, value, err);
-}
-
-static const char *s(const json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
 
 static json_int_t n(const json_t *rec, const char *key)
 {
