@@ -40,17 +40,17 @@ jl_date jl_date_from_days(long days);
  * other window (several years "2019-2020", a third of a month "fin janvier 2020").
  */
 typedef enum jl_precision {
-    JL_PREC_DAY, JL_PREC_MONTH, JL_PREC_QUARTER, JL_PREC_SEMESTER, JL_PREC_YEAR, JL_PREC_PERIOD
+	JL_PREC_DAY, JL_PREC_MONTH, JL_PREC_QUARTER, JL_PREC_SEMESTER, JL_PREC_YEAR, JL_PREC_PERIOD
 } jl_precision;
 /* "jour", "mois", "trimestre", "semestre", "année", "période"; "inconnue" otherwise.
    The string is static. */
 const char *jl_precision_name(jl_precision p);
 
 typedef struct jl_deadline {
-    jl_date start, end;      /* the window the text designates; end is the due date */
-    jl_precision precision;
-    char due[256];           /* what is due, e.g. "Rapport au Conseil" in "janvier 2020 - Rapport au Conseil"; "" if none */
-    char reason[256];        /* when not understood: why, in French, e.g. « mois inconnu : "janvierr" » */
+	jl_date start, end;      /* the window the text designates; end is the due date */
+	jl_precision precision;
+	char due[256];           /* what is due, e.g. "Rapport au Conseil" in "janvier 2020 - Rapport au Conseil"; "" if none */
+	char reason[256];        /* when not understood: why, in French, e.g. « mois inconnu : "janvierr" » */
 } jl_deadline;
 
 /*

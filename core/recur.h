@@ -15,9 +15,9 @@
 #define JALON_CORE_RECUR_H
 
 typedef struct jl_recurrence {
-    char rule[128];     /* RFC 5545 RRULE value, e.g. "FREQ=MONTHLY;INTERVAL=3" */
-    int  to_confirm;    /* 1 when the reading is ambiguous and a person should confirm it (bi-mensuel) */
-    char note[256];     /* French explanation when to_confirm, or the reason when not understood */
+	char rule[128];     /* RFC 5545 RRULE value, e.g. "FREQ=MONTHLY;INTERVAL=3" */
+	int  to_confirm;    /* 1 when the reading is ambiguous and a person should confirm it (bi-mensuel) */
+	char note[256];     /* French explanation when to_confirm, or the reason when not understood */
 } jl_recurrence;
 
 /*

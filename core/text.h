@@ -21,20 +21,20 @@ enum { JL_TEXT_MAX = 512 };          /* longest text read, in bytes, NUL include
 typedef enum jl_token_kind { JL_TOK_WORD, JL_TOK_NUM, JL_TOK_PUNCT } jl_token_kind;
 
 typedef struct jl_token {
-    jl_token_kind kind;      /* a run of letters, a run of digits, or one other character */
-    unsigned short pos, len; /* in folded[] */
-    long num;                /* value of a JL_TOK_NUM, at most 999999999 (more digits: len says) */
+	jl_token_kind kind;      /* a run of letters, a run of digits, or one other character */
+	unsigned short pos, len; /* in folded[] */
+	long num;                /* value of a JL_TOK_NUM, at most 999999999 (more digits: len says) */
 } jl_token;
 
 typedef struct jl_text {
-    const char *src;                       /* the text as given, borrowed */
-    char folded[JL_TEXT_MAX];
-    unsigned short from[JL_TEXT_MAX];      /* folded[i] comes from src[from[i] .. to[i]) */
-    unsigned short to[JL_TEXT_MAX];
-    size_t len;                            /* of folded, NUL excluded */
-    jl_token tok[JL_TEXT_MAX];
-    size_t ntok;                           /* trailing . , ; : ! ? - are not tokens */
-    size_t first;                          /* first token after a bullet and an "Échéance :" label */
+	const char *src;                       /* the text as given, borrowed */
+	char folded[JL_TEXT_MAX];
+	unsigned short from[JL_TEXT_MAX];      /* folded[i] comes from src[from[i] .. to[i]) */
+	unsigned short to[JL_TEXT_MAX];
+	size_t len;                            /* of folded, NUL excluded */
+	jl_token tok[JL_TEXT_MAX];
+	size_t ntok;                           /* trailing . , ; : ! ? - are not tokens */
+	size_t first;                          /* first token after a bullet and an "Échéance :" label */
 } jl_text;
 
 /* 0, or -1 when src is NULL or longer than JL_TEXT_MAX - 1 bytes. */
@@ -49,6 +49,6 @@ void jl_text_copy(char *dst, size_t cap, const char *s, size_t n);
 /* Writes  prefix "quoted" suffix  into dst, shortening the quoted text (then dropping
    the suffix) so that all fits in cap bytes: the reasons both parsers give. */
 void jl_text_say(char *dst, size_t cap, const char *prefix, const char *quoted, size_t n,
-                 const char *suffix);
+				 const char *suffix);
 
 #endif
