@@ -625,6 +625,27 @@ static void remove_loose(jalon_store *s)
 	}
 }
 
+/* Deletes the packs other than `keep` once it holds every object, as `git repack -a -d`
+ * does. A reader holding an old pack open keeps reading it (unlinked files live on). */
+static void remove_other_packs(jalon_store *s, const char *keep)
+{
+	char *dir = jl_sprintf("%s/history.git/objects/pack", s->dir);
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+	while (d && keep && (e = readdir(d))) {
+		if (strncmp(e->d_name, "pack-", 5) || strstr(e->d_name, keep) ||
+		    strstr(e->d_name, ".keep"))
+			continue;
+		char *path = jl_sprintf("%s/%s", dir, e->d_name);
+		if (path)
+			unlink(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 int jalon_store_gc(jalon_store *s)
 {
 	git_odb *odb = NULL;
@@ -638,15 +659,18 @@ int jalon_store_gc(jalon_store *s)
 	    git_odb_foreach(odb, insert_object, pb) != 0 ||
 	    git_packbuilder_write(pb, NULL, 0, NULL, NULL) != 0)
 		rc = store_fail_git(s, "compactage de l'historique");
+	char *keep = rc == 0 ? jl_strdup(git_packbuilder_name(pb)) : NULL;
 	git_packbuilder_free(pb);
 	git_odb_free(odb);
 	if (rc == 0) {
 		remove_loose(s);
+		remove_other_packs(s, keep);
 		git_odb *fresh = NULL;
 		if (git_repository_odb(&fresh, s->repo) == 0)
 			git_odb_refresh(fresh);
 		git_odb_free(fresh);
 	}
+	free(keep);
 	store_exec(s, "COMMIT");
 	return rc;
 }

@@ -267,6 +267,42 @@ static void test_stale_ref_lock_does_not_block(void **state)
 	assert_int_equal(access(lock, F_OK), -1);
 }
 
+static int count_files(const char *dir, const char *suffix)
+{
+	char cmd[8400];
+	snprintf(cmd, sizeof cmd, "find '%s' -type f -name '*%s' | wc -l", dir, suffix);
+	char *line = run_line(cmd);
+	int n = atoi(line);
+	free(line);
+	return n;
+}
+
+static void test_gc_leaves_one_pack_and_loses_nothing(void **state)
+{
+	struct fixture *f = *state;
+	/* Seventy more commits of loose objects, then two packings in a row. */
+	for (int i = 0; i < 70; i++)
+		assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_TASK, "Action 7", "Tâche",
+		                                NULL, 0), 0);
+	char *before, *after, *report;
+	assert_int_equal(jalon_export(&before, NULL, f->store, JALON_FORMAT_JSON), 0);
+	assert_int_equal(jalon_store_gc(f->store), 0);
+	assert_int_equal(jalon_store_gc(f->store), 0);
+	char objects[4200];
+	snprintf(objects, sizeof objects, "%s/history.git/objects", f->dir);
+	assert_int_equal(count_files(objects, ".pack"), 1);
+	assert_int_equal(count_files(objects, ""), 2); /* the pack and its index */
+	assert_int_equal(jalon_export(&after, NULL, f->store, JALON_FORMAT_JSON), 0);
+	assert_string_equal(before, after);
+	assert_int_equal(jalon_store_fsck(f->store, &report), 0);
+	jalon_free(report);
+	jalon_free(before);
+	jalon_free(after);
+	char *check = git(f, "fsck --no-dangling 2>&1 && echo ok");
+	assert_string_equal(check, "ok");
+	free(check);
+}
+
 static void test_unchanged_value_makes_no_commit(void **state)
 {
 	struct fixture *f = *state;
@@ -296,6 +332,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rebuild_gives_identical_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsck_finds_a_tampered_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_ref_lock_does_not_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gc_leaves_one_pack_and_loses_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unchanged_value_makes_no_commit, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
