@@ -4,7 +4,7 @@
 set -eu
 
 packages="build-essential cmake pkg-config git ca-certificates
-liblua5.4-dev libsqlite3-dev libgit2-dev libjansson-dev libcmocka-dev
+liblua5.4-dev libsqlite3-dev libgit2-dev libjansson-dev libcmocka-dev libical-dev
 sqlite3 valgrind"
 
 missing=""
