@@ -571,22 +571,19 @@ static int finish(loader *L)
 /* The line of the first byte that is not UTF-8, or 0 when the text is valid. */
 static int bad_utf8_line(const char *s, size_t len, size_t *col)
 {
+	size_t bad = jl_utf8_invalid_at(s, len);
+	if (bad == len)
+		return 0;
 	int line = 1;
 	size_t line_start = 0;
-	for (size_t i = 0; i < len;) {
-		unsigned char c = (unsigned char)s[i];
-		size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		if ((c >= 0x80 && c < 0xC2) || i + k > len || !jl_utf8_valid(s + i, k)) {
-			*col = i - line_start + 1;
-			return line;
-		}
-		if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) {
+	for (size_t i = 0; i < bad; i++) {
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) {
 			line++;
 			line_start = i + 1;
 		}
-		i += k;
 	}
-	return 0;
+	*col = bad - line_start + 1;
+	return line;
 }
 
 json_t *csv_parse(const char *text, size_t len, const char *filename, char *err,

@@ -105,11 +105,6 @@ static int is_blank(const line *l)
 	return content_of(l).n == 0;
 }
 
-static size_t utf8_len(unsigned char c)
-{
-	return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-}
-
 /* Bytes of the escapable character at s (ASCII punctuation or "•"), else 0. */
 static size_t escapable(const char *s, size_t n)
 {
@@ -136,7 +131,7 @@ static char *unescape(span t, int *hard)
 		}
 		size_t k = escapable(t.s + i + 1, t.n - i - 1);
 		if (i == 0 && !k)
-			k = utf8_len((unsigned char)t.s[1]);
+			k = jl_utf8_len((unsigned char)t.s[1]);
 		if (k && i + 1 + k <= t.n) {
 			jl_buf_put(&b, t.s + i + 1, k);
 			i += k;
@@ -1115,21 +1110,6 @@ static int finish(parser *p)
 	return 0;
 }
 
-/* Offset of the first byte that is not valid UTF-8, or n. */
-static size_t utf8_bad_at(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		size_t k = utf8_len((unsigned char)s[i]);
-		if ((unsigned char)s[i] >= 0x80 && (unsigned char)s[i] < 0xC2)
-			return i;
-		if (i + k > n || !jl_utf8_valid(s + i, k))
-			return i;
-		i += k;
-	}
-	return n;
-}
-
 /* Cuts text into lines (LF, CRLF or CR), refusing NUL bytes and invalid UTF-8. */
 static int split_lines(parser *p, const char *text, size_t len, line **out)
 {
@@ -1148,7 +1128,7 @@ static int split_lines(parser *p, const char *text, size_t len, line **out)
 			lines = more;
 		}
 		lines[n] = (line){text + start, i - start, (int)n + 1};
-		size_t bad = utf8_bad_at(lines[n].s, lines[n].len);
+		size_t bad = jl_utf8_invalid_at(lines[n].s, lines[n].len);
 		const char *nul = memchr(lines[n].s, '\0', lines[n].len);
 		size_t nul_at = nul ? (size_t)(nul - lines[n].s) : SIZE_MAX;
 		n++;
@@ -1245,7 +1225,7 @@ static void put_line_start(jl_buf *b, const char *s, size_t n)
 {
 	keyline k;
 	if (n && (strchr("#-*+_>\\:", s[0]) || (n >= 3 && !memcmp(s, "\xe2\x80\xa2", 3)))) {
-		size_t c = utf8_len((unsigned char)s[0]);
+		size_t c = jl_utf8_len((unsigned char)s[0]);
 		jl_buf_putc(b, '\\');
 		jl_buf_put(b, s, c);
 		put_escaped_at(b, s + c, n - c, 0);

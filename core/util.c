@@ -253,3 +253,21 @@ int jl_utf8_valid(const char *s, size_t n)
 	}
 	return 1;
 }
+
+size_t jl_utf8_len(unsigned char lead)
+{
+	return lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+}
+
+size_t jl_utf8_invalid_at(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = jl_utf8_len(c);
+		if ((c >= 0x80 && c < 0xC2) || i + k > n || !jl_utf8_valid(s + i, k))
+			return i;
+		i += k;
+	}
+	return n;
+}

@@ -48,5 +48,9 @@ char *jl_fold(const char *s);
 char *jl_trim(char *s);
 /* 1 when s is valid UTF-8. */
 int jl_utf8_valid(const char *s, size_t n);
+/* The length of the UTF-8 sequence a lead byte starts (1 to 4). */
+size_t jl_utf8_len(unsigned char lead);
+/* The offset of the first byte of s that is not valid UTF-8, or n when all are. */
+size_t jl_utf8_invalid_at(const char *s, size_t n);
 
 #endif
