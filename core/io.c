@@ -209,7 +209,10 @@ int jalon_import_file(jalon_store *s, const char *path, jalon_format format, cha
 	store_clear_error(s);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return store_fail(s, JALON_ENOTFOUND, "%s : %s", path, strerror(errno));
+		return store_fail(s, errno == ENOENT ? JALON_ENOTFOUND : JALON_ERROR, "%s : %s", path,
+		                  errno == ENOENT   ? "fichier introuvable"
+		                  : errno == EACCES ? "lecture interdite"
+		                                    : strerror(errno));
 	jl_buf b = JL_BUF_INIT;
 	char chunk[65536];
 	size_t n;
