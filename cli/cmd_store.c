@@ -25,6 +25,9 @@ static void put_report(FILE *f, const char *report)
 }
 
 /* "--format" values. -1 when unknown. */
+/* The calendar is not one of the plan's interchange formats: its own API call. */
+#define FORMAT_ICS 100
+
 static int format_from_text(const char *text)
 {
 	if (!strcasecmp(text, "json"))
@@ -34,14 +37,18 @@ static int format_from_text(const char *text)
 	if (!strcasecmp(text, "outline") || !strcasecmp(text, "md") ||
 	    !strcasecmp(text, "markdown"))
 		return JALON_FORMAT_OUTLINE;
+	if (!strcasecmp(text, "ics") || !strcasecmp(text, "ical"))
+		return FORMAT_ICS;
 	return -1;
 }
 
 /* The export format a file name suggests (the import side is the library's). */
-static jalon_format format_from_path(const char *path)
+static int format_from_path(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 	if (dot && strchr(dot, '/') == NULL) {
+		if (!strcasecmp(dot, ".ics"))
+			return FORMAT_ICS;
 		if (!strcasecmp(dot, ".csv"))
 			return JALON_FORMAT_CSV;
 		if (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".txt") ||
@@ -134,7 +141,7 @@ int cmd_import(cli_ctx *cx, int argc, char **argv)
 	while ((c = cli_next_option(cx, &p, argc, argv)) != CLI_OPT_END) {
 		if (c == CLI_OPT_EXIT)
 			return cx->exit_code;
-		if (c == 'f' && (format = format_from_text(p.arg)) < 0)
+		if (c == 'f' && ((format = format_from_text(p.arg)) < 0 || format == FORMAT_ICS))
 			return cli_usage_error(cx, "format inconnu « %s » (outline, csv, json)", p.arg);
 	}
 	if (argc - p.index != 1)
@@ -224,24 +231,32 @@ int cmd_export(cli_ctx *cx, int argc, char **argv)
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
+		{"person", required_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
-	cli_parser p = CLI_PARSER("f:o:", opts);
+	cli_parser p = CLI_PARSER("f:o:p:", opts);
 	int c, format = -1;
-	const char *output = NULL;
+	const char *output = NULL, *person = NULL;
 	while ((c = cli_next_option(cx, &p, argc, argv)) != CLI_OPT_END) {
 		if (c == CLI_OPT_EXIT)
 			return cx->exit_code;
 		if (c == 'f' && (format = format_from_text(p.arg)) < 0)
-			return cli_usage_error(cx, "format inconnu « %s » (json, csv, outline)", p.arg);
+			return cli_usage_error(cx, "format inconnu « %s » (json, csv, outline, ics)",
+			                       p.arg);
 		if (c == 'o')
 			output = p.arg;
+		if (c == 'p')
+			person = p.arg;
 	}
+	/* `jalon export ics` reads as well as `jalon export --format ics`. */
+	if (p.index < argc && format < 0 && (format = format_from_text(argv[p.index])) >= 0)
+		p.index++;
 	if (p.index < argc)
 		return cli_usage_error(cx, "argument inattendu « %s »", argv[p.index]);
 	if (format < 0)
-		format = output && strcmp(output, "-") ? (int)format_from_path(output)
-		                                       : JALON_FORMAT_JSON;
+		format = output && strcmp(output, "-") ? format_from_path(output) : JALON_FORMAT_JSON;
+	if (person && format != FORMAT_ICS)
+		return cli_usage_error(cx, "--person ne vaut que pour le calendrier (--format ics)");
 
 	jalon_store *store;
 	int code = cli_open_store(cx, &store, CLI_OPEN_READ);
@@ -249,7 +264,8 @@ int cmd_export(cli_ctx *cx, int argc, char **argv)
 		return code;
 	char *out = NULL;
 	size_t len = 0;
-	int rc = jalon_export(&out, &len, store, (jalon_format)format);
+	int rc = format == FORMAT_ICS ? jalon_export_calendar(&out, &len, store, person)
+	                              : jalon_export(&out, &len, store, (jalon_format)format);
 	if (rc < 0) {
 		code = cli_fail_api(cx, store, rc);
 	} else if (output && strcmp(output, "-")) {

@@ -29,4 +29,14 @@ JALON_API int jalon_import_buffer(jalon_store *store, const char *data, size_t l
  * data gives identical bytes. */
 JALON_API int jalon_export(char **out, size_t *len, jalon_store *store, jalon_format format);
 
+/*
+ * The plan's deadlines and recurring duties as an RFC 5545 calendar (iCalendar text):
+ * each understood échéance an all-day VEVENT, each recurring duty a VEVENT with its
+ * RRULE over the plan's legislature; UIDs derived from record ids, stable from one
+ * export to the next. person (may be NULL): only the items that person or role is
+ * responsible for (as the query's `responsible`). *out owned (jalon_free).
+ */
+JALON_API int jalon_export_calendar(char **out, size_t *len, jalon_store *store,
+                                    const char *person);
+
 #endif

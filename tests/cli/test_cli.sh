@@ -463,6 +463,19 @@ RC=0
 (cd "$TMP/empty" && "$JALON" list) >"$TMP/out" 2>"$TMP/err" || RC=$?
 check "ni --store ni JALON_STORE hors d’un store : code 66" eval 'rc_is 66 && one_line_error list'
 
+# ------------------------------------------------------------------ calendar
+
+run export ics
+check "export ics : un calendrier" eval 'ok && out_has "BEGIN:VCALENDAR" && out_has "RRULE:FREQ=MONTHLY"'
+ALL=$(grep -c '^BEGIN:VEVENT' "$TMP/out")
+check "export ics : un événement par échéance comprise et par récurrence" [ "$ALL" -ge 15 ]
+run export --person "équipe sociale" --format ics
+check "export ics --person : moins d’événements" \
+	eval 'ok && [ "$(grep -c "^BEGIN:VEVENT" "$TMP/out")" -lt "$ALL" ]'
+run export -o "$TMP/plan.ics"
+check "export -o x.ics : le calendrier" eval 'ok && grep -q "BEGIN:VCALENDAR" "$TMP/plan.ics"'
+bad 64 export "--person hors calendrier" --store "$S" export --person DG --format json
+
 # ------------------------------------------------------------------ a history changed around Jalon
 
 # The branch moved back by hand: SQLite is ahead of the history it recorded.

@@ -1,0 +1,168 @@
+/*
+ * Calendar export: the plan's deadlines and recurring duties as an RFC 5545 calendar
+ * that Outlook, Thunderbird or a phone can subscribe to. Deadlines are all-day
+ * VEVENTs (Outlook ignores VTODO), recurring duties VEVENTs with their RRULE; UIDs are
+ * derived from record ids, so importing a newer export updates events instead of
+ * duplicating them. Written with libical, which folds and escapes as the RFC says.
+ */
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "items.h"
+#include "jalon/io.h"
+#include "jalon/item.h"
+#include "occur.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+/* A date as libical wants it: a zeroed struct, not icaltime_null_date() (hour -1). */
+static struct icaltimetype ical_date(jl_date d)
+{
+	struct icaltimetype t;
+	memset(&t, 0, sizeof t);
+	t.year = d.year;
+	t.month = d.month;
+	t.day = d.day;
+	t.is_date = 1;
+	return t;
+}
+
+static const char *str(const json_t *rec, const char *key)
+{
+	const char *v = json_string_value(json_object_get(rec, key));
+	return v ? v : "";
+}
+
+/* The legislature the plan covers: recurring duties run from its first to its last day. */
+static void plan_span(jalon_store *s, jl_date *start, jl_date *end)
+{
+	json_t *plan = store_record_get(s, "plan");
+	json_int_t from = json_integer_value(json_object_get(plan, "period_start"));
+	json_int_t to = json_integer_value(json_object_get(plan, "period_end"));
+	*start = (jl_date){from ? (int)from : 2019, 1, 1};
+	*end = (jl_date){to ? (int)to : start->year + 5, 12, 31};
+	json_decref(plan);
+}
+
+static icalcomponent *new_event(const json_t *rec, const char *what, const char *domain,
+                                const char *description)
+{
+	char uid[256];
+	/* "Action 4 : Former le citoyen…"; an item without a label is its title alone. */
+	char *name = *str(rec, "label") ? record_display_name(rec) : NULL;
+	char *summary = name ? jl_sprintf("%s : %s", name, str(rec, "title"))
+	                     : jl_strdup(str(rec, "title"));
+	snprintf(uid, sizeof uid, "%s-%s@%s", record_id(rec), what, domain);
+	icalcomponent *ev = icalcomponent_vanew(
+		ICAL_VEVENT_COMPONENT, icalproperty_new_uid(uid),
+		icalproperty_new_dtstamp(icaltime_current_time_with_zone(icaltimezone_get_utc_timezone())),
+		icalproperty_new_summary(summary ? summary : ""),
+		icalproperty_new_description(description), (void *)0);
+	free(summary);
+	free(name);
+	return ev;
+}
+
+static char *describe(const json_t *rec, const char *label, const char *text)
+{
+	return jl_sprintf("%s : %s\nQui : %s\nÉlément Jalon : %s", label, text,
+	                  *str(rec, "who") ? str(rec, "who") : "(personne désignée)",
+	                  record_id(rec));
+}
+
+static void add_deadline(icalcomponent *cal, const json_t *rec, const char *domain)
+{
+	json_t *d = json_object_get(rec, "deadline");
+	jl_date due;
+	if (jl_date_parse_iso(str(d, "end"), &due) != 0)
+		return; /* no deadline, or one Jalon did not understand */
+	char *text = describe(rec, "Échéance", str(d, "text"));
+	icalcomponent *ev = new_event(rec, "echeance", domain, text ? text : "");
+	free(text);
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(due)));
+	icalcomponent_add_property(ev, icalproperty_new_dtend(
+		ical_date(jl_date_from_days(jl_date_to_days(due) + 1))));
+	icalcomponent_add_component(cal, ev);
+}
+
+static void add_recurrence(icalcomponent *cal, const json_t *rec, const char *domain,
+                           jl_date start, jl_date end)
+{
+	json_t *r = json_object_get(rec, "recurrence");
+	const char *rule = str(r, "rule");
+	jl_date first;
+	char err[256];
+	if (!*rule || jl_occurrence_next(rule, start, end, start, &first, err, sizeof err) != 1)
+		return;
+	char *text = describe(rec, "Récurrence", str(r, "text"));
+	icalcomponent *ev = new_event(rec, "recurrence", domain, text ? text : "");
+	free(text);
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(first)));
+	char *full = strstr(rule, "UNTIL=") || strstr(rule, "COUNT=")
+	                 ? jl_sprintf("RRULE:%s", rule)
+	                 : jl_sprintf("RRULE:%s;UNTIL=%04d%02d%02d", rule, end.year, end.month,
+	                              end.day);
+	icalproperty *p = full ? icalproperty_new_from_string(full) : NULL;
+	if (p)
+		icalcomponent_add_property(ev, p);
+	free(full);
+	icalcomponent_add_component(cal, ev);
+}
+
+/* The domain part of UIDs: the organisation, folded into letters and digits. */
+static char *uid_domain(jalon_store *s)
+{
+	json_t *plan = store_record_get(s, "plan");
+	char *folded = jl_fold(str(plan, "organisation"));
+	json_decref(plan);
+	char *w = folded;
+	for (char *r = folded; r && *r; r++)
+		if ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9'))
+			*w++ = *r;
+	if (w)
+		*w = '\0';
+	char *domain = jl_sprintf("%s.jalon", folded && *folded ? folded : "pst");
+	free(folded);
+	return domain;
+}
+
+int jalon_export_calendar(char **out, size_t *len, jalon_store *s, const char *person)
+{
+	jalon_query q = JALON_QUERY_INIT;
+	jalon_item_list *list;
+	*out = NULL;
+	store_clear_error(s);
+	q.responsible = person && *person ? person : NULL;
+	int rc = jalon_query_run(&list, s, &q);
+	if (rc)
+		return rc;
+	jl_date start, end;
+	plan_span(s, &start, &end);
+	char *domain = uid_domain(s);
+	icalcomponent *cal = icalcomponent_vanew(
+		ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
+		icalproperty_new_prodid("-//Jalon//Programme stratégique transversal//FR"),
+		icalproperty_new_calscale("GREGORIAN"), (void *)0);
+	for (size_t i = 0; i < jalon_item_list_count(list); i++) {
+		json_error_t e;
+		json_t *rec = json_loads(jalon_item_json(jalon_item_list_get(list, i)), 0, &e);
+		add_deadline(cal, rec, domain);
+		add_recurrence(cal, rec, domain, start, end);
+		json_decref(rec);
+	}
+	jalon_item_list_free(list);
+	free(domain);
+	char *text = icalcomponent_as_ical_string_r(cal);
+	icalcomponent_free(cal);
+	if (!text)
+		return store_fail(s, JALON_ENOMEM, "calendrier : mémoire insuffisante");
+	*out = jl_strdup(text);
+	icalmemory_free_buffer(text);
+	if (len && *out)
+		*len = strlen(*out);
+	return *out ? 0 : JALON_ENOMEM;
+}
