@@ -31,6 +31,8 @@ step log "Action 1"; jalon log "Action 1"
 step blame "Action 1"; jalon blame "Action 1"
 step diff --since pst-adopte; jalon diff --since pst-adopte
 step list --overdue 2020-03-01; jalon list --overdue 2020-03-01
+step export ics --person "équipe sociale"
+jalon export ics --person "équipe sociale" | head -n 24
 step fsck; jalon fsck
 printf '\n\033[1m$ git --git-dir %s/history.git log --format="%%h %%an : %%s" \033[0m\n' "$store"
 git --git-dir "$store/history.git" log --format='%h %an : %s'
