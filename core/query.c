@@ -146,10 +146,13 @@ static char *build_sql(const jalon_query *q, const char **binds, int *nbinds, ch
 		binds[n - 1] = q->overdue_at;
 	}
 	if (q->text) {
+		/* Titles compare folded; labels as references do ("OO 1" finds "OO1"). */
 		owned[0] = jl_fold(q->text);
+		owned[2] = store_ref_key(q->text);
 		jl_buf_printf(&b, " AND (instr(title_key, ?%d) > 0 OR instr(label_key, ?%d) > 0)", n + 1,
-		              n + 1);
+		              n + 2);
 		binds[n++] = owned[0];
+		binds[n++] = owned[2];
 	}
 	if (q->responsible) {
 		owned[1] = jl_fold(q->responsible);
@@ -204,7 +207,7 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 		                                     "cours, terminé, reporté, abandonné", q->status);
 	local.status = status;
 	const char *binds[8];
-	char *owned[2] = {NULL, NULL};
+	char *owned[3] = {NULL, NULL, NULL};
 	int nbinds;
 	char *sql = build_sql(&local, binds, &nbinds, owned);
 	sqlite3_stmt *st;
@@ -232,8 +235,8 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 		sqlite3_finalize(st);
 	free(sql);
 	free(status);
-	free(owned[0]);
-	free(owned[1]);
+	for (int i = 0; i < 3; i++)
+		free(owned[i]);
 	json_decref(tree);
 	if (c)
 		qsort(c, n, sizeof *c, compare_candidates);

@@ -122,6 +122,18 @@ static void test_labels_and_long_titles_are_kept(void **state)
 	assert_int_equal(jalon_item_lookup(&item, s, "OO 17"), 0);
 	assert_string_equal(jalon_item_title(item), "Développer les compétences du personnel");
 	jalon_item_free(item);
+	/* A text search finds labels written another way ("O.O. 17" for "OO 17") and titles
+	 * without accents. */
+	jalon_query q = JALON_QUERY_INIT;
+	jalon_item_list *list;
+	q.text = "O.O. 17";
+	assert_int_equal(jalon_query_run(&list, s, &q), 0);
+	assert_int_equal(jalon_item_list_count(list), 1);
+	jalon_item_list_free(list);
+	q.text = "competences du personnel";
+	assert_int_equal(jalon_query_run(&list, s, &q), 0);
+	assert_int_equal(jalon_item_list_count(list), 1);
+	jalon_item_list_free(list);
 	jalon_store_close(s);
 	remove_tree(dir);
 	free(dir);
