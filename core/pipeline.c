@@ -168,6 +168,19 @@ static int check_links(jl_txn *t, const json_t *rec)
 	return rc;
 }
 
+/* 1 when rec names id among its parents or its people. */
+static int refers_to(const json_t *rec, const char *id)
+{
+	static const char *const LINKS[2][2] = {{"parents", "id"}, {"people", "person"}};
+	size_t i;
+	json_t *e;
+	for (int l = 0; l < 2; l++)
+		json_array_foreach(json_object_get(rec, LINKS[l][0]), i, e)
+			if (!strcmp(json_string_value(json_object_get(e, LINKS[l][1])), id))
+				return 1;
+	return 0;
+}
+
 /* Nothing left pointing at a deleted record: children, people links. */
 static int check_deletion(jl_txn *t, const char *id, const json_t *old)
 {
@@ -183,15 +196,12 @@ static int check_deletion(jl_txn *t, const char *id, const json_t *old)
 		if (staged && json_is_null(staged))
 			continue; /* deleted in the same change */
 		json_t *now = pipeline_get(t, user);
-		char *text = now ? record_text(now) : NULL;
-		int still = text && strstr(text, id) != NULL;
-		if (still) {
+		if (refers_to(now, id)) {
 			char *name = record_display_name(old), *uname = record_display_name(now);
 			rc = store_fail(t->s, JALON_ECONFLICT, "%s : encore utilisé par %s", name, uname);
 			free(name);
 			free(uname);
 		}
-		free(text);
 		json_decref(now);
 	}
 	sqlite3_finalize(st);

@@ -181,6 +181,32 @@ static void test_remove_then_restore(void **state)
 	free(subject);
 }
 
+/* A transversal action loses one of its OO: it stays under the other, which takes the
+ * whole share. The removed OO's id being a prefix of the other's (oo-1, oo-12) must not
+ * read as "still used". */
+static void test_remove_an_oo_of_a_transversal_action(void **state)
+{
+	struct fixture *f = *state;
+	for (int i = 2; i <= 12; i++) {
+		char label[32];
+		snprintf(label, sizeof label, "label=OO %d", i);
+		const char *a[] = {label};
+		assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_OO, "OS 1", "Levier", a, 1), 0);
+	}
+	const char *shares[] = {"répartition=OO 1 = 60 ; OO 12 = 40"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", shares, 1), 0);
+	if (jalon_item_remove(f->store, "OO 1") != 0)
+		fail_msg("%s", jalon_errmsg(f->store));
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "Action 7"), 0);
+	assert_string_equal(jalon_item_parent(item), "oo-12");
+	char *parents;
+	assert_int_equal(jalon_item_field(&parents, item, "parents"), 0);
+	assert_string_equal(parents, "OO 12 (oo-12)");
+	jalon_free(parents);
+	jalon_item_free(item);
+}
+
 static void copy_file(const char *from, const char *to)
 {
 	char cmd[8400];
@@ -327,6 +353,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vetoing_hook_leaves_store_and_history_unchanged,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove_then_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_an_oo_of_a_transversal_action, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_open_replays_a_history_ahead_of_sqlite, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_rebuild_gives_identical_export, setup, teardown),
