@@ -19,18 +19,6 @@
 #include "store.h"
 #include "util.h"
 
-/* A date as libical wants it: a zeroed struct, not icaltime_null_date() (hour -1). */
-static struct icaltimetype ical_date(jl_date d)
-{
-	struct icaltimetype t;
-	memset(&t, 0, sizeof t);
-	t.year = d.year;
-	t.month = d.month;
-	t.day = d.day;
-	t.is_date = 1;
-	return t;
-}
-
 static const char *str(const json_t *rec, const char *key)
 {
 	const char *v = json_string_value(json_object_get(rec, key));
@@ -83,9 +71,9 @@ static void add_deadline(icalcomponent *cal, const json_t *rec, const char *doma
 	char *text = describe(rec, "Échéance", str(d, "text"));
 	icalcomponent *ev = new_event(rec, "echeance", domain, text ? text : "");
 	free(text);
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(due)));
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(jl_ical_date(due)));
 	icalcomponent_add_property(ev, icalproperty_new_dtend(
-		ical_date(jl_date_from_days(jl_date_to_days(due) + 1))));
+		jl_ical_date(jl_date_from_days(jl_date_to_days(due) + 1))));
 	icalcomponent_add_component(cal, ev);
 }
 
@@ -101,7 +89,7 @@ static void add_recurrence(icalcomponent *cal, const json_t *rec, const char *do
 	char *text = describe(rec, "Récurrence", str(r, "text"));
 	icalcomponent *ev = new_event(rec, "recurrence", domain, text ? text : "");
 	free(text);
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(first)));
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(jl_ical_date(first)));
 	char *full = strstr(rule, "UNTIL=") || strstr(rule, "COUNT=")
 	                 ? jl_sprintf("RRULE:%s", rule)
 	                 : jl_sprintf("RRULE:%s;UNTIL=%04d%02d%02d", rule, end.year, end.month,

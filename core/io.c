@@ -231,29 +231,23 @@ int jalon_import_file(jalon_store *s, const char *path, jalon_format format, cha
 
 /* ---------------------------------------------------------------- export */
 
+/* The records of one kind, in id order (person-2 before person-10). */
 static json_t *load_records(jalon_store *s, const char *kind)
 {
 	sqlite3_stmt *st;
 	json_t *list = json_array();
-	if (store_prepare(s, &st, "SELECT id FROM records WHERE kind = ?1") != 0)
+	if (store_prepare(s, &st, "SELECT body FROM records WHERE kind = ?1"
+	                          " ORDER BY CAST(substr(id, length(?1) + 2) AS INTEGER)") != 0)
 		return list;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	json_t *byid = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(byid, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
-	/* In id order: person-2 before person-10. */
-	size_t n = json_array_size(byid);
-	for (long want = 1, found = 0; (size_t)found < n && want < 100000000L; want++) {
-		char id[64];
-		snprintf(id, sizeof id, "%s-%ld", kind, want);
-		json_t *rec = store_record_get(s, id);
-		if (rec) {
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_error_t e;
+		json_t *rec = json_loadb((const char *)sqlite3_column_text(st, 0),
+		                         (size_t)sqlite3_column_bytes(st, 0), 0, &e);
+		if (rec)
 			json_array_append_new(list, rec);
-			found++;
-		}
 	}
-	json_decref(byid);
+	sqlite3_finalize(st);
 	return list;
 }
 

@@ -49,9 +49,7 @@ static jl_date date_min(jl_date a, jl_date b)
 	return jl_date_compare(a, b) <= 0 ? a : b;
 }
 
-/* A DATE value.  Not icaltime_null_date(): its hour is -1, and libical normalises
-   that to 23:00 the day before, so every occurrence would come out a day early. */
-static struct icaltimetype ical_date(jl_date d)
+struct icaltimetype jl_ical_date(jl_date d)
 {
 	struct icaltimetype t;
 
@@ -213,7 +211,7 @@ int jl_occurrences(const char *rule, jl_date anchor, jl_date end, jl_date from, 
 	    read_rule(rule, anchor, &r, &last, err, errlen) < 0)
 		return -1;
 	/* Built even for an empty window, so that a rule libical cannot use always fails. */
-	it = icalrecur_iterator_new(r, ical_date(anchor));
+	it = icalrecur_iterator_new(r, jl_ical_date(anchor));
 	if (!it)
 		return fail(err, errlen, "libical ne tire aucune date de cette règle à partir de ce départ"
 		            " (jour qui n'existe jamais, par exemple le 30 février)");

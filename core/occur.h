@@ -43,6 +43,8 @@
 
 #include <stddef.h>
 
+#include <libical/ical.h>
+
 #include "dates.h"
 
 /* Occurrences walked at most per call, from the anchor to the window's end. */
@@ -61,5 +63,9 @@ int jl_occurrences(const char *rule, jl_date anchor, jl_date end, jl_date from, 
 /* The first occurrence on or after day, or 0 when there is none (1 and *out set); -1 on error. */
 int jl_occurrence_next(const char *rule, jl_date anchor, jl_date end, jl_date day, jl_date *out,
                        char *err, size_t errlen);
+
+/* A date as libical's DATE value. Not icaltime_null_date(): its hour is -1, which
+ * libical turns into 23:00 the day before. */
+struct icaltimetype jl_ical_date(jl_date d);
 
 #endif

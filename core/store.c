@@ -45,8 +45,7 @@ int store_fail_db(jalon_store *s, const char *what)
 int store_fail_git(jalon_store *s, const char *what)
 {
 	const git_error *e = git_error_last(); /* may be NULL with libgit2 1.5 */
-	int code = (e && e->klass == GIT_ERROR_OS) ? JALON_ERROR : JALON_ERROR;
-	return store_fail(s, code, "%s : historique git : %s", what,
+	return store_fail(s, JALON_ERROR, "%s : historique git : %s", what,
 	                  e && e->message ? e->message : "erreur inconnue");
 }
 

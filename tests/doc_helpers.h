@@ -3,6 +3,8 @@
 #ifndef JALON_TEST_DOC_HELPERS_H
 #define JALON_TEST_DOC_HELPERS_H
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -34,6 +36,19 @@ static inline void set(json_t *doc, json_t *rec, const char *key, const char *va
 	record_context ctx = plandoc_context(doc);
 	if (record_set(rec, key, value, &ctx, err, sizeof err) != 0)
 		fail_msg("record_set(%s, %s): %s", key, value, err);
+}
+
+/* Fails, printing the written text and both values, when got differs from want. */
+static inline void doc_assert_equal(const json_t *want, const json_t *got, const char *written)
+{
+	if (json_equal((json_t *)want, (json_t *)got))
+		return;
+	char *a = json_dumps(want, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	char *b = json_dumps(got, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	fprintf(stderr, "--- written\n%s\n--- expected\n%s\n--- got\n%s\n", written, a, b);
+	free(a);
+	free(b);
+	fail_msg("round trip differs");
 }
 
 typedef json_t *(*doc_parser)(const char *text, size_t len, const char *filename, char *err,
