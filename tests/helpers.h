@@ -31,6 +31,27 @@ static inline void remove_tree(const char *path)
 		fprintf(stderr, "could not remove %s\n", path);
 }
 
+/* A new store in a scratch directory, with an acting person; *dir gets its path.
+ * Needs cmocka.h included before this header. */
+static inline jalon_store *scratch_store(const char *name, const char *author,
+                                         const char *email, char **dir)
+{
+	jalon_store *s;
+	*dir = scratch_path(name);
+	assert_non_null(*dir);
+	assert_int_equal(jalon_store_init(&s, *dir, NULL), 0);
+	assert_int_equal(jalon_store_set_author(s, author, email), 0);
+	return s;
+}
+
+/* Closes a scratch store and removes its directory. */
+static inline void scratch_store_close(jalon_store *s, char *dir)
+{
+	jalon_store_close(s);
+	remove_tree(dir);
+	free(dir);
+}
+
 /* Runs a shell command and returns its first output line (malloc'd, no newline). */
 static inline char *run_line(const char *cmd)
 {

@@ -24,9 +24,7 @@ static void as(jalon_store *s, const char *name, const char *email)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = scratch_path("history");
-	assert_int_equal(jalon_store_init(&f->store, f->dir, NULL), 0);
-	as(f->store, "Anne DG", "dg@cpas.be");
+	f->store = scratch_store("history", "Anne DG", "dg@cpas.be", &f->dir);
 	const char *os[] = {"label=OS 1"};
 	const char *oo[] = {"label=OO 1"};
 	const char *act[] = {"label=Action 4", "échéance=septembre 2020"};
@@ -54,9 +52,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	jalon_store_close(f->store);
-	remove_tree(f->dir);
-	free(f->dir);
+	scratch_store_close(f->store, f->dir);
 	free(f);
 	return 0;
 }

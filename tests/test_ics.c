@@ -19,9 +19,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = scratch_path("ics");
-	assert_int_equal(jalon_store_init(&f->store, f->dir, NULL), 0);
-	assert_int_equal(jalon_store_set_author(f->store, "Test", "test@example.org"), 0);
+	f->store = scratch_store("ics", "Test", "test@example.org", &f->dir);
 	assert_int_equal(jalon_import_file(f->store, JALON_EXAMPLES_DIR
 	                                   "/erezee/pst-erezee-2019-2024.md", JALON_FORMAT_AUTO,
 	                                   NULL), 0);
@@ -32,9 +30,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	jalon_store_close(f->store);
-	remove_tree(f->dir);
-	free(f->dir);
+	scratch_store_close(f->store, f->dir);
 	free(f);
 	return 0;
 }

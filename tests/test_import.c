@@ -44,10 +44,7 @@ static size_t count_recurring(jalon_store *s)
 
 static jalon_store *import(const char *path, char **dir)
 {
-	jalon_store *s;
-	*dir = scratch_path("import");
-	assert_int_equal(jalon_store_init(&s, *dir, NULL), 0);
-	assert_int_equal(jalon_store_set_author(s, "Test", "test@example.org"), 0);
+	jalon_store *s = scratch_store("import", "Test", "test@example.org", dir);
 	char *report = NULL;
 	int rc = jalon_import_file(s, path, JALON_FORMAT_AUTO, &report);
 	if (rc != 0)
@@ -71,9 +68,7 @@ static void check_counts(const char *path, struct counts want)
 	char *report;
 	assert_int_equal(jalon_store_fsck(s, &report), 0);
 	jalon_free(report);
-	jalon_store_close(s);
-	remove_tree(dir);
-	free(dir);
+	scratch_store_close(s, dir);
 }
 
 static void test_erezee(void **state)
@@ -134,9 +129,7 @@ static void test_labels_and_long_titles_are_kept(void **state)
 	assert_int_equal(jalon_query_run(&list, s, &q), 0);
 	assert_int_equal(jalon_item_list_count(list), 1);
 	jalon_item_list_free(list);
-	jalon_store_close(s);
-	remove_tree(dir);
-	free(dir);
+	scratch_store_close(s, dir);
 	s = import(JALON_TEST_DATA_DIR "/pst-moyenne-2025.md", &dir);
 	assert_int_equal(jalon_item_lookup(&item, s, "1.2"), 0);
 	assert_string_equal(jalon_item_title(item), "Lutter contre la précarité énergétique");
@@ -145,18 +138,14 @@ static void test_labels_and_long_titles_are_kept(void **state)
 	assert_non_null(strstr(description, "tuteur énergie"));
 	jalon_free(description);
 	jalon_item_free(item);
-	jalon_store_close(s);
-	remove_tree(dir);
-	free(dir);
+	scratch_store_close(s, dir);
 }
 
 static void test_failed_import_changes_nothing(void **state)
 {
 	(void)state;
-	char *dir = scratch_path("import-bad");
-	jalon_store *s;
-	assert_int_equal(jalon_store_init(&s, dir, NULL), 0);
-	assert_int_equal(jalon_store_set_author(s, "Test", "test@example.org"), 0);
+	char *dir;
+	jalon_store *s = scratch_store("import-bad", "Test", "test@example.org", &dir);
 	const char *bad = "## OS 1 : Objectif\n\n### OO 1 : Levier\n\n- Action 1 : Faire\n"
 	                  "  couleur: bleu\n";
 	assert_int_equal(jalon_import_buffer(s, bad, strlen(bad), "plan.md", JALON_FORMAT_OUTLINE,
@@ -169,9 +158,7 @@ static void test_failed_import_changes_nothing(void **state)
 	char *commits = run_line(cmd);
 	assert_string_equal(commits, "0");
 	free(commits);
-	jalon_store_close(s);
-	remove_tree(dir);
-	free(dir);
+	scratch_store_close(s, dir);
 }
 
 /* Export a store, import the export into a fresh store, export again: same bytes. */
@@ -181,22 +168,15 @@ static void round_trip(jalon_format format)
 	size_t len;
 	jalon_store *s = import(JALON_TEST_DATA_DIR "/pst-grande-ville.md", &dir);
 	assert_int_equal(jalon_export(&first, &len, s, format), 0);
-	jalon_store *t;
-	dir2 = scratch_path("round-trip");
-	assert_int_equal(jalon_store_init(&t, dir2, NULL), 0);
-	assert_int_equal(jalon_store_set_author(t, "Test", "test@example.org"), 0);
+	jalon_store *t = scratch_store("round-trip", "Test", "test@example.org", &dir2);
 	if (jalon_import_buffer(t, first, len, "export", format, NULL) != 0)
 		fail_msg("%s", jalon_errmsg(t));
 	assert_int_equal(jalon_export(&second, NULL, t, format), 0);
 	assert_string_equal(first, second);
 	jalon_free(first);
 	jalon_free(second);
-	jalon_store_close(s);
-	jalon_store_close(t);
-	remove_tree(dir);
-	remove_tree(dir2);
-	free(dir);
-	free(dir2);
+	scratch_store_close(s, dir);
+	scratch_store_close(t, dir2);
 }
 
 static void test_json_round_trip(void **state)
@@ -225,9 +205,7 @@ static void test_import_into_a_store_with_a_plan_is_refused(void **state)
 	assert_int_equal(jalon_import_file(s, JALON_EXAMPLES_DIR "/erezee/pst-erezee-2019-2024.md",
 	                                   JALON_FORMAT_AUTO, NULL), JALON_ECONFLICT);
 	assert_int_equal(count(s, 1u << JALON_KIND_ACTION, NULL, 0, 0), 12);
-	jalon_store_close(s);
-	remove_tree(dir);
-	free(dir);
+	scratch_store_close(s, dir);
 }
 
 int main(void)

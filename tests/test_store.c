@@ -27,9 +27,7 @@ static char *git(const struct fixture *f, const char *args)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = scratch_path("store");
-	assert_int_equal(jalon_store_init(&f->store, f->dir, NULL), 0);
-	assert_int_equal(jalon_store_set_author(f->store, "Marie Dupont", "marie@cpas.be"), 0);
+	f->store = scratch_store("store", "Marie Dupont", "marie@cpas.be", &f->dir);
 	const char *os[] = {"label=OS 1", "volet=externe"};
 	const char *oo[] = {"label=OO 1"};
 	const char *act[] = {"label=(7)", "statut=en cours"};
@@ -44,9 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	jalon_store_close(f->store);
-	remove_tree(f->dir);
-	free(f->dir);
+	scratch_store_close(f->store, f->dir);
 	free(f);
 	return 0;
 }
