@@ -273,12 +273,15 @@ static int make_signature(jalon_store *s, git_signature **author, git_signature 
 /* A lock file left by a process killed while it held the write lock: we hold SQLite's
  * write lock now, so no Jalon writer can be using it; a lock newer than our transaction
  * start belongs to someone else (an outside git) and is left alone. */
-static int remove_stale_lock(jalon_store *s, time_t txn_start)
+static int remove_stale_lock(jalon_store *s, struct timespec start)
 {
 	char *path = jl_sprintf("%s/history.git/%s.lock", s->dir, BRANCH);
 	struct stat st;
 	int removed = 0;
-	if (path && stat(path, &st) == 0 && st.st_mtime < txn_start)
+	/* To the nanosecond: a writer killed a moment before we took over left it. */
+	if (path && stat(path, &st) == 0 &&
+	    (st.st_mtim.tv_sec < start.tv_sec ||
+	     (st.st_mtim.tv_sec == start.tv_sec && st.st_mtim.tv_nsec < start.tv_nsec)))
 		removed = unlink(path) == 0;
 	free(path);
 	return removed;
@@ -287,7 +290,8 @@ static int remove_stale_lock(jalon_store *s, time_t txn_start)
 /* Moves the branch from `expected` (NULL: must not exist yet) to `target`. */
 static int move_branch(jalon_store *s, const git_oid *target, const git_oid *expected)
 {
-	time_t start = time(NULL);
+	struct timespec start;
+	clock_gettime(CLOCK_REALTIME, &start);
 	for (int attempt = 0;; attempt++) {
 		git_reference *ref = NULL;
 		int rc = expected ? git_reference_create_matching(&ref, s->repo, BRANCH, target, 1,

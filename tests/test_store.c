@@ -325,6 +325,21 @@ static void test_gc_leaves_one_pack_and_loses_nothing(void **state)
 	free(check);
 }
 
+/* A lock left a moment ago, in the same second as the next change: stale all the same. */
+static void test_fresh_stale_ref_lock_does_not_block(void **state)
+{
+	struct fixture *f = *state;
+	char lock[4096];
+	snprintf(lock, sizeof lock, "%s/history.git/refs/heads/main.lock", f->dir);
+	FILE *fp = fopen(lock, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	const char *set[] = {"statut=reporté"};
+	if (jalon_item_set(f->store, "Action 7", set, 1) != 0)
+		fail_msg("%s", jalon_errmsg(f->store));
+	assert_int_equal(access(lock, F_OK), -1);
+}
+
 static void test_unchanged_value_makes_no_commit(void **state)
 {
 	struct fixture *f = *state;
@@ -357,6 +372,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fsck_finds_a_tampered_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_ref_lock_does_not_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gc_leaves_one_pack_and_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fresh_stale_ref_lock_does_not_block, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_unchanged_value_makes_no_commit, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
