@@ -64,7 +64,7 @@ static const cli_command COMMANDS[] = {
 	 "  --volet V          externe ou interne\n"
 	 "  --os REF, --oo REF sous cet OS, sous cet OO\n"
 	 "  --status S         à lancer, en cours, terminé, reporté, abandonné\n"
-	 "  --responsible P    dans le « Qui ? » ou parmi les personnes liées\n"
+	 "  --responsible P    nommé (mots entiers) dans le « Qui ? » ou parmi les personnes liées\n"
 	 "  --priority         les éléments prioritaires\n"
 	 "  --overdue[=DATE]   en retard à DATE (aujourd’hui par défaut) : échéance passée,\n"
 	 "                     ni terminé ni abandonné (« --overdue DATE » aussi)\n"

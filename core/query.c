@@ -156,9 +156,9 @@ static char *build_sql(const jalon_query *q, const char **binds, int *nbinds, ch
 	}
 	if (q->responsible) {
 		owned[1] = jl_fold(q->responsible);
-		jl_buf_printf(&b, " AND (instr(who_key, ?%d) > 0 OR id IN (SELECT item FROM item_people"
+		jl_buf_printf(&b, " AND (has_words(who_key, ?%d) OR id IN (SELECT item FROM item_people"
 		                  " JOIN people ON people.id = item_people.person"
-		                  " WHERE instr(people.name_key, ?%d) > 0))", n + 1, n + 1);
+		                  " WHERE has_words(people.name_key, ?%d)))", n + 1, n + 1);
 		binds[n++] = owned[1];
 	}
 	*nbinds = n;

@@ -199,6 +199,16 @@ static jalon_store *store_new(const char *dir, const jalon_open_options *opts)
 	return s;
 }
 
+/* has_words(text, words): jl_has_words in SQL, so that queries name people as the rest
+   of the library does. */
+static void sql_has_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	const char *words = (const char *)sqlite3_value_text(argv[1]);
+	sqlite3_result_int(ctx, text && words && jl_has_words(text, words));
+}
+
 static int open_db(jalon_store *s, int create)
 {
 	char *path = join(s->dir, "jalon.db");
@@ -210,6 +220,8 @@ static int open_db(jalon_store *s, int create)
 		                  "%s : pas de registre Jalon ici (jalon.db illisible : %s)", s->dir,
 		                  s->db ? sqlite3_errmsg(s->db) : "mémoire insuffisante");
 	sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
+	sqlite3_create_function(s->db, "has_words", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                        sql_has_words, NULL, NULL);
 	sqlite3_extended_result_codes(s->db, 0);
 	/* WAL lets readers run beside the writer; FULL makes every COMMIT durable. */
 	if (store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;") != 0)

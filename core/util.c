@@ -1,6 +1,7 @@
 /* Small helpers shared by the core. */
 #include "util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,23 @@ static size_t fold_char(jl_buf *b, const unsigned char *s)
 			n = i;
 	jl_buf_put(b, (const char *)s, n);
 	return n;
+}
+
+static int word_char(char c)
+{
+	return isalnum((unsigned char)c) || (unsigned char)c >= 0x80;
+}
+
+int jl_has_words(const char *text, const char *words)
+{
+	size_t n = strlen(words);
+	if (!n)
+		return 0;
+	for (const char *p = strstr(text, words); p; p = strstr(p + 1, words))
+		if ((p == text || !word_char(p[-1]) || !word_char(words[0])) &&
+		    (!word_char(p[n]) || !word_char(words[n - 1])))
+			return 1;
+	return 0;
 }
 
 char *jl_fold(const char *s)

@@ -44,6 +44,13 @@ void jl_vsay_at(char *err, size_t errlen, const char *file, int line, const char
  * spaces collapsed, ends trimmed. Returns a new string.
  */
 char *jl_fold(const char *s);
+/*
+ * 1 when words (folded, see jl_fold) occurs in text (folded) as whole words: "dg" in
+ * "dg + president" but not in "budget"; "equipe sociale" in "l'equipe sociale et
+ * administrative". An empty words never occurs. How "who is responsible" is decided
+ * everywhere: a person or role is named in a *Qui ?* text when its name occurs so.
+ */
+int jl_has_words(const char *text, const char *words);
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *jl_trim(char *s);
 /* 1 when s is valid UTF-8. */

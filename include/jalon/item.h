@@ -58,7 +58,8 @@ typedef struct jalon_query {
 	const char *os;          /* under that OS (reference) */
 	const char *oo;          /* under that OO (reference) */
 	const char *status;      /* "à lancer", "en cours", … (accents optional) */
-	const char *responsible; /* in the Qui ? text or among linked people (folded match) */
+	const char *responsible; /* named, as whole words, in the Qui ? text or in a linked person's
+	                            name (folded: "dg" matches "DG + Président", not "budget") */
 	int priority;            /* 1: priority items only */
 	const char *overdue_at;  /* "YYYY-MM-DD": due before it and neither terminé nor abandonné */
 	const char *due_before;  /* "YYYY-MM-DD": due on or before */

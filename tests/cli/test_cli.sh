@@ -283,12 +283,23 @@ run show "$PERSON"
 check "show d’une personne" eval 'ok && out_has "nom : Anne Lefèvre"'
 run list --oo "OO 2" --kind action --json
 check "list --oo : l’action ajoutée" py "len(d) == 2 and any(o['title'] == 'Créer un atelier CV' for o in d)"
+# Who is responsible: a name as whole words of the Qui ? text ("DG" is not in "budget").
+run add action --parent "OO 2" "Suivre le budget" "qui=Service budget" --json
+BUDGET=$(pyval "d['id']")
+run list --responsible DG --json
+check "list --responsible DG : pas « Service budget »" \
+	eval 'ok && py "len(d) > 0 and all(o[\"title\"] != \"Suivre le budget\" for o in d)"'
+run list --responsible budget --json
+check "list --responsible budget : « Service budget »" \
+	eval 'ok && py "[o[\"title\"] for o in d] == [\"Suivre le budget\"]"'
+run rm "$BUDGET"
+check "rm de l’action ajoutée" ok
 bad 64 add "add d’un type inconnu" --store "$S" add planète "Mars"
 bad 64 add "add d’une action sans --parent" --store "$S" add action "Sans parent"
 bad 64 add "add d’un OS avec --parent" --store "$S" add os --parent "OO 1" "Objectif"
 bad 64 add "add sans titre" --store "$S" add action --parent "OO 2"
 bad 2 add "add sous un parent inconnu" --store "$S" add action --parent "OO 99" "Orpheline"
-check "add refusés : aucun commit" [ "$(commits)" -eq $((C4 + 3)) ]
+check "add refusés : aucun commit" [ "$(commits)" -eq $((C4 + 5)) ]
 
 # ------------------------------------------------------------------ rm and restore
 
