@@ -23,6 +23,7 @@ enum ftype {
 	T_BOOL,
 	T_DATE,     /* null or "YYYY-MM-DD" */
 	T_STRS,     /* array of strings */
+	T_DATES,    /* array of "YYYY-MM-DD", sorted, without duplicates */
 	T_INTS,     /* array of integers in [min, max] */
 	T_OBJS,     /* array of objects of a sub-schema */
 	T_DEADLINE, /* null or one of two shapes, see record.h */
@@ -126,6 +127,9 @@ static const struct field FIELDS[] = {
 	{"people", T_OBJS, K_ITEMS, "personnes", 0, 0, PEOPLE_FIELDS, NULL, 0},
 	{"deadline", T_DEADLINE, K_ITEMS, "échéance", 0, 0, NULL, NULL, 0},
 	{"recurrence", T_RECUR, K_ITEMS, "récurrence", 0, 0, NULL, NULL, 0},
+	{"recurrence_anchor", T_DATE, K_ITEMS, "début de la récurrence", 0, 0, NULL, NULL, 0},
+	{"recurrence_end", T_DATE, K_ITEMS, "fin de la récurrence", 0, 0, NULL, NULL, 0},
+	{"done_occurrences", T_DATES, K_ITEMS, "occurrences faites", 0, 0, NULL, NULL, 0},
 	{"planned_start", T_DATE, K_ITEMS, "début prévu", 0, 0, NULL, NULL, 0},
 	{"planned_end", T_DATE, K_ITEMS, "fin prévue", 0, 0, NULL, NULL, 0},
 	{"actual_start", T_DATE, K_ITEMS, "début effectif", 0, 0, NULL, NULL, 0},
@@ -248,6 +252,7 @@ static json_t *field_default(const struct field *f)
 	case T_BOOL:
 		return json_false();
 	case T_STRS:
+	case T_DATES:
 	case T_INTS:
 	case T_OBJS:
 		return json_array();
@@ -414,6 +419,43 @@ static json_t *canon_array(const struct field *f, json_t *v, char *err, size_t e
 	return out;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+/* A list of dates, sorted and without duplicates: the same days give the same text. */
+static json_t *canon_dates(const struct field *f, json_t *v, char *err, size_t errlen)
+{
+	if (!json_is_array(v)) {
+		fail(err, errlen, "%s : une liste est attendue", f->label);
+		return NULL;
+	}
+	size_t n = json_array_size(v);
+	json_t **days = calloc(n ? n : 1, sizeof *days);
+	json_t *out = json_array();
+	if (!days || !out) {
+		free(days);
+		json_decref(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		days[i] = json_array_get(v, i);
+		if (!valid_iso_date(json_string_value(days[i]))) {
+			fail(err, errlen, "%s : des dates AAAA-MM-JJ sont attendues", f->label);
+			free(days);
+			json_decref(out);
+			return NULL;
+		}
+	}
+	qsort(days, n, sizeof *days, compare_strings);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcmp(json_string_value(days[i]), json_string_value(days[i - 1])))
+			json_array_append(out, days[i]);
+	free(days);
+	return out;
+}
+
 static int compare_keys(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -480,6 +522,8 @@ static json_t *canon_value(const struct field *f, json_t *v, char *err, size_t e
 			return json_incref(v);
 		fail(err, errlen, "%s : une date AAAA-MM-JJ est attendue", f->label);
 		return NULL;
+	case T_DATES:
+		return canon_dates(f, v, err, errlen);
 	case T_STRS:
 	case T_INTS:
 	case T_OBJS:
@@ -575,6 +619,12 @@ static const struct alias ALIASES[] = {
 	{"qui", "who"}, {"qui ?", "who"}, {"pilote", "who"}, {"who", "who"},
 	{"echeance", "deadline"}, {"deadline", "deadline"},
 	{"recurrence", "recurrence"}, {"frequence", "recurrence"},
+	{"debut de la recurrence", "recurrence_anchor"}, {"debut recurrence", "recurrence_anchor"},
+	{"recurrence_anchor", "recurrence_anchor"},
+	{"fin de la recurrence", "recurrence_end"}, {"fin recurrence", "recurrence_end"},
+	{"recurrence_end", "recurrence_end"},
+	{"occurrences faites", "done_occurrences"}, {"done_occurrences", "done_occurrences"},
+	{"occurrence faite", "done_occurrence"},
 	{"debut", "planned_start"}, {"debut prevu", "planned_start"},
 	{"planned_start", "planned_start"},
 	{"fin", "planned_end"}, {"fin prevue", "planned_end"}, {"planned_end", "planned_end"},
@@ -610,7 +660,8 @@ static const struct alias ALIASES[] = {
 /* The kinds a pseudo-key applies to (real fields use their own kinds). */
 static unsigned pseudo_kinds(const char *key)
 {
-	if (!strcmp(key, "measurement") || !strcmp(key, "mandataire") ||
+	if (!strcmp(key, "measurement") || !strcmp(key, "done_occurrence") ||
+	    !strcmp(key, "mandataire") ||
 	    !strcmp(key, "responsable") || !strcmp(key, "gestionnaire") ||
 	    !strcmp(key, "porteur") || !strcmp(key, "parent"))
 		return K_ITEMS;
@@ -1306,9 +1357,45 @@ static int set_field(json_t *rec, const struct field *f, const char *value,
 	}
 }
 
+/*
+ * "occurrences faites=2020-03-10, 2020-06-09" replaces the list; "occurrence
+ * faite=2020-09-08" (append) adds one day to it. Dates as 2019-10-15 or 15/10/2019.
+ */
+static int set_dates(json_t *rec, const struct field *f, const char *value, int append,
+                     char *err, size_t errlen)
+{
+	json_t *days = append ? json_deep_copy(json_object_get(rec, f->key))
+	                      : json_array();
+	json_t *parts = split_list(value, append ? "" : ",; ");
+	size_t i;
+	json_t *p;
+	int rc = 0;
+	json_array_foreach(parts, i, p) {
+		json_t *day = NULL;
+		if (parse_date_value(json_string_value(p), &day) != 0 || json_is_null(day)) {
+			json_decref(day);
+			rc = fail(err, errlen, "%s : une date (2019-10-15 ou 15/10/2019) est attendue, "
+			                       "pas « %s »", f->label, json_string_value(p));
+			break;
+		}
+		json_array_append_new(days, day);
+	}
+	if (rc == 0 && append && json_array_size(parts) == 0)
+		rc = fail(err, errlen, "%s : une date est attendue", f->label);
+	json_t *sorted = rc == 0 ? canon_dates(f, days, err, errlen) : NULL;
+	if (sorted)
+		json_object_set_new(rec, f->key, sorted);
+	json_decref(parts);
+	json_decref(days);
+	return sorted ? 0 : -1;
+}
+
 static int dispatch(json_t *rec, const char *key, const char *value, const record_context *ctx,
                     char *err, size_t errlen)
 {
+	if (!strcmp(key, "done_occurrences") || !strcmp(key, "done_occurrence"))
+		return set_dates(rec, field_by_key("done_occurrences"), value,
+		                 !strcmp(key, "done_occurrence"), err, errlen);
 	if (!strcmp(key, "deadline"))
 		return set_deadline(rec, value), 0;
 	if (!strcmp(key, "recurrence"))

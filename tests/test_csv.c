@@ -245,13 +245,14 @@ static void test_written_text(void **state)
 	char *text = csv_write(doc, ';');
 	const char *header = "\xef\xbb\xbftype;id;label;titre;parent;description;volet;brouillon;"
 	                     "statut;santé;avancement;poids;qui;mandataire;responsable;"
-	                     "gestionnaire;porteur;répartition;échéance;récurrence;début;fin;"
+	                     "gestionnaire;porteur;répartition;échéance;récurrence;"
+	                     "début de la récurrence;fin de la récurrence;occurrences faites;début;fin;"
 	                     "début effectif;fin effective;priorité;partenaires;plans;odd;synergie;"
 	                     "budget;indicateur;note\r\n";
 	assert_int_equal(strncmp(text, header, strlen(header)), 0);
 	assert_string_equal(text + strlen(header),
-	                    "os;os-1;OS 1;\"Être; un CPAS\";;;;;;;;;;;;;;;;;;;;;;;;;;;;\r\n"
-	                    "oo;oo-1;;\"Dit \"\"oui\"\"\";os-1;;;;;;;;DG;;;;;;;;;;;;;;;;;;;\"a\nb\"\r\n");
+	                    "os;os-1;OS 1;\"Être; un CPAS\";;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;\r\n"
+	                    "oo;oo-1;;\"Dit \"\"oui\"\"\";os-1;;;;;;;;DG;;;;;;;;;;;;;;;;;;;;;;\"a\nb\"\r\n");
 	free(text);
 	text = csv_write(doc, ',');
 	assert_int_equal(strncmp(text, "\xef\xbb\xbftype,id,label,titre,parent,", 27), 0);

@@ -190,6 +190,54 @@ static void test_indicator_and_measurement(void **state)
 	json_decref(a);
 }
 
+/* A recurring duty's anchor, end, and the occurrences that took place. */
+static void test_recurrence_anchor_end_and_done_occurrences(void **state)
+{
+	(void)state;
+	json_t *a = action();
+	set_ok(a, "récurrence", "1x/trimestre");
+	set_ok(a, "Début de la récurrence", "14/01/2020");
+	set_ok(a, "fin de la recurrence", "2024-12-31");
+	assert_string_equal(json_string_value(json_object_get(a, "recurrence_anchor")), "2020-01-14");
+	assert_string_equal(json_string_value(json_object_get(a, "recurrence_end")), "2024-12-31");
+	set_ok(a, "occurrence faite", "2020-07-14");
+	set_ok(a, "occurrence faite", "14/04/2020");
+	set_ok(a, "occurrence faite", "2020-07-14");
+	char *text = record_field_text("done_occurrences", json_object_get(a, "done_occurrences"),
+	                               NULL);
+	assert_string_equal(text, "2020-04-14, 2020-07-14");
+	free(text);
+	set_ok(a, "occurrences faites", "2021-01-12 ; 2020-10-13");
+	text = record_field_text("done_occurrences", json_object_get(a, "done_occurrences"), NULL);
+	assert_string_equal(text, "2020-10-13, 2021-01-12");
+	free(text);
+	set_fails(a, "occurrence faite", "31/02/2020",
+	          "occurrences faites : une date (2019-10-15 ou 15/10/2019) est attendue, "
+	          "pas « 31/02/2020 »");
+	set_fails(a, "occurrences faites", "2020-01-14, demain",
+	          "occurrences faites : une date (2019-10-15 ou 15/10/2019) est attendue, "
+	          "pas « demain »");
+	set_fails(a, "occurrence faite", "", "occurrences faites : une date est attendue");
+	set_ok(a, "occurrences faites", "");
+	assert_int_equal(json_array_size(json_object_get(a, "done_occurrences")), 0);
+	/* The canonical form sorts the days and drops repeats; a non-date is refused. */
+	json_t *raw = json_deep_copy(a);
+	json_object_set_new(raw, "done_occurrences", json_pack("[s, s, s]", "2020-10-13",
+	                                                       "2020-01-14", "2020-10-13"));
+	char err[256];
+	json_t *c = record_canonical(raw, err, sizeof err);
+	assert_non_null(c);
+	json_t *sorted = json_pack("[s, s]", "2020-01-14", "2020-10-13");
+	assert_true(json_equal(json_object_get(c, "done_occurrences"), sorted));
+	json_decref(sorted);
+	json_decref(c);
+	json_object_set_new(raw, "done_occurrences", json_pack("[s]", "2020-13-01"));
+	assert_null(record_canonical(raw, err, sizeof err));
+	assert_string_equal(err, "occurrences faites : des dates AAAA-MM-JJ sont attendues");
+	json_decref(raw);
+	json_decref(a);
+}
+
 static void test_change_summary_reads_like_a_sentence(void **state)
 {
 	(void)state;
@@ -311,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_budget_in_integer_cents),
 		cmocka_unit_test(test_budget_keeps_empty_positions_and_odd_takes_a_prefix),
 		cmocka_unit_test(test_indicator_and_measurement),
+		cmocka_unit_test(test_recurrence_anchor_end_and_done_occurrences),
 		cmocka_unit_test(test_change_summary_reads_like_a_sentence),
 		cmocka_unit_test(test_field_texts_read_as_a_person_reads_them),
 		cmocka_unit_test(test_summary_of_many_fields),
