@@ -31,11 +31,12 @@ enum {
 	CLI_EXIT_USAGE = 64,       /* EX_USAGE: bad command line */
 	CLI_EXIT_DATAERR = 65,     /* EX_DATAERR, JALON_EINVALID: bad value, key, date or file */
 	CLI_EXIT_NOINPUT = 66,     /* EX_NOINPUT: input file or store missing or unreadable */
+	CLI_EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: a reminder was refused for good (bad address) */
 	CLI_EXIT_SOFTWARE = 70,    /* EX_SOFTWARE, JALON_ERROR, JALON_ENOMEM: internal error */
 	CLI_EXIT_CANTCREAT = 73,   /* EX_CANTCREAT: cannot create the store or output file */
 	CLI_EXIT_IOERR = 74,       /* EX_IOERR: writing the output failed */
-	CLI_EXIT_TEMPFAIL = 75,    /* EX_TEMPFAIL, JALON_EBUSY: store locked, try again later */
-	CLI_EXIT_CONFIG = 78       /* EX_CONFIG: no acting person (--as, JALON_AUTHOR, git) */
+	CLI_EXIT_TEMPFAIL = 75,    /* EX_TEMPFAIL, JALON_EBUSY, JALON_EDELIVERY: try again later */
+	CLI_EXIT_CONFIG = 78       /* EX_CONFIG, JALON_ECONFIG: no acting person, bad jalon.conf */
 };
 
 typedef struct cli_ctx cli_ctx;
@@ -78,6 +79,9 @@ int cmd_log(cli_ctx *cx, int argc, char **argv);
 int cmd_diff(cli_ctx *cx, int argc, char **argv);
 int cmd_blame(cli_ctx *cx, int argc, char **argv);
 int cmd_tag(cli_ctx *cx, int argc, char **argv);
+int cmd_remind(cli_ctx *cx, int argc, char **argv);
+int cmd_done(cli_ctx *cx, int argc, char **argv);
+int cmd_config(cli_ctx *cx, int argc, char **argv);
 
 /*
  * Option parsing shared by every command: the command's own options plus the global

@@ -92,6 +92,23 @@ static const cli_command COMMANDS[] = {
 	{"blame", cmd_blame, "blame ITEM", "qui a changé chaque champ en dernier, et quand", NULL},
 	{"tag", cmd_tag, "tag NAME -m TEXT", "marque l’état actuel (tag git annoté)",
 	 "  -m TEXT  le message du tag (requis). Un tag se donne ensuite à --at, --since…"},
+	{"remind", cmd_remind, "remind [--date DATE] [--dry-run] [-v]",
+	 "envoie les rappels du jour (échéances, retards, réunions), une fois chacun",
+	 "  --date DATE  le jour à traiter (AAAA-MM-JJ), aujourd’hui par défaut.\n"
+	 "  --dry-run    affiche les messages qui partiraient ; n’envoie et ne note rien.\n"
+	 "  -v           une ligne de bilan sur la sortie d’erreur.\n"
+	 "Un message par destinataire. Un rappel déjà envoyé ne repart pas ; un jour sans\n"
+	 "exécution est rattrapé ; un envoi en échec est réessayé à l’exécution suivante.\n"
+	 "Réglages dans DIR/jalon.conf (jalon config, docs/remind.md). Codes : 0 tout est\n"
+	 "parti, 75 envoi en échec ou autre exécution en cours (réessayer plus tard), 69\n"
+	 "adresse refusée par le serveur, 78 configuration à compléter."},
+	{"done", cmd_done, "done ITEM DATE",
+	 "note qu’une occurrence d’une tâche récurrente a eu lieu (ses rappels cessent)",
+	 "DATE : le jour de l’occurrence (AAAA-MM-JJ ou JJ/MM/AAAA), qui doit en être une."},
+	{"config", cmd_config, "config [KEY [VALUE]] [--unset KEY]",
+	 "lit ou change la configuration du store (DIR/jalon.conf)",
+	 "Sans argument : toutes les clés. KEY : la valeur. KEY VALUE : la change.\n"
+	 "Exemple : jalon config remind.notifier smtp (clés : docs/remind.md)."},
 	{"fsck", cmd_fsck, "fsck", "vérifie que SQLite et l’historique concordent",
 	 "Affiche le rapport ; code 1 si le store est incohérent (« jalon rebuild » répare)."},
 	{"rebuild", cmd_rebuild, "rebuild", "reconstruit l’état SQLite depuis l’historique seul",
@@ -123,11 +140,12 @@ static const char EXIT_HELP[] =
 	"  64  mauvaise utilisation : commande, option ou argument\n"
 	"  65  donnée invalide : valeur, clé, date ou contenu de fichier\n"
 	"  66  fichier ou store absent ou illisible\n"
+	"  69  remind : adresse refusée par le serveur de courrier\n"
 	"  70  erreur interne (ou mémoire épuisée)\n"
 	"  73  impossible de créer le store ou le fichier de sortie\n"
 	"  74  écriture de la sortie impossible\n"
-	"  75  store verrouillé par un autre processus : réessayer plus tard\n"
-	"  78  personne agissante inconnue (--as, JALON_AUTHOR, git config)\n";
+	"  75  store verrouillé, ou (remind) envoi en échec : réessayer plus tard\n"
+	"  78  personne agissante inconnue, ou DIR/jalon.conf à corriger\n";
 
 /* ---------------------------------------------------------------- help */
 
@@ -229,6 +247,8 @@ int cli_exit_code(int rc)
 	case JALON_ESCRIPT: return CLI_EXIT_REFUSED;
 	case JALON_EINVALID: return CLI_EXIT_DATAERR;
 	case JALON_EBUSY: return CLI_EXIT_TEMPFAIL;
+	case JALON_EDELIVERY: return CLI_EXIT_TEMPFAIL;
+	case JALON_ECONFIG: return CLI_EXIT_CONFIG;
 	default: return CLI_EXIT_SOFTWARE; /* JALON_ERROR, JALON_ENOMEM, anything newer */
 	}
 }
@@ -244,6 +264,8 @@ static const char *default_message(int rc)
 	case JALON_EBUSY: return "store verrouillé par un autre processus, réessayez plus tard";
 	case JALON_ENOMEM: return "mémoire épuisée";
 	case JALON_ECORRUPT: return "store incohérent : lancez « jalon rebuild »";
+	case JALON_ECONFIG: return "configuration du store (jalon.conf) invalide";
+	case JALON_EDELIVERY: return "envoi en échec, réessayé à la prochaine exécution";
 	default: return "erreur interne";
 	}
 }

@@ -25,17 +25,6 @@ static const char *str(const json_t *rec, const char *key)
 	return v ? v : "";
 }
 
-/* The legislature the plan covers: recurring duties run from its first to its last day. */
-static void plan_span(jalon_store *s, jl_date *start, jl_date *end)
-{
-	json_t *plan = store_record_get(s, "plan");
-	json_int_t from = json_integer_value(json_object_get(plan, "period_start"));
-	json_int_t to = json_integer_value(json_object_get(plan, "period_end"));
-	*start = (jl_date){from ? (int)from : 2019, 1, 1};
-	*end = (jl_date){to ? (int)to : start->year + 5, 12, 31};
-	json_decref(plan);
-}
-
 static icalcomponent *new_event(const json_t *rec, const char *what, const char *domain,
                                 const char *description)
 {
@@ -77,10 +66,12 @@ static void add_deadline(icalcomponent *cal, const json_t *rec, const char *doma
 	icalcomponent_add_component(cal, ev);
 }
 
-static void add_recurrence(icalcomponent *cal, const json_t *rec, const char *domain,
-                           jl_date start, jl_date end)
+static void add_recurrence(icalcomponent *cal, const json_t *plan, const json_t *rec,
+                           const char *domain)
 {
 	json_t *r = json_object_get(rec, "recurrence");
+	jl_date start, end;
+	record_recurrence_span(plan, rec, &start, &end);
 	const char *rule = str(r, "rule");
 	jl_date first;
 	char err[256];
@@ -101,23 +92,6 @@ static void add_recurrence(icalcomponent *cal, const json_t *rec, const char *do
 	icalcomponent_add_component(cal, ev);
 }
 
-/* The domain part of UIDs: the organisation, folded into letters and digits. */
-static char *uid_domain(jalon_store *s)
-{
-	json_t *plan = store_record_get(s, "plan");
-	char *folded = jl_fold(str(plan, "organisation"));
-	json_decref(plan);
-	char *w = folded;
-	for (char *r = folded; r && *r; r++)
-		if ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9'))
-			*w++ = *r;
-	if (w)
-		*w = '\0';
-	char *domain = jl_sprintf("%s.jalon", folded && *folded ? folded : "pst");
-	free(folded);
-	return domain;
-}
-
 int jalon_export_calendar(char **out, size_t *len, jalon_store *s, const char *person)
 {
 	jalon_query q = JALON_QUERY_INIT;
@@ -128,9 +102,8 @@ int jalon_export_calendar(char **out, size_t *len, jalon_store *s, const char *p
 	int rc = jalon_query_run(&list, s, &q);
 	if (rc)
 		return rc;
-	jl_date start, end;
-	plan_span(s, &start, &end);
-	char *domain = uid_domain(s);
+	json_t *plan = store_record_get(s, "plan");
+	char *domain = record_plan_domain(plan);
 	icalcomponent *cal = icalcomponent_vanew(
 		ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
 		icalproperty_new_prodid("-//Jalon//Programme stratégique transversal//FR"),
@@ -139,10 +112,11 @@ int jalon_export_calendar(char **out, size_t *len, jalon_store *s, const char *p
 		json_error_t e;
 		json_t *rec = json_loads(jalon_item_json(jalon_item_list_get(list, i)), 0, &e);
 		add_deadline(cal, rec, domain);
-		add_recurrence(cal, rec, domain, start, end);
+		add_recurrence(cal, plan, rec, domain);
 		json_decref(rec);
 	}
 	jalon_item_list_free(list);
+	json_decref(plan);
 	free(domain);
 	char *text = icalcomponent_as_ical_string_r(cal);
 	icalcomponent_free(cal);

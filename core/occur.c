@@ -11,28 +11,15 @@
 
 #include <libical/ical.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dates.h"
 #include "recur.h"
+#include "util.h"
 
 enum { YEAR_MIN = 1900, YEAR_MAX = 2200 };
-
-/* Returns -1 after writing the French message, when there is room for one. */
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static int date_is_valid(jl_date d)
 {
@@ -123,18 +110,18 @@ static int read_rule(const char *text, jl_date anchor, struct icalrecurrencetype
 	int rc = jl_recurrence_parse(text, &rec);
 
 	if (rc < 0)
-		return fail(err, errlen, "règle de récurrence invalide : %s", rec.note);
+		return jl_say(err, errlen, "règle de récurrence invalide : %s", rec.note);
 	if (rc == 0)
-		return fail(err, errlen, "ce n'est pas une règle de récurrence : %s", rec.note);
+		return jl_say(err, errlen, "ce n'est pas une règle de récurrence : %s", rec.note);
 	*r = icalrecurrencetype_from_string(rec.rule);
 	if (r->freq == ICAL_NO_RECURRENCE)
-		return fail(err, errlen, "règle de récurrence illisible pour libical : \"%s\"", rec.rule);
+		return jl_say(err, errlen, "règle de récurrence illisible pour libical : \"%s\"", rec.rule);
 	if (r->freq < ICAL_DAILY_RECURRENCE)
-		return fail(err, errlen, "une récurrence plus fréquente que quotidienne n'a pas de sens"
+		return jl_say(err, errlen, "une récurrence plus fréquente que quotidienne n'a pas de sens"
 		                         " pour des dates : \"%s\"", rec.rule);
 	/* libical keeps INTERVAL in a short and would wrap a larger one without a word. */
 	if (rule_interval(rec.rule) != r->interval)
-		return fail(err, errlen, "INTERVAL trop grand : au plus %d", SHRT_MAX);
+		return jl_say(err, errlen, "INTERVAL trop grand : au plus %d", SHRT_MAX);
 	if (!icaltime_is_null_time(r->until)) {
 		*last = date_min(*last, date_of_ical(r->until));
 		r->until = icaltime_null_time();
@@ -148,15 +135,15 @@ static int check_dates(jl_date anchor, jl_date end, jl_date from, jl_date to, ch
 	char a[11], e[11];
 
 	if (!date_in_plan_years(anchor))
-		return fail(err, errlen, "date de départ invalide ou hors des années %d à %d", YEAR_MIN, YEAR_MAX);
+		return jl_say(err, errlen, "date de départ invalide ou hors des années %d à %d", YEAR_MIN, YEAR_MAX);
 	if (!date_in_plan_years(end))
-		return fail(err, errlen, "date de fin invalide ou hors des années %d à %d", YEAR_MIN, YEAR_MAX);
+		return jl_say(err, errlen, "date de fin invalide ou hors des années %d à %d", YEAR_MIN, YEAR_MAX);
 	if (!date_is_valid(from) || !date_is_valid(to))
-		return fail(err, errlen, "fenêtre invalide : une de ses dates n'existe pas");
+		return jl_say(err, errlen, "fenêtre invalide : une de ses dates n'existe pas");
 	if (jl_date_compare(anchor, end) > 0) {
 		jl_date_format_iso(anchor, a);
 		jl_date_format_iso(end, e);
-		return fail(err, errlen, "la date de départ (%s) est après la date de fin (%s)", a, e);
+		return jl_say(err, errlen, "la date de départ (%s) est après la date de fin (%s)", a, e);
 	}
 	return 0;
 }
@@ -180,7 +167,7 @@ static int walk(icalrecur_iterator *it, jl_date from, jl_date last, jl_date *out
 
 		if (steps == JL_OCCUR_MAX_STEPS) {
 			jl_date_format_iso(last, l);
-			return fail(err, errlen, "plus de %ld occurrences à parcourir avant le %s :"
+			return jl_say(err, errlen, "plus de %ld occurrences à parcourir avant le %s :"
 			            " période trop lointaine pour cette règle", JL_OCCUR_MAX_STEPS, l);
 		}
 		t = icalrecur_iterator_next(it);
@@ -213,7 +200,7 @@ int jl_occurrences(const char *rule, jl_date anchor, jl_date end, jl_date from, 
 	/* Built even for an empty window, so that a rule libical cannot use always fails. */
 	it = icalrecur_iterator_new(r, jl_ical_date(anchor));
 	if (!it)
-		return fail(err, errlen, "libical ne tire aucune date de cette règle à partir de ce départ"
+		return jl_say(err, errlen, "libical ne tire aucune date de cette règle à partir de ce départ"
 		            " (jour qui n'existe jamais, par exemple le 30 février)");
 	if (max > INT_MAX)
 		max = INT_MAX;

@@ -760,8 +760,8 @@ int plandoc_renumber(json_t *doc)
 static const char *const ATTRIBUTE_KEYS[] = {
 	"label", "titre", "description", "volet", "brouillon", "statut", "santé", "avancement",
 	"poids", "qui", "mandataire", "responsable", "gestionnaire", "porteur", "répartition",
-	"échéance", "récurrence", "début de la récurrence", "fin de la récurrence",
-	"occurrences faites", "début", "fin", "début effectif", "fin effective", "priorité",
+	"échéance", "récurrence", "début récurrence", "fin récurrence", "occurrences faites",
+	"début", "fin", "début effectif", "fin effective", "priorité",
 	"partenaires", "plans", "odd", "synergie", "budget", "indicateur", "note", NULL};
 
 const char *const *plandoc_attribute_keys(void)
@@ -970,8 +970,8 @@ int plandoc_attribute_values(const json_t *doc, const json_t *item, const char *
 		{"début effectif", "actual_start", 'v'}, {"fin effective", "actual_end", 'v'},
 		{"synergie", "synergy", 'v'},
 		{"échéance", "deadline", 't'}, {"récurrence", "recurrence", 't'},
-		{"début de la récurrence", "recurrence_anchor", 'v'},
-		{"fin de la récurrence", "recurrence_end", 'v'},
+		{"début récurrence", "recurrence_anchor", 'v'},
+		{"fin récurrence", "recurrence_end", 'v'},
 		{"occurrences faites", "done_occurrences", 'l'},
 		{"partenaires", "partners", 'l'}, {"plans", "sector_plans", 'l'}, {"odd", "odd", 'l'},
 		{"note", "notes", 'l'}};

@@ -285,23 +285,6 @@ json_t *record_new(jalon_kind kind, const char *id)
 
 /* ---------------------------------------------------------------- canonical form */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
-#endif
-	;
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 static int in_list(const char *const *list, const char *s)
 {
 	for (; *list; list++)
@@ -323,7 +306,7 @@ static json_t *canon_object(const struct field *fields, json_t *v, const char *w
                             size_t errlen)
 {
 	if (!json_is_object(v)) {
-		fail(err, errlen, "%s : un objet est attendu", what);
+		jl_say(err, errlen, "%s : un objet est attendu", what);
 		return NULL;
 	}
 	json_t *out = json_object();
@@ -340,7 +323,7 @@ static json_t *canon_object(const struct field *fields, json_t *v, const char *w
 	json_t *val;
 	json_object_foreach(v, key, val) {
 		if (!json_object_get(out, key)) {
-			fail(err, errlen, "%s : champ inconnu « %s »", what, key);
+			jl_say(err, errlen, "%s : champ inconnu « %s »", what, key);
 			json_decref(out);
 			return NULL;
 		}
@@ -378,7 +361,7 @@ static json_t *canon_deadline_like(const struct field *f, json_t *v, char *err, 
 	if (c && f->type == T_DEADLINE &&
 	    (json_is_null(json_object_get(c, "start")) || json_is_null(json_object_get(c, "end")))) {
 		json_decref(c);
-		fail(err, errlen, "échéance : « start » et « end » sont requis");
+		jl_say(err, errlen, "échéance : « start » et « end » sont requis");
 		return NULL;
 	}
 	return c;
@@ -387,7 +370,7 @@ static json_t *canon_deadline_like(const struct field *f, json_t *v, char *err, 
 static json_t *canon_array(const struct field *f, json_t *v, char *err, size_t errlen)
 {
 	if (!json_is_array(v)) {
-		fail(err, errlen, "%s : une liste est attendue", f->label);
+		jl_say(err, errlen, "%s : une liste est attendue", f->label);
 		return NULL;
 	}
 	json_t *out = json_array();
@@ -399,13 +382,13 @@ static json_t *canon_array(const struct field *f, json_t *v, char *err, size_t e
 			if (json_is_string(e))
 				c = json_incref(e);
 			else
-				fail(err, errlen, "%s : des textes sont attendus", f->label);
+				jl_say(err, errlen, "%s : des textes sont attendus", f->label);
 		} else if (f->type == T_INTS) {
 			json_int_t n = json_integer_value(e);
 			if (json_is_integer(e) && n >= f->min && n <= f->max)
 				c = json_incref(e);
 			else
-				fail(err, errlen, "%s : des entiers de %ld à %ld sont attendus", f->label,
+				jl_say(err, errlen, "%s : des entiers de %ld à %ld sont attendus", f->label,
 				     f->min, f->max);
 		} else {
 			c = canon_object(f->sub, e, f->label, err, errlen);
@@ -428,7 +411,7 @@ static int compare_strings(const void *a, const void *b)
 static json_t *canon_dates(const struct field *f, json_t *v, char *err, size_t errlen)
 {
 	if (!json_is_array(v)) {
-		fail(err, errlen, "%s : une liste est attendue", f->label);
+		jl_say(err, errlen, "%s : une liste est attendue", f->label);
 		return NULL;
 	}
 	size_t n = json_array_size(v);
@@ -442,7 +425,7 @@ static json_t *canon_dates(const struct field *f, json_t *v, char *err, size_t e
 	for (size_t i = 0; i < n; i++) {
 		days[i] = json_array_get(v, i);
 		if (!valid_iso_date(json_string_value(days[i]))) {
-			fail(err, errlen, "%s : des dates AAAA-MM-JJ sont attendues", f->label);
+			jl_say(err, errlen, "%s : des dates AAAA-MM-JJ sont attendues", f->label);
 			free(days);
 			json_decref(out);
 			return NULL;
@@ -465,7 +448,7 @@ static int compare_keys(const void *a, const void *b)
 static json_t *canon_map(const struct field *f, json_t *v, char *err, size_t errlen)
 {
 	if (!json_is_object(v)) {
-		fail(err, errlen, "%s : un objet est attendu", f->label);
+		jl_say(err, errlen, "%s : un objet est attendu", f->label);
 		return NULL;
 	}
 	size_t n = json_object_size(v), i = 0;
@@ -475,7 +458,7 @@ static json_t *canon_map(const struct field *f, json_t *v, char *err, size_t err
 	json_object_foreach(v, key, val) {
 		if (!json_is_string(val)) {
 			free(keys);
-			fail(err, errlen, "%s : la valeur de « %s » doit être un texte", f->label, key);
+			jl_say(err, errlen, "%s : la valeur de « %s » doit être un texte", f->label, key);
 			return NULL;
 		}
 		keys[i++] = key;
@@ -494,12 +477,12 @@ static json_t *canon_value(const struct field *f, json_t *v, char *err, size_t e
 	case T_STR:
 		if (json_is_string(v))
 			return json_incref(v);
-		fail(err, errlen, "%s : un texte est attendu", f->label);
+		jl_say(err, errlen, "%s : un texte est attendu", f->label);
 		return NULL;
 	case T_ENUM:
 		if (json_is_string(v) && in_list(f->sub, json_string_value(v)))
 			return json_incref(v);
-		fail(err, errlen, "%s : valeur non reconnue « %s »", f->label,
+		jl_say(err, errlen, "%s : valeur non reconnue « %s »", f->label,
 		     json_is_string(v) ? json_string_value(v) : "?");
 		return NULL;
 	case T_NINT:
@@ -510,17 +493,17 @@ static json_t *canon_value(const struct field *f, json_t *v, char *err, size_t e
 		if (json_is_integer(v) && json_integer_value(v) >= f->min &&
 		    json_integer_value(v) <= f->max)
 			return json_incref(v);
-		fail(err, errlen, "%s : un entier de %ld à %ld est attendu", f->label, f->min, f->max);
+		jl_say(err, errlen, "%s : un entier de %ld à %ld est attendu", f->label, f->min, f->max);
 		return NULL;
 	case T_BOOL:
 		if (json_is_boolean(v))
 			return json_incref(v);
-		fail(err, errlen, "%s : vrai ou faux est attendu", f->label);
+		jl_say(err, errlen, "%s : vrai ou faux est attendu", f->label);
 		return NULL;
 	case T_DATE:
 		if (json_is_null(v) || valid_iso_date(json_string_value(v)))
 			return json_incref(v);
-		fail(err, errlen, "%s : une date AAAA-MM-JJ est attendue", f->label);
+		jl_say(err, errlen, "%s : une date AAAA-MM-JJ est attendue", f->label);
 		return NULL;
 	case T_DATES:
 		return canon_dates(f, v, err, errlen);
@@ -541,12 +524,12 @@ json_t *record_canonical(const json_t *rec, char *err, size_t errlen)
 {
 	int kind = record_kind(rec);
 	if (kind < 0) {
-		fail(err, errlen, "enregistrement sans type valide (« kind »)");
+		jl_say(err, errlen, "enregistrement sans type valide (« kind »)");
 		return NULL;
 	}
 	const char *id = record_id(rec);
 	if (record_id_kind(id) != kind) {
-		fail(err, errlen, "identifiant « %s » invalide pour un élément de type %s",
+		jl_say(err, errlen, "identifiant « %s » invalide pour un élément de type %s",
 		     id ? id : "", KIND_NAMES[kind]);
 		return NULL;
 	}
@@ -566,7 +549,7 @@ json_t *record_canonical(const json_t *rec, char *err, size_t errlen)
 	json_t *val;
 	json_object_foreach((json_t *)rec, key, val) {
 		if (!json_object_get(out, key)) {
-			fail(err, errlen, "%s : champ inconnu « %s »", id, key);
+			jl_say(err, errlen, "%s : champ inconnu « %s »", id, key);
 			json_decref(out);
 			return NULL;
 		}
@@ -589,7 +572,7 @@ json_t *record_parse(const char *text, size_t len, char *err, size_t errlen)
 	json_error_t jerr;
 	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!v) {
-		fail(err, errlen, "JSON invalide, ligne %d : %s", jerr.line, jerr.text);
+		jl_say(err, errlen, "JSON invalide, ligne %d : %s", jerr.line, jerr.text);
 		return NULL;
 	}
 	json_t *c = record_canonical(v, err, errlen);
@@ -901,10 +884,10 @@ static int set_budget(json_t *rec, const char *value, char *err, size_t errlen)
 	long long cents = 0;
 	int rc = 0;
 	if (json_array_size(parts) < 2 || parse_int(part(parts, 0), 1900, 2200, &year) != 0)
-		rc = fail(err, errlen, "budget : « année ; montant ; fonction ; source [; libellé] » "
+		rc = jl_say(err, errlen, "budget : « année ; montant ; fonction ; source [; libellé] » "
 		                       "attendu, pas « %s »", value);
 	else if (parse_amount(part(parts, 1), &cents) != 0)
-		rc = fail(err, errlen, "budget : montant illisible « %s » (ex. « 12 500,00 € »)",
+		rc = jl_say(err, errlen, "budget : montant illisible « %s » (ex. « 12 500,00 € »)",
 		          part(parts, 1));
 	if (rc == 0) {
 		json_array_append_new(lines, json_pack("{s:I, s:I, s:s, s:s, s:s}", "year",
@@ -943,13 +926,13 @@ static int set_indicator(json_t *rec, const char *value, char *err, size_t errle
 		         parse_int(v, 1900, 2200, &year) == 0)
 			json_object_set_new(ind, "year", json_integer(year));
 		else
-			rc = fail(err, errlen, "indicateur : « %s » non reconnu ; attendu « libellé ; "
+			rc = jl_say(err, errlen, "indicateur : « %s » non reconnu ; attendu « libellé ; "
 			                       "unité: … ; base: … ; cible: … ; année: … »",
 			          part(parts, i));
 		free(k);
 	}
 	if (rc == 0 && !*part(parts, 0))
-		rc = fail(err, errlen, "indicateur : le libellé manque");
+		rc = jl_say(err, errlen, "indicateur : le libellé manque");
 	if (rc == 0)
 		json_array_append(list, ind);
 	json_decref(ind);
@@ -966,7 +949,7 @@ static int set_measurement(json_t *rec, const char *value, char *err, size_t err
 	int rc = 0;
 	if (json_array_size(parts) < 2 || parse_date_value(part(parts, 0), &date) != 0 ||
 	    json_is_null(date))
-		rc = fail(err, errlen, "mesure : « date ; valeur [; indicateur] » attendu, pas « %s »",
+		rc = jl_say(err, errlen, "mesure : « date ; valeur [; indicateur] » attendu, pas « %s »",
 		          value);
 	if (rc == 0 && json_array_size(parts) > 2) {
 		ind = NULL;
@@ -982,7 +965,7 @@ static int set_measurement(json_t *rec, const char *value, char *err, size_t err
 		free(want);
 	}
 	if (rc == 0 && !ind)
-		rc = fail(err, errlen, "mesure : aucun indicateur %s", json_array_size(parts) > 2
+		rc = jl_say(err, errlen, "mesure : aucun indicateur %s", json_array_size(parts) > 2
 		                                                           ? "de ce nom"
 		                                                           : "déclaré avant");
 	if (rc == 0)
@@ -997,7 +980,7 @@ static int set_people(json_t *rec, const char *role, const char *value,
                       const record_context *ctx, char *err, size_t errlen)
 {
 	if (!ctx || !ctx->person)
-		return fail(err, errlen, "%s : les personnes ne peuvent être liées ici", role);
+		return jl_say(err, errlen, "%s : les personnes ne peuvent être liées ici", role);
 	json_t *names = split_list(value, ",;+");
 	json_t *people = json_object_get(rec, "people");
 	json_t *kept = json_array();
@@ -1040,7 +1023,7 @@ static int set_shares(json_t *rec, const char *value, const record_context *ctx,
                       size_t errlen)
 {
 	if (!ctx || !ctx->item)
-		return fail(err, errlen, "répartition : impossible de résoudre les OO ici");
+		return jl_say(err, errlen, "répartition : impossible de résoudre les OO ici");
 	json_t *parts = split_list(value, ";");
 	json_t *parents = json_array();
 	long total = 0;
@@ -1053,7 +1036,7 @@ static int set_shares(json_t *rec, const char *value, const record_context *ctx,
 		long share;
 		char id[64];
 		if (!eq || parse_int(eq + 1, 0, 100, &share) != 0) {
-			rc = fail(err, errlen, "répartition : « OO = pourcentage » attendu, pas « %s »", s);
+			rc = jl_say(err, errlen, "répartition : « OO = pourcentage » attendu, pas « %s »", s);
 			break;
 		}
 		char *ref = jl_trim(jl_strndup(s, (size_t)(eq - s)));
@@ -1066,7 +1049,7 @@ static int set_shares(json_t *rec, const char *value, const record_context *ctx,
 		total += share;
 	}
 	if (rc == 0 && total != 100)
-		rc = fail(err, errlen, "répartition : les parts font %ld %%, pas 100 %%", total);
+		rc = jl_say(err, errlen, "répartition : les parts font %ld %%, pas 100 %%", total);
 	if (rc == 0)
 		json_object_set(rec, "parents", parents);
 	json_decref(parents);
@@ -1080,7 +1063,7 @@ static int set_parent(json_t *rec, const char *value, const record_context *ctx,
 	char id[64];
 	int want = record_parent_kind(record_kind(rec));
 	if (!ctx || !ctx->item)
-		return fail(err, errlen, "parent : impossible de résoudre « %s » ici", value);
+		return jl_say(err, errlen, "parent : impossible de résoudre « %s » ici", value);
 	if (ctx->item(ctx->ud, value, want, id, sizeof id, err, errlen) != 0)
 		return -1;
 	json_object_set_new(rec, "parents", json_pack("[{s:s, s:i}]", "id", id, "share", 100));
@@ -1093,7 +1076,7 @@ static int set_period(json_t *rec, const char *value, char *err, size_t errlen)
 	int a, b;
 	char tail;
 	if (sscanf(value, "%d - %d%c", &a, &b, &tail) != 2 || a < 1900 || b > 2200 || b < a)
-		return fail(err, errlen, "période : « 2019-2024 » attendu, pas « %s »", value);
+		return jl_say(err, errlen, "période : « 2019-2024 » attendu, pas « %s »", value);
 	json_object_set_new(rec, "period_start", json_integer(a));
 	json_object_set_new(rec, "period_end", json_integer(b));
 	return 0;
@@ -1104,7 +1087,7 @@ static int set_section(json_t *rec, const char *value, char *err, size_t errlen)
 {
 	const char *sep = strstr(value, " : ");
 	if (!sep)
-		return fail(err, errlen, "section : « titre : texte » attendu");
+		return jl_say(err, errlen, "section : « titre : texte » attendu");
 	char *title = jl_trim(jl_strndup(value, (size_t)(sep - value)));
 	json_t *sections = json_object_get(rec, "sections");
 	size_t i;
@@ -1197,7 +1180,7 @@ static int set_enum(json_t *rec, const struct field *f, const char *value, char 
 		for (const char *const *p = f->sub; *p; p++)
 			if (**p)
 				jl_buf_printf(&b, "%s« %s »", b.len ? ", " : "", *p);
-		fail(err, errlen, "%s : valeur « %s » non reconnue ; attendu : %s", f->label, value,
+		jl_say(err, errlen, "%s : valeur « %s » non reconnue ; attendu : %s", f->label, value,
 		     b.ptr ? b.ptr : "");
 		jl_buf_free(&b);
 		return -1;
@@ -1255,7 +1238,7 @@ static int set_odd(json_t *rec, const char *value, char *err, size_t errlen)
 		if (!*s)
 			continue; /* "ODD" written before the numbers */
 		if (parse_int(s, 1, 17, &n) != 0) {
-			rc = fail(err, errlen, "ODD : numéros de 1 à 17 attendus, pas « %s »",
+			rc = jl_say(err, errlen, "ODD : numéros de 1 à 17 attendus, pas « %s »",
 			          json_string_value(e));
 			break;
 		}
@@ -1277,16 +1260,16 @@ static int set_custom(json_t *rec, const json_t *decl, const char *value, char *
 	long n;
 	json_t *date = NULL;
 	if (!strcmp(type, "entier") && *value && parse_int(value, -2000000000L, 2000000000L, &n))
-		return fail(err, errlen, "%s : un entier est attendu, pas « %s »", name, value);
+		return jl_say(err, errlen, "%s : un entier est attendu, pas « %s »", name, value);
 	if (!strcmp(type, "date") && parse_date_value(value, &date) != 0)
-		return fail(err, errlen, "%s : une date est attendue, pas « %s »", name, value);
+		return jl_say(err, errlen, "%s : une date est attendue, pas « %s »", name, value);
 	json_decref(date);
 	if (!strcmp(type, "oui/non")) {
 		char *folded = jl_fold(value);
 		int b, bad = parse_bool(folded, &b);
 		free(folded);
 		if (bad)
-			return fail(err, errlen, "%s : oui ou non est attendu, pas « %s »", name, value);
+			return jl_say(err, errlen, "%s : oui ou non est attendu, pas « %s »", name, value);
 		value = b ? "oui" : "non";
 	}
 	if (!strcmp(type, "liste") && *value) {
@@ -1296,7 +1279,7 @@ static int set_custom(json_t *rec, const json_t *decl, const char *value, char *
 		json_array_foreach(values, i, v)
 			ok = ok || !strcmp(json_string_value(v), value);
 		if (!ok)
-			return fail(err, errlen, "%s : « %s » n'est pas une valeur permise", name, value);
+			return jl_say(err, errlen, "%s : « %s » n'est pas une valeur permise", name, value);
 	}
 	json_object_set_new(json_object_get(rec, "custom"), name, json_string(value));
 	return 0;
@@ -1324,7 +1307,7 @@ static int set_field(json_t *rec, const struct field *f, const char *value,
 			return 0;
 		}
 		if (parse_int(value, f->min, f->max, &n) != 0)
-			return fail(err, errlen, "%s : un entier de %ld à %ld est attendu, pas « %s »",
+			return jl_say(err, errlen, "%s : un entier de %ld à %ld est attendu, pas « %s »",
 			            f->label, f->min, f->max, value);
 		json_object_set_new(rec, f->key, json_integer(n));
 		return 0;
@@ -1333,12 +1316,12 @@ static int set_field(json_t *rec, const struct field *f, const char *value,
 		n = parse_bool(folded, &flag);
 		free(folded);
 		if (n != 0)
-			return fail(err, errlen, "%s : oui ou non est attendu, pas « %s »", f->label, value);
+			return jl_say(err, errlen, "%s : oui ou non est attendu, pas « %s »", f->label, value);
 		json_object_set_new(rec, f->key, json_boolean(flag));
 		return 0;
 	case T_DATE:
 		if (parse_date_value(value, &v) != 0)
-			return fail(err, errlen, "%s : une date (2019-10-15 ou 15/10/2019) est attendue, "
+			return jl_say(err, errlen, "%s : une date (2019-10-15 ou 15/10/2019) est attendue, "
 			                         "pas « %s »", f->label, value);
 		json_object_set_new(rec, f->key, v);
 		return 0;
@@ -1353,7 +1336,7 @@ static int set_field(json_t *rec, const struct field *f, const char *value,
 		}
 		return 0;
 	default:
-		return fail(err, errlen, "%s : ne peut pas s'écrire ainsi", f->label);
+		return jl_say(err, errlen, "%s : ne peut pas s'écrire ainsi", f->label);
 	}
 }
 
@@ -1374,14 +1357,14 @@ static int set_dates(json_t *rec, const struct field *f, const char *value, int 
 		json_t *day = NULL;
 		if (parse_date_value(json_string_value(p), &day) != 0 || json_is_null(day)) {
 			json_decref(day);
-			rc = fail(err, errlen, "%s : une date (2019-10-15 ou 15/10/2019) est attendue, "
+			rc = jl_say(err, errlen, "%s : une date (2019-10-15 ou 15/10/2019) est attendue, "
 			                       "pas « %s »", f->label, json_string_value(p));
 			break;
 		}
 		json_array_append_new(days, day);
 	}
 	if (rc == 0 && append && json_array_size(parts) == 0)
-		rc = fail(err, errlen, "%s : une date est attendue", f->label);
+		rc = jl_say(err, errlen, "%s : une date est attendue", f->label);
 	json_t *sorted = rc == 0 ? canon_dates(f, days, err, errlen) : NULL;
 	if (sorted)
 		json_object_set_new(rec, f->key, sorted);
@@ -1421,7 +1404,7 @@ static int dispatch(json_t *rec, const char *key, const char *value, const recor
 	if (!strcmp(key, "sections"))
 		return set_section(rec, value, err, errlen);
 	if (!strcmp(key, "id") || !strcmp(key, "kind"))
-		return fail(err, errlen, "%s : ne se change pas", record_field_label(key));
+		return jl_say(err, errlen, "%s : ne se change pas", record_field_label(key));
 	return set_field(rec, field_by_key(key), value, err, errlen);
 }
 
@@ -1448,13 +1431,13 @@ int record_set(json_t *rec, const char *key, const char *value, const record_con
 	if (!folded || !trimmed || kind < 0) {
 		free(folded);
 		free(trimmed);
-		return fail(err, errlen, "mémoire insuffisante ou enregistrement invalide");
+		return jl_say(err, errlen, "mémoire insuffisante ou enregistrement invalide");
 	}
 	const char *k = resolve_alias(folded);
 	const json_t *decl = custom_field(ctx ? ctx->plan : NULL, kind, folded);
 	int rc;
 	if (!jl_utf8_valid(trimmed, strlen(trimmed))) {
-		rc = fail(err, errlen, "%s : texte qui n'est pas de l'UTF-8 valide", key);
+		rc = jl_say(err, errlen, "%s : texte qui n'est pas de l'UTF-8 valide", key);
 	} else if (k && (key_kinds(k) & K(kind))) {
 		/* Every setter checks the whole value before it changes anything: a refused
 		 * value leaves the record as it was (tests/test_record.c checks it). */
@@ -1464,7 +1447,7 @@ int record_set(json_t *rec, const char *key, const char *value, const record_con
 	} else {
 		jl_buf b = JL_BUF_INIT;
 		list_keys(&b, kind);
-		rc = fail(err, errlen, "clé inconnue « %s » pour %s ; clés possibles : %s", key,
+		rc = jl_say(err, errlen, "clé inconnue « %s » pour %s ; clés possibles : %s", key,
 		          kind == JALON_KIND_TASK ? "une tâche" : KIND_NAMES[kind], b.ptr ? b.ptr : "");
 		jl_buf_free(&b);
 	}
@@ -1477,6 +1460,11 @@ int record_set(json_t *rec, const char *key, const char *value, const record_con
 
 static const char *const KIND_WORDS[] = {"Plan", "Personne", "OS", "OO", "Action", "Tâche"};
 
+const char *record_kind_word(int kind)
+{
+	return kind >= 0 && kind < JALON_KIND_COUNT_ ? KIND_WORDS[kind] : "?";
+}
+
 /* "fold without spaces and dots": "O.O. 3.2" → "oo32", to compare a label to a kind word. */
 static char *squeeze(const char *s)
 {
@@ -1488,18 +1476,6 @@ static char *squeeze(const char *s)
 	if (w)
 		*w = '\0';
 	return f;
-}
-
-static char *shorten(const char *s, size_t max_chars)
-{
-	size_t bytes = 0, chars = 0;
-	while (s[bytes] && chars < max_chars) {
-		bytes++;
-		while (((unsigned char)s[bytes] & 0xC0) == 0x80)
-			bytes++;
-		chars++;
-	}
-	return s[bytes] ? jl_sprintf("%.*s…", (int)bytes, s) : jl_strdup(s);
 }
 
 char *record_display_name(const json_t *rec)
@@ -1519,7 +1495,7 @@ char *record_display_name(const json_t *rec)
 		free(w);
 		return named ? jl_strdup(label) : jl_sprintf("%s %s", KIND_WORDS[kind], label);
 	}
-	char *title = shorten(json_string_value(json_object_get(rec, "title")), 40);
+	char *title = jl_shorten(json_string_value(json_object_get(rec, "title")), 40);
 	char *name = jl_sprintf("%s « %s »", KIND_WORDS[kind], title);
 	free(title);
 	return name;
@@ -1724,7 +1700,7 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 	char *name = record_display_name(any);
 	jl_buf b = JL_BUF_INIT;
 	if (!old_rec || !new_rec) {
-		char *title = shorten(json_string_value(json_object_get(any, "title"))
+		char *title = jl_shorten(json_string_value(json_object_get(any, "title"))
 		                          ? json_string_value(json_object_get(any, "title"))
 		                          : "", 60);
 		jl_buf_printf(&b, "%s : %s", name, old_rec ? "suppression" : "ajout");
@@ -1739,7 +1715,7 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 		if (n <= 0)
 			jl_buf_puts(&b, "aucun changement");
 		for (int i = 0; i < n && i < 3; i++) {
-			char *before = shorten(ch[i].before, 50), *after = shorten(ch[i].after, 50);
+			char *before = jl_shorten(ch[i].before, 50), *after = jl_shorten(ch[i].after, 50);
 			jl_buf_printf(&b, "%s%s ", i ? ", " : "", record_field_label(ch[i].field));
 			/* An empty side reads « (vide) » rather than a pair of empty quotes. */
 			jl_buf_printf(&b, *before ? "« %s »" : "%s(vide)", before);
@@ -1753,4 +1729,33 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 	}
 	free(name);
 	return jl_buf_detach(&b);
+}
+
+/* ---------------------------------------------------------------- derived values */
+
+void record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
+                            jl_date *end)
+{
+	json_int_t from = json_integer_value(json_object_get(plan, "period_start"));
+	json_int_t to = json_integer_value(json_object_get(plan, "period_end"));
+	if (jl_date_parse_iso(json_string_value(json_object_get(item, "recurrence_anchor")),
+	                      anchor) != 0)
+		*anchor = (jl_date){from ? (int)from : 2019, 1, 1};
+	if (jl_date_parse_iso(json_string_value(json_object_get(item, "recurrence_end")), end) != 0)
+		*end = (jl_date){to ? (int)to : anchor->year + 5, 12, 31};
+}
+
+char *record_plan_domain(const json_t *plan)
+{
+	const char *organisation = json_string_value(json_object_get(plan, "organisation"));
+	char *folded = jl_fold(organisation ? organisation : "");
+	char *w = folded;
+	for (char *r = folded; r && *r; r++)
+		if ((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9'))
+			*w++ = *r;
+	if (w)
+		*w = '\0';
+	char *domain = jl_sprintf("%s.jalon", folded && *folded ? folded : "pst");
+	free(folded);
+	return domain;
 }

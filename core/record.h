@@ -53,6 +53,7 @@
 
 #include <jansson.h>
 
+#include "dates.h"
 #include "jalon/common.h"
 
 /* A new record of that kind with every field at its default, keys in canonical order. */
@@ -83,6 +84,17 @@ char *record_path(const char *id);
 int record_id_kind(const char *id);
 /* The kind an item's parent has (oo → os, action → oo, task → action), or -1. */
 int record_parent_kind(int kind);
+/*
+ * The span of an item's recurring duty: its recurrence_anchor, else 1 January of the
+ * plan's first year; its recurrence_end, else 31 December of the plan's last year (a
+ * plan without a period: 2019, and five years after the anchor's year).
+ */
+void record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
+                            jl_date *end);
+/* The domain of the ids Jalon makes for the outside world (calendar UIDs, Message-IDs):
+ * the plan's organisation folded into letters and digits, "cpaserezee.jalon"
+ * ("pst.jalon" without one). malloc'd. */
+char *record_plan_domain(const json_t *plan);
 /* The number in an id ("action-7" → 7), or -1. */
 long record_id_number(const char *id);
 
@@ -120,6 +132,8 @@ int record_knows_key(jalon_kind kind, const char *key, const json_t *plan);
 /* The French name of a field for messages ("status" → "statut"). */
 const char *record_field_label(const char *field);
 
+/* "OS", "OO", "Action", "Tâche", "Plan", "Personne"; "?" for an invalid kind. */
+const char *record_kind_word(int kind);
 /* How a person names the record in a message: "Action (7)", "OO 7", "Tâche « Établir
  * un rapport… »", "Plan", "Personne « DG »". Returns a malloc'd string. */
 char *record_display_name(const json_t *rec);

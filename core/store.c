@@ -17,6 +17,7 @@
 #include "items.h"
 #include "pipeline.h"
 #include "record.h"
+#include "remind.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- errors */
@@ -146,6 +147,14 @@ static const char *const MIGRATIONS[] = {
 	"CREATE INDEX record_changes_seq ON record_changes(seq);"
 	/* The highest number ever given to an id of each kind: ids are never reused. */
 	"CREATE TABLE id_counters(kind TEXT PRIMARY KEY, last INTEGER NOT NULL);",
+	/* 1 → 2: the reminders' ledger (remind.c), one row per reminder ever claimed:
+	 * offset > 0 days before the due date, 0 on the day, < 0 days after it. */
+	"CREATE TABLE reminders(item TEXT NOT NULL, occurrence TEXT NOT NULL,"
+	" offset INTEGER NOT NULL, recipient TEXT NOT NULL, recipient_name TEXT NOT NULL,"
+	" what TEXT NOT NULL, note TEXT NOT NULL, claimed_for TEXT NOT NULL,"
+	" status TEXT NOT NULL, attempts INTEGER NOT NULL, message_id TEXT, sent_at INTEGER,"
+	" error TEXT, PRIMARY KEY(item, occurrence, recipient, offset));"
+	"CREATE INDEX reminders_status ON reminders(status);",
 };
 
 static int migrate(jalon_store *s)
@@ -303,6 +312,7 @@ void jalon_store_close(jalon_store *s)
 	if (!s)
 		return;
 	pipeline_hooks_free(s);
+	remind_hooks_free(s);
 	sqlite3_close_v2(s->db);
 	git_repository_free(s->repo);
 	free(s->dir);

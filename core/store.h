@@ -22,6 +22,7 @@ struct jalon_store {
 	int busy_timeout_ms;
 	char errmsg[2048];
 	jl_hook *hooks; /* see pipeline.h */
+	struct remind_hook *remind_hooks; /* see remind.h */
 };
 
 /* Sets the store's message (printf-style) and returns code. */

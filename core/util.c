@@ -195,6 +195,29 @@ int jl_has_words(const char *text, const char *words)
 	return 0;
 }
 
+int jl_say(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+char *jl_shorten(const char *s, size_t max_chars)
+{
+	size_t bytes = 0, chars = 0;
+	while (s[bytes] && chars < max_chars) {
+		bytes++;
+		while (((unsigned char)s[bytes] & 0xC0) == 0x80)
+			bytes++;
+		chars++;
+	}
+	return s[bytes] ? jl_sprintf("%.*s…", (int)bytes, s) : jl_strdup(s);
+}
+
 char *jl_fold(const char *s)
 {
 	jl_buf b = JL_BUF_INIT;

@@ -33,6 +33,12 @@ __attribute__((format(printf, 1, 2)))
 #endif
 char *jl_sprintf(const char *fmt, ...);
 
+/* Writes the message into err (when err is not NULL and errlen not 0); returns -1: how a
+ * function that fails says why in one statement, "return jl_say(err, errlen, …)". */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int jl_say(char *err, size_t errlen, const char *fmt, ...);
 /* Writes "file:line: message" (just "file: message" when line is 0) into err: how every
  * reader of a file names where it stopped. */
 void jl_vsay_at(char *err, size_t errlen, const char *file, int line, const char *fmt,
@@ -51,6 +57,8 @@ char *jl_fold(const char *s);
  * everywhere: a person or role is named in a *Qui ?* text when its name occurs so.
  */
 int jl_has_words(const char *text, const char *words);
+/* s cut after max_chars code points, with "…" when cut. Returns a new string. */
+char *jl_shorten(const char *s, size_t max_chars);
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *jl_trim(char *s);
 /* 1 when s is valid UTF-8. */

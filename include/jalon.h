@@ -10,5 +10,7 @@
 #include "jalon/item.h"
 #include "jalon/history.h"
 #include "jalon/io.h"
+#include "jalon/config.h"
+#include "jalon/remind.h"
 
 #endif

@@ -5,7 +5,8 @@ set -eu
 
 packages="build-essential cmake pkg-config git ca-certificates
 liblua5.4-dev libsqlite3-dev libgit2-dev libjansson-dev libcmocka-dev libical-dev
-sqlite3 valgrind"
+libcurl4-openssl-dev
+sqlite3 valgrind python3-aiosmtpd openssl"
 
 missing=""
 for p in $packages; do

@@ -246,7 +246,7 @@ static void test_written_text(void **state)
 	const char *header = "\xef\xbb\xbftype;id;label;titre;parent;description;volet;brouillon;"
 	                     "statut;santé;avancement;poids;qui;mandataire;responsable;"
 	                     "gestionnaire;porteur;répartition;échéance;récurrence;"
-	                     "début de la récurrence;fin de la récurrence;occurrences faites;début;fin;"
+	                     "début récurrence;fin récurrence;occurrences faites;début;fin;"
 	                     "début effectif;fin effective;priorité;partenaires;plans;odd;synergie;"
 	                     "budget;indicateur;note\r\n";
 	assert_int_equal(strncmp(text, header, strlen(header)), 0);

@@ -31,7 +31,9 @@ enum {
 	JALON_EBUSY = -6,     /* the store stayed locked by another process past the timeout */
 	JALON_ENOMEM = -7,    /* out of memory */
 	JALON_EAMBIGUOUS = -8,/* an item reference matches several items */
-	JALON_ECORRUPT = -9   /* the store is inconsistent and needs `jalon rebuild` */
+	JALON_ECORRUPT = -9,  /* the store is inconsistent and needs `jalon rebuild` */
+	JALON_ECONFIG = -10,  /* the store's configuration (jalon.conf) is wrong or incomplete */
+	JALON_EDELIVERY = -11 /* some reminders could not be delivered; the next run retries them */
 };
 
 /* The kinds of records a store holds. Items are the four levels of the plan's tree. */

@@ -487,6 +487,39 @@ run export -o "$TMP/plan.ics"
 check "export -o x.ics : le calendrier" eval 'ok && grep -q "BEGIN:VCALENDAR" "$TMP/plan.ics"'
 bad 64 export "--person hors calendrier" --store "$S" export --person DG --format json
 
+# ------------------------------------------------------------------ recurring duties, configuration
+
+# Anchored in words, kept through the outline, marked done occurrence by occurrence.
+run set task-5 "début récurrence=14/01/2020" "fin récurrence=2024-06-30"
+check "set début récurrence" ok
+run export --format outline
+check "export outline : début et fin de la récurrence" \
+	eval 'ok && out_has "début récurrence: 2020-01-14" && out_has "fin récurrence: 2024-06-30"'
+C6=$(commits)
+run done task-5 2020-04-14
+check "done : une occurrence faite, un commit" eval 'ok && [ "$(commits)" -eq $((C6 + 1)) ]'
+run show task-5
+check "show : les occurrences faites" eval 'ok && out_has "occurrences faites : 2020-04-14"'
+bad 65 done "done : un jour qui n’est pas une occurrence" --store "$S" done task-5 2020-04-15
+check "done refusé : les occurrences voisines nommées" err_has "la précédente : 2020-04-14"
+bad 65 done "done : une date impossible" --store "$S" done task-5 31/02/2020
+bad 65 done "done : sans récurrence" --store "$S" done task-13 2019-12-31
+bad 64 done "done sans jour" --store "$S" done task-5
+check "done refusés : aucun commit" [ "$(commits)" -eq $((C6 + 1)) ]
+
+run config remind.fallback "DG <dg@cpas-erezee.be>"
+check "config KEY VALUE" ok
+run config remind.fallback
+check "config KEY : la valeur" eval 'ok && [ "$(cat "$TMP/out")" = "DG <dg@cpas-erezee.be>" ]'
+run config
+check "config : toutes les clés" eval 'ok && out_has "remind.fallback=DG <dg@cpas-erezee.be>"'
+check "config : dans DIR/jalon.conf, syntaxe git" grep -q "fallback = DG <dg@cpas-erezee.be>" "$S/jalon.conf"
+run config --unset remind.fallback
+check "config --unset" ok
+bad 2 config "config d’une clé absente" --store "$S" config remind.fallback
+bad 65 config "config d’une clé mal formée" --store "$S" config "sans-section" valeur
+check "config : pas dans l’historique" [ "$(commits)" -eq $((C6 + 1)) ]
+
 # ------------------------------------------------------------------ a history changed around Jalon
 
 # The branch moved back by hand: SQLite is ahead of the history it recorded.
