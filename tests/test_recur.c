@@ -12,7 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <stdlib.h>
+
+#include "dates.h"
 #include "recur.h"
+#include "util.h" /* jl_trim */
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -95,6 +100,106 @@ static void test_seed_echeances(void **state)
 	check_refused(deadlines, COUNT_OF(deadlines));
 	assert_int_equal(jl_recurrence_parse("▪ Échéance :  bi-mensuel ", &r), 1);
 	assert_string_equal(r.note, BIMENSUEL_NOTE("bi-mensuel"));
+}
+
+/* ---------------------------------------------------------------- every one written */
+
+struct tally {
+	int lines, deadlines, recurrences, to_confirm;
+};
+
+/* Reads one échéance or récurrence as the import does: a deadline, else a recurrence;
+   anything else fails the test with both reasons. */
+static void read_written(const char *where, const char *text, struct tally *t)
+{
+	jl_deadline d;
+	jl_recurrence r;
+	t->lines++;
+	if (jl_deadline_parse(text, &d) == 0) {
+		t->deadlines++;
+		return;
+	}
+	if (jl_recurrence_parse(text, &r) != 1)
+		fail_msg("%s: « %s » neither a deadline (%s) nor a recurrence (%s)", where, text,
+		         d.reason, r.note);
+	t->recurrences++;
+	if (r.to_confirm) {
+		assert_true(r.note[0] != '\0'); /* flagged, with its reason */
+		t->to_confirm++;
+	}
+}
+
+/* The value of an "Échéance :", "échéance:" or "récurrence:" line, or NULL. */
+static const char *written_value(const char *line)
+{
+	static const char *const tails[] = {"chéance", "currence"}; /* after the accent */
+	for (size_t i = 0; i < COUNT_OF(tails); i++) {
+		const char *at = strstr(line, tails[i]);
+		if (!at)
+			continue;
+		at += strlen(tails[i]);
+		while (*at == ' ')
+			at++;
+		if (*at == ':')
+			return at + 1;
+	}
+	return NULL;
+}
+
+static void read_file_lines(const char *path, struct tally *t)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int no = 0;
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f)) {
+		const char *value = written_value(line);
+		no++;
+		if (value) {
+			char where[4200], *copy = strdup(value);
+			snprintf(where, sizeof where, "%s:%d", path, no);
+			read_written(where, jl_trim(copy), t);
+			free(copy);
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * The bar: every échéance and recurrence written in the seed documents (when this
+ * checkout has them beside it) and in the examples and test plans is understood or
+ * flagged with a reason. Erezée writes 15 (7 deadlines, 8 recurrences, « bi-mensuel »
+ * to confirm); Baelen's PST and Liège's DPS write none.
+ */
+static void test_every_one_written_is_read_or_flagged(void **state)
+{
+	static const char *const seeds[] = {"pst-erezee-2019-2024.txt", "pst-baelen-2019-2024.txt",
+	                                    "dps-liege-2019.txt"};
+	static const char *const examples[] = {
+		JALON_EXAMPLES_DIR "/erezee/pst-erezee-2019-2024.md",
+		JALON_EXAMPLES_DIR "/baelen/pst-baelen-2019-2024.md",
+		JALON_TEST_DATA_DIR "/pst-grande-ville.md", JALON_TEST_DATA_DIR "/pst-moyenne-2025.md"};
+	(void)state;
+	DIR *dir = opendir(JALON_SEEDS_DIR);
+	if (dir) {
+		struct tally t = {0, 0, 0, 0};
+		closedir(dir);
+		for (size_t i = 0; i < COUNT_OF(seeds); i++) {
+			char path[4200];
+			snprintf(path, sizeof path, "%s/%s", JALON_SEEDS_DIR, seeds[i]);
+			read_file_lines(path, &t);
+		}
+		assert_int_equal(t.lines, 15);
+		assert_int_equal(t.deadlines, 7);
+		assert_int_equal(t.recurrences, 8);
+		assert_int_equal(t.to_confirm, 1);
+	}
+	struct tally e = {0, 0, 0, 0};
+	for (size_t i = 0; i < COUNT_OF(examples); i++) {
+		read_file_lines(examples[i], &e);
+	}
+	assert_int_equal(e.lines, 15 + 9); /* Erezée, the large city */
+	assert_int_equal(e.to_confirm, 1); /* Erezée's « bi-mensuel » */
 }
 
 static void test_quarterly(void **state)
@@ -424,6 +529,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_echeances),
+		cmocka_unit_test(test_every_one_written_is_read_or_flagged),
 		cmocka_unit_test(test_quarterly),
 		cmocka_unit_test(test_yearly_and_per_year),
 		cmocka_unit_test(test_monthly),
