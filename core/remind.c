@@ -276,6 +276,16 @@ static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
 	return rc;
 }
 
+/* A mailbox from jalon.conf ("Name <address>" or an address), when set. */
+static int check_mailbox(jalon_store *s, const char *key, const char *mailbox)
+{
+	char address[320];
+	if (mailbox && jl_mail_address(mailbox, address, sizeof address) != 0)
+		return config_fail(s, key, "« %s » : une adresse est attendue (Nom <adresse@domaine>)",
+		                   mailbox);
+	return 0;
+}
+
 static int read_settings(jalon_store *s, struct settings *st)
 {
 	git_config *cfg;
@@ -308,6 +318,10 @@ static int read_settings(jalon_store *s, struct settings *st)
 		rc = config_get(s, cfg, "remind.from", &st->from);
 	if (rc == 0)
 		rc = config_get(s, cfg, "remind.fallback", &st->fallback);
+	if (rc == 0)
+		rc = check_mailbox(s, "remind.from", st->from);
+	if (rc == 0)
+		rc = check_mailbox(s, "remind.fallback", st->fallback);
 	if (rc == 0)
 		rc = read_bool(s, cfg, "remind.calendar", 1, &st->attach_calendar);
 	if (rc == 0)
@@ -483,41 +497,69 @@ static size_t responsible_people(struct run *r, const json_t *item, const struct
 	return n;
 }
 
-static void resolve_recipients(struct run *r, const json_t *item, const remind_rule *rule,
-                               struct recipients *rs)
+/* Why the fallback receives an item: nobody known, or people it cannot reach. */
+static void explain_unreachable(const json_t *item, const struct person **found, size_t n,
+                                struct recipients *rs, jl_buf *why)
 {
-	const struct person **found = calloc(r->npeople + 1, sizeof *found);
-	if (!found)
-		return;
-	size_t n = responsible_people(r, item, found);
-	jl_buf why = JL_BUF_INIT;
+	char address[320];
 	for (size_t i = 0; i < n; i++) {
-		if (*str(found[i]->rec, "email")) {
+		const char *email = str(found[i]->rec, "email");
+		if (!*email) {
+			jl_buf_printf(why, "%s« %s » n’a pas d’adresse e-mail.", why->len ? " " : "",
+			              str(found[i]->rec, "name"));
+		} else if (jl_mail_address(email, address, sizeof address) != 0) {
+			jl_buf_printf(why, "%sL’adresse de « %s » n’est pas valide (« %s »).",
+			              why->len ? " " : "", str(found[i]->rec, "name"), email);
+		} else {
 			char *mb = person_mailbox(found[i]);
 			add_recipient(rs, mb, found[i], NULL);
 			free(mb);
-		} else {
-			jl_buf_printf(&why, "%s« %s » n’a pas d’adresse e-mail.", why.len ? " " : "",
-			              str(found[i]->rec, "name"));
 		}
 	}
-	if (n == 0)
-		jl_buf_printf(&why, *str(item, "who") ? "« Qui : %s » ne désigne aucune personne connue."
-		                                      : "Personne n’est désigné%s.", str(item, "who"));
-	size_t k;
-	json_t *extra;
-	json_array_foreach(rule->extra, k, extra)
-		add_recipient(rs, json_string_value(extra), NULL, NULL);
-	if (why.len && r->st.fallback)
-		add_recipient(rs, r->st.fallback, NULL, why.ptr);
-	else if (why.len && rs->n == 0) {
+	if (n == 0 && *str(item, "who"))
+		jl_buf_printf(why, "« Qui : %s » ne désigne aucune personne connue.", str(item, "who"));
+	else if (n == 0)
+		jl_buf_puts(why, "Personne n’est désigné (« Qui ? » vide).");
+}
+
+/* Lists an item nobody will receive (the run's error names the first ones). */
+static void note_unassigned(struct run *r, const json_t *item)
+{
+	enum { NAMED = 5 };
+	if (r->sum.unassigned++ < NAMED) {
 		char *name = record_display_name(item);
 		jl_buf_printf(&r->unassigned, "%s%s", r->unassigned.len ? ", " : "", name);
 		free(name);
-		r->sum.unassigned++;
 	}
-	jl_buf_free(&why);
+}
+
+static int resolve_recipients(struct run *r, const json_t *item, const remind_rule *rule,
+                              struct recipients *rs)
+{
+	const struct person **found = calloc(r->npeople + 1, sizeof *found);
+	char address[320];
+	if (!found)
+		return JALON_ENOMEM;
+	jl_buf why = JL_BUF_INIT;
+	explain_unreachable(item, found, responsible_people(r, item, found), rs, &why);
 	free(found);
+	size_t k;
+	json_t *extra;
+	json_array_foreach(rule->extra, k, extra) {
+		const char *mailbox = json_string_value(extra);
+		if (!mailbox || jl_mail_address(mailbox, address, sizeof address) != 0) {
+			jl_buf_free(&why);
+			return store_fail(r->s, JALON_ESCRIPT, "rappels : un script ajoute un "
+			                  "destinataire sans adresse valide (« %s »)", mailbox ? mailbox : "");
+		}
+		add_recipient(rs, mailbox, NULL, NULL);
+	}
+	if (why.len && r->st.fallback)
+		add_recipient(rs, r->st.fallback, NULL, why.ptr);
+	else if (why.len)
+		note_unassigned(r, item);
+	jl_buf_free(&why);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- due reminders */
@@ -611,8 +653,7 @@ static int claim_point(struct run *r, const json_t *item, const char *what, jl_d
 	struct recipients rs = {NULL, 0};
 	char occurrence[11];
 	jl_date_format_iso(due, occurrence);
-	resolve_recipients(r, item, rule, &rs);
-	int rc = 0;
+	int rc = resolve_recipients(r, item, rule, &rs);
 	for (size_t i = 0; rc >= 0 && i < rs.n; i++)
 		rc = claim(r, item, what, occurrence, offset, &rs.v[i]);
 	recipients_free(&rs);
@@ -1146,9 +1187,10 @@ static int finish(struct run *r, int rc)
 		                r->sum.failed + r->sum.refused,
 		                r->sum.failed + r->sum.refused > 1 ? "s" : "", r->first_failure);
 	else if (rc == 0 && r->sum.unassigned)
-		rc = config_fail(r->s, "remind.fallback", "%zu rappel%s sans destinataire (%s) : "
+		rc = config_fail(r->s, "remind.fallback", "%zu rappel%s sans destinataire (%s%s) : "
 		                 "indiquez à qui les transmettre", r->sum.unassigned,
-		                 r->sum.unassigned > 1 ? "s" : "", r->unassigned.ptr);
+		                 r->sum.unassigned > 1 ? "s" : "", r->unassigned.ptr,
+		                 r->sum.unassigned > 5 ? "…" : "");
 	return rc;
 }
 

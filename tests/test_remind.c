@@ -215,6 +215,15 @@ static void test_message_text(void **state)
 	assert_has(text, "Transmis à vous : « Qui : service des archives » ne désigne aucune "
 	                 "personne connue.");
 	free(text);
+	/* An address that is not one: the fallback learns it, with the reason. */
+	const char *bad[] = {"email=marie.dupont-cpas-test.be"};
+	assert_int_equal(jalon_item_set(f->store, "Marie Dupont", bad, 1), 0);
+	text = dry_run(f, "2020-01-13");
+	assert_has(text, "Transmis à vous : L’adresse de « Marie Dupont » n’est pas valide "
+	                 "(« marie.dupont-cpas-test.be »).");
+	free(text);
+	const char *good[] = {"email=marie@cpas-test.be"};
+	assert_int_equal(jalon_item_set(f->store, "Marie Dupont", good, 1), 0);
 	/* A dry run claims nothing: DG, Marie and the fallback get theirs now. */
 	assert_int_equal(run(f, "2020-01-13", 0).messages, 3);
 }
@@ -230,9 +239,17 @@ static void test_no_fallback_is_a_configuration_error(void **state)
 	assert_int_equal(s.messages, 2);
 	assert_has(jalon_errmsg(f->store), "remind.fallback : 2 rappels sans destinataire "
 	                                   "(Action 2, Action 3)");
-	/* They are not claimed: once a fallback is set, they go. */
+	/* Marie without an address: Action 1 still goes to the DG, and Marie's part is
+	   counted, not dropped. */
+	const char *none[] = {"email="};
+	assert_int_equal(jalon_item_set(f->store, "Marie Dupont", none, 1), 0);
+	s = run(f, "2020-01-14", JALON_ECONFIG);
+	assert_int_equal(s.unassigned, 3);
+	assert_has(jalon_errmsg(f->store), "(Action 1, Action 2, Action 3)");
+	/* They are not claimed: once a fallback is set, they go to it, Marie's part of
+	   Action 1 included. */
 	config(f, "remind.fallback", "dgff@cpas-test.be");
-	assert_int_equal(run(f, "2020-01-13", 0).reminders, 2);
+	assert_int_equal(run(f, "2020-01-14", 0).reminders, 3);
 }
 
 /* Recurring duties: 7 working days before each occurrence, not for done ones. */
@@ -280,6 +297,14 @@ static int refusing_rule(void *ud, jalon_store *s, const json_t *item, const cha
 	return 1;
 }
 
+static int bad_address_rule(void *ud, jalon_store *s, const json_t *item, const char *what,
+                            remind_rule *rule, char *msg, size_t msglen)
+{
+	(void)ud, (void)s, (void)item, (void)what, (void)msg, (void)msglen;
+	json_array_append_new(rule->extra, json_string("Président"));
+	return 0;
+}
+
 static void test_scripts_change_rules(void **state)
 {
 	struct fixture *f = *state;
@@ -294,7 +319,12 @@ static void test_scripts_change_rules(void **state)
 	assert_has(jalon_errmsg(f->store), "règles.lua:3: erreur voulue");
 	assert_int_equal(s.messages, 0);
 	remind_hooks_free(f->store);
-	/* Nothing was claimed by the refused run: Action 1's 3-day reminder to DG and Marie
+	assert_int_equal(remind_hook_add(f->store, bad_address_rule, NULL), 0);
+	run(f, "2020-01-13", JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "un script ajoute un destinataire sans adresse valide "
+	                                   "(« Président »)");
+	remind_hooks_free(f->store);
+	/* Nothing was claimed by the refused runs: Action 1's 3-day reminder to DG and Marie
 	   (no Président without the rule), Actions 2 and 3 to the fallback. */
 	assert_int_equal(run(f, "2020-01-13", 0).reminders, 4);
 }
@@ -340,6 +370,10 @@ static void test_bad_configuration_is_named(void **state)
 	run(f, "2020-01-13", JALON_ECONFIG);
 	assert_has(jalon_errmsg(f->store), "remind.closed");
 	config(f, "remind.closed", "27/09");
+	config(f, "remind.from", "PST du CPAS");
+	run(f, "2020-01-13", JALON_ECONFIG);
+	assert_has(jalon_errmsg(f->store), "remind.from : « PST du CPAS » : une adresse est attendue");
+	config(f, "remind.from", "pst@cpas-test.be");
 	run(f, "2020-13-01", JALON_EINVALID);
 	assert_int_equal(delivered(f), 0);
 }
