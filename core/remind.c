@@ -647,7 +647,7 @@ static int claim(struct run *r, const json_t *item, const char *what, const char
 static int claim_point(struct run *r, const json_t *item, const char *what, jl_date due,
                        const remind_rule *rule)
 {
-	int offset;
+	int offset = 0;
 	if (!current_point(r, due, rule, &offset))
 		return 0;
 	struct recipients rs = {NULL, 0};
