@@ -82,6 +82,8 @@ int cmd_tag(cli_ctx *cx, int argc, char **argv);
 int cmd_remind(cli_ctx *cx, int argc, char **argv);
 int cmd_done(cli_ctx *cx, int argc, char **argv);
 int cmd_config(cli_ctx *cx, int argc, char **argv);
+int cmd_report(cli_ctx *cx, int argc, char **argv);
+int cmd_plugins(cli_ctx *cx, int argc, char **argv);
 
 /*
  * Option parsing shared by every command: the command's own options plus the global
@@ -175,6 +177,10 @@ const char *cli_kind_word(jalon_kind kind);
 /* Its long name, for a reader: "objectif stratégique", "objectif opérationnel"… */
 const char *cli_kind_long_name(jalon_kind kind);
 
+/* Writes data to path through a temporary file renamed over it, so that a failed write
+ * leaves no half-written file; path NULL or "-": to stdout. 0, or the exit code after
+ * printing the message (73, 74). */
+int cli_write_output(cli_ctx *cx, const char *path, const char *data, size_t len);
 /* Writes out and flushes stdout, reporting a write error (EPIPE, disk full). */
 int cli_finish_output(cli_ctx *cx);
 

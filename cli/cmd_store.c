@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jalon/plugin.h"
 
 /* Prints a report of the library's (lines of text) to f, ending with a line feed. */
 static void put_report(FILE *f, const char *report)
@@ -27,6 +28,8 @@ static void put_report(FILE *f, const char *report)
 /* "--format" values. -1 when unknown. */
 /* The calendar is not one of the plan's interchange formats: its own API call. */
 #define FORMAT_ICS 100
+/* Any other name may be a plug-in's exporter (jalon_export_plugin). */
+#define FORMAT_PLUGIN 101
 
 static int format_from_text(const char *text)
 {
@@ -192,10 +195,12 @@ int cmd_import(cli_ctx *cx, int argc, char **argv)
 
 /* ---------------------------------------------------------------- export */
 
-/* Writes data to path through a temporary file renamed over it: a failed export
- * leaves no half-written file. */
-static int write_file(cli_ctx *cx, const char *path, const char *data, size_t len)
+int cli_write_output(cli_ctx *cx, const char *path, const char *data, size_t len)
 {
+	if (!path || !strcmp(path, "-")) {
+		fwrite(data, 1, len, stdout);
+		return cli_finish_output(cx);
+	}
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 8);
 	if (!tmp)
@@ -236,13 +241,12 @@ int cmd_export(cli_ctx *cx, int argc, char **argv)
 	};
 	cli_parser p = CLI_PARSER("f:o:p:", opts);
 	int c, format = -1;
-	const char *output = NULL, *person = NULL;
+	const char *output = NULL, *person = NULL, *named = NULL;
 	while ((c = cli_next_option(cx, &p, argc, argv)) != CLI_OPT_END) {
 		if (c == CLI_OPT_EXIT)
 			return cx->exit_code;
-		if (c == 'f' && (format = format_from_text(p.arg)) < 0)
-			return cli_usage_error(cx, "format inconnu « %s » (json, csv, outline, ics)",
-			                       p.arg);
+		if (c == 'f' && (format = format_from_text(named = p.arg)) < 0)
+			format = FORMAT_PLUGIN; /* known once the store's plug-ins are */
 		if (c == 'o')
 			output = p.arg;
 		if (c == 'p')
@@ -264,15 +268,15 @@ int cmd_export(cli_ctx *cx, int argc, char **argv)
 		return code;
 	char *out = NULL;
 	size_t len = 0;
-	int rc = format == FORMAT_ICS ? jalon_export_calendar(&out, &len, store, person)
-	                              : jalon_export(&out, &len, store, (jalon_format)format);
-	if (rc < 0) {
+	int rc = format == FORMAT_ICS    ? jalon_export_calendar(&out, &len, store, person)
+	       : format == FORMAT_PLUGIN ? jalon_export_plugin(&out, &len, store, named)
+	                                 : jalon_export(&out, &len, store, (jalon_format)format);
+	if (rc == JALON_ENOTFOUND && format == FORMAT_PLUGIN) {
+		code = cli_usage_error(cx, "format inconnu « %s » (json, csv, outline, ics)", named);
+	} else if (rc < 0) {
 		code = cli_fail_api(cx, store, rc);
-	} else if (output && strcmp(output, "-")) {
-		code = write_file(cx, output, out, len);
 	} else {
-		fwrite(out, 1, len, stdout);
-		code = cli_finish_output(cx);
+		code = cli_write_output(cx, output, out, len);
 	}
 	jalon_free(out);
 	jalon_store_close(store);

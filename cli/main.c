@@ -34,9 +34,10 @@ static const cli_command COMMANDS[] = {
 	 "FILE « - » lit l’entrée standard. Les textes gardés mais non compris (échéances,\n"
 	 "récurrences) sont listés sur la sortie d’erreur ; puis « N éléments importés »\n"
 	 "(sauf -q). Un import raté ne change rien."},
-	{"export", cmd_export, "export [--format json|csv|outline] [-o FILE]",
+	{"export", cmd_export, "export [--format json|csv|outline|ics|FORMAT] [-o FILE]",
 	 "exporte le plan entier (JSON par défaut)",
-	 "  --format F   json (défaut), csv ou outline ; avec -o, d’après l’extension si absent.\n"
+	 "  --format F   json (défaut), csv, outline, ics, ou le format d’un plug-in (jalon\n"
+	 "               plugins) ; avec -o, d’après l’extension si absent.\n"
 	 "  -o FILE      écrit dans FILE (remplacé d’un coup) au lieu de la sortie standard.\n"
 	 "Les octets sont exactement ceux de jalon_export : mêmes données, mêmes octets."},
 	{"add", cmd_add, "add KIND [--parent REF] TITLE [clé=valeur…]",
@@ -109,6 +110,16 @@ static const cli_command COMMANDS[] = {
 	 "lit ou change la configuration du store (DIR/jalon.conf)",
 	 "Sans argument : toutes les clés. KEY : la valeur. KEY VALUE : la change.\n"
 	 "Exemple : jalon config remind.notifier smtp (clés : docs/remind.md)."},
+	{"report", cmd_report, "report NAME [ARG…] [-o FILE]",
+	 "produit un rapport défini par un script (jalon.report)",
+	 "  -o FILE  écrit dans FILE (remplacé d’un coup) au lieu de la sortie standard.\n"
+	 "Les ARG sont passés au script tels quels. Un rapport inconnu : code 2 ; un script\n"
+	 "en erreur : code 5, le message nomme le fichier et la ligne (docs/scripts.md)."},
+	{"plugins", cmd_plugins, "plugins", "liste les plug-ins du store, chargés ou refusés",
+	 "Cherchés dans les dossiers de plugins.path (DIR/jalon.conf ; par défaut\n"
+	 "DIR/plugins) : un fichier *.so est un plug-in C, un dossier avec manifest.json un\n"
+	 "plug-in Lua. Pour chacun : sorte, nom, version, chemin, « chargé » ou « refusé : »\n"
+	 "et la raison, et ce qu’il fournit (formats d’export). Voir docs/plugins.md."},
 	{"fsck", cmd_fsck, "fsck", "vérifie que SQLite et l’historique concordent",
 	 "Affiche le rapport ; code 1 si le store est incohérent (« jalon rebuild » répare)."},
 	{"rebuild", cmd_rebuild, "rebuild", "reconstruit l’état SQLite depuis l’historique seul",

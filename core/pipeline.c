@@ -11,6 +11,7 @@
 #include "history.h"
 #include "items.h"
 #include "record.h"
+#include "script.h"
 #include "util.h"
 
 struct jl_hook {
@@ -59,6 +60,10 @@ int pipeline_begin(jalon_store *s, jl_txn **out)
 	if (!s->author_name)
 		return store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui fait la modification "
 		                                     "(--as \"Nom <email>\" ou JALON_AUTHOR)");
+	/* The scripts' hooks are registered before anything is staged. */
+	int loaded = script_load(s);
+	if (loaded)
+		return loaded;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail_db(s, "début de la modification");
 	int rc = history_catch_up(s);

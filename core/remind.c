@@ -48,6 +48,7 @@
 #include "notify.h"
 #include "occur.h"
 #include "record.h"
+#include "script.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- hooks */
@@ -116,6 +117,17 @@ static int compare_asc(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/* Sorts offsets (descending: days before; ascending: days after) and drops repeats. */
+static void sort_offsets(int *v, size_t *n, int descending)
+{
+	qsort(v, *n, sizeof *v, descending ? compare_desc : compare_asc);
+	size_t w = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (w == 0 || v[w - 1] != v[i])
+			v[w++] = v[i];
+	*n = w;
+}
+
 /* "30, 7, 1, 0" → offsets, sorted (descending before, ascending after), each once. */
 static int parse_offsets(const char *text, int *out, size_t *n, int descending)
 {
@@ -134,12 +146,8 @@ static int parse_offsets(const char *text, int *out, size_t *n, int descending)
 		out[count++] = (int)v;
 		p = end;
 	}
-	qsort(out, count, sizeof *out, descending ? compare_desc : compare_asc);
-	size_t w = 0;
-	for (size_t i = 0; i < count; i++)
-		if (w == 0 || out[w - 1] != out[i])
-			out[w++] = out[i];
-	*n = w;
+	*n = count;
+	sort_offsets(out, n, descending);
 	return 0;
 }
 
@@ -671,6 +679,9 @@ static int item_rule(struct run *r, const json_t *item, const char *what, remind
 		if (h->fn(h->ud, r->s, item, what, rule, msg, sizeof msg) != 0)
 			return store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
 	}
+	/* In the order the rest expects, whatever order a script wrote them in. */
+	sort_offsets(rule->before, &rule->nbefore, 1);
+	sort_offsets(rule->after, &rule->nafter, 0);
 	return 0;
 }
 
@@ -1205,7 +1216,9 @@ int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
 	r.s = s;
 	r.opts = opts ? opts : &defaults;
 	store_clear_error(s);
-	int rc = run_day(&r);
+	int rc = script_load(s); /* the scripts' reminder rules */
+	if (rc == 0)
+		rc = run_day(&r);
 	if (rc == 0 && !r.opts->dry_run)
 		rc = take_lock(&r, &lock);
 	if (rc == 0)

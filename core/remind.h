@@ -30,8 +30,8 @@ typedef struct remind_rule {
 /*
  * Called for every item with a deadline or a recurring duty not done, before its
  * reminders are computed; what is "échéance" or "récurrence". The hook may change
- * rule (offsets kept in their order; extra mailboxes appended). Non-zero stops the
- * run with msg as its error.
+ * rule (offsets in any order: they are sorted after; extra mailboxes appended).
+ * Non-zero stops the run with msg as its error.
  */
 typedef int (*remind_rule_hook)(void *ud, jalon_store *s, const json_t *item, const char *what,
                                 remind_rule *rule, char *msg, size_t msglen);

@@ -18,6 +18,7 @@
 #include "pipeline.h"
 #include "record.h"
 #include "remind.h"
+#include "script.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- errors */
@@ -313,6 +314,8 @@ void jalon_store_close(jalon_store *s)
 		return;
 	pipeline_hooks_free(s);
 	remind_hooks_free(s);
+	script_close(s);
+	plugins_free(s);
 	sqlite3_close_v2(s->db);
 	git_repository_free(s->repo);
 	free(s->dir);

@@ -23,7 +23,13 @@ struct jalon_store {
 	char errmsg[2048];
 	jl_hook *hooks; /* see pipeline.h */
 	struct remind_hook *remind_hooks; /* see remind.h */
+	struct jl_script *script;         /* the Lua runtime (script.h), NULL without scripts */
+	int script_state;                 /* 0 not loaded yet, 1 loaded, < 0 the error */
+	char script_error[2048];          /* why loading failed, repeated by every call */
+	struct plugin_registry *plugins;  /* plug-ins (plugin.h), NULL until discovered */
 };
+
+void plugins_free(jalon_store *s); /* plugin.c: for jalon_store_close */
 
 /* Sets the store's message (printf-style) and returns code. */
 #if defined(__GNUC__)

@@ -12,5 +12,6 @@
 #include "jalon/io.h"
 #include "jalon/config.h"
 #include "jalon/remind.h"
+#include "jalon/script.h"
 
 #endif

@@ -6,7 +6,7 @@ set -eu
 packages="build-essential cmake pkg-config git ca-certificates
 liblua5.4-dev libsqlite3-dev libgit2-dev libjansson-dev libcmocka-dev libical-dev
 libcurl4-openssl-dev
-sqlite3 valgrind python3-aiosmtpd openssl"
+sqlite3 valgrind python3-aiosmtpd openssl lua-check"
 
 missing=""
 for p in $packages; do

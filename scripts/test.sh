@@ -11,6 +11,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 sh scripts/install-deps.sh
 
+echo "== Lua scripts and plug-ins (luacheck)"
+luacheck --codes -- scripts plugins examples   # .luacheckrc: the sandbox
+
 echo "== build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"

@@ -52,6 +52,21 @@ static inline void scratch_store_close(jalon_store *s, char *dir)
 	free(dir);
 }
 
+/* The fixture of the tests that need only a scratch store. */
+struct store_fixture {
+	char *dir;
+	jalon_store *store;
+};
+
+/* cmocka teardown of a store_fixture: closes the store, removes its folder. */
+static inline int store_fixture_teardown(void **state)
+{
+	struct store_fixture *f = *state;
+	scratch_store_close(f->store, f->dir);
+	free(f);
+	return 0;
+}
+
 /* Runs a shell command and returns its first output line (malloc'd, no newline). */
 static inline char *run_line(const char *cmd)
 {

@@ -11,27 +11,14 @@
 
 #include "helpers.h"
 
-struct fixture {
-	char *dir;
-	jalon_store *store;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
+	struct store_fixture *f = calloc(1, sizeof *f);
 	f->store = scratch_store("ics", "Test", "test@example.org", &f->dir);
 	assert_int_equal(jalon_import_file(f->store, JALON_EXAMPLES_DIR
 	                                   "/erezee/pst-erezee-2019-2024.md", JALON_FORMAT_AUTO,
 	                                   NULL), 0);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	scratch_store_close(f->store, f->dir);
-	free(f);
 	return 0;
 }
 
@@ -65,7 +52,7 @@ static char *uids(icalcomponent *cal, int *events, int *rules)
 
 static void test_deadlines_and_recurring_duties_as_events(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int events, rules;
 	icalcomponent *cal = export(f->store, NULL);
 	char *list = uids(cal, &events, &rules);
@@ -79,7 +66,7 @@ static void test_deadlines_and_recurring_duties_as_events(void **state)
 
 static void test_a_quarterly_duty_expands_over_the_legislature(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	icalcomponent *cal = export(f->store, NULL);
 	icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	while (ev && strcmp(icalcomponent_get_uid(ev), "task-5-recurrence@cpasderezee.jalon"))
@@ -104,7 +91,7 @@ static void test_a_quarterly_duty_expands_over_the_legislature(void **state)
 
 static void test_uids_are_stable(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int e1, r1, e2, r2;
 	icalcomponent *a = export(f->store, NULL), *b = export(f->store, NULL);
 	char *ua = uids(a, &e1, &r1), *ub = uids(b, &e2, &r2);
@@ -117,7 +104,7 @@ static void test_uids_are_stable(void **state)
 
 static void test_a_persons_calendar(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int events, rules;
 	icalcomponent *cal = export(f->store, "équipe sociale");
 	char *list = uids(cal, &events, &rules);
@@ -137,5 +124,5 @@ int main(void)
 		cmocka_unit_test(test_uids_are_stable),
 		cmocka_unit_test(test_a_persons_calendar),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, store_fixture_teardown);
 }

@@ -89,7 +89,7 @@ static void test_baelen(void **state)
 static void test_large_city_plan(void **state)
 {
 	(void)state;
-	check_counts(JALON_TEST_DATA_DIR "/pst-grande-ville.md",
+	check_counts(JALON_EXAMPLES_DIR "/grande-ville/pst-grande-ville.md",
 	             (struct counts){1, 1, 4, 8, 2, 2, 2, 0});
 }
 
@@ -104,7 +104,7 @@ static void test_labels_and_long_titles_are_kept(void **state)
 {
 	(void)state;
 	char *dir;
-	jalon_store *s = import(JALON_TEST_DATA_DIR "/pst-grande-ville.md", &dir);
+	jalon_store *s = import(JALON_EXAMPLES_DIR "/grande-ville/pst-grande-ville.md", &dir);
 	jalon_item *item;
 	assert_int_equal(jalon_item_lookup(&item, s, "(2)"), 0);
 	assert_string_equal(jalon_item_title(item), "Mettre en place une permanence téléphonique "
@@ -166,7 +166,7 @@ static void round_trip(jalon_format format)
 {
 	char *dir, *dir2, *first, *second;
 	size_t len;
-	jalon_store *s = import(JALON_TEST_DATA_DIR "/pst-grande-ville.md", &dir);
+	jalon_store *s = import(JALON_EXAMPLES_DIR "/grande-ville/pst-grande-ville.md", &dir);
 	assert_int_equal(jalon_export(&first, &len, s, format), 0);
 	jalon_store *t = scratch_store("round-trip", "Test", "test@example.org", &dir2);
 	if (jalon_import_buffer(t, first, len, "export", format, NULL) != 0)

@@ -178,7 +178,7 @@ static void test_every_one_written_is_read_or_flagged(void **state)
 	static const char *const examples[] = {
 		JALON_EXAMPLES_DIR "/erezee/pst-erezee-2019-2024.md",
 		JALON_EXAMPLES_DIR "/baelen/pst-baelen-2019-2024.md",
-		JALON_TEST_DATA_DIR "/pst-grande-ville.md", JALON_TEST_DATA_DIR "/pst-moyenne-2025.md"};
+		JALON_EXAMPLES_DIR "/grande-ville/pst-grande-ville.md", JALON_TEST_DATA_DIR "/pst-moyenne-2025.md"};
 	(void)state;
 	DIR *dir = opendir(JALON_SEEDS_DIR);
 	if (dir) {

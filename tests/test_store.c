@@ -11,12 +11,7 @@
 #include "helpers.h"
 #include "pipeline.h"
 
-struct fixture {
-	char *dir;
-	jalon_store *store;
-};
-
-static char *git(const struct fixture *f, const char *args)
+static char *git(const struct store_fixture *f, const char *args)
 {
 	char cmd[8192];
 	snprintf(cmd, sizeof cmd, "git --git-dir='%s/history.git' %s", f->dir, args);
@@ -26,7 +21,7 @@ static char *git(const struct fixture *f, const char *args)
 /* A store with one OS, one OO and the action "(7)". */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
+	struct store_fixture *f = calloc(1, sizeof *f);
 	f->store = scratch_store("store", "Marie Dupont", "marie@cpas.be", &f->dir);
 	const char *os[] = {"label=OS 1", "volet=externe"};
 	const char *oo[] = {"label=OO 1"};
@@ -39,17 +34,9 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	scratch_store_close(f->store, f->dir);
-	free(f);
-	return 0;
-}
-
 static void test_init_refuses_a_non_empty_directory(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	jalon_store *other;
 	assert_int_equal(jalon_store_init(&other, f->dir, NULL), JALON_ECONFLICT);
 	assert_non_null(strstr(jalon_errmsg(other), "n'est pas vide"));
@@ -67,7 +54,7 @@ static void test_open_missing_store_names_it(void **state)
 
 static void test_change_is_one_commit_by_the_author(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	const char *set[] = {"statut=terminé"};
 	char *before = git(f, "rev-list --count main");
 	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 1), 0);
@@ -91,7 +78,7 @@ static void test_change_is_one_commit_by_the_author(void **state)
 
 static void test_record_file_is_canonical_and_sharded(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *status = git(f, "show main:actions/000/action-1.json | grep '\"status\"'");
 	assert_string_equal(status, "  \"status\": \"en cours\",");
 	free(status);
@@ -99,7 +86,7 @@ static void test_record_file_is_canonical_and_sharded(void **state)
 
 static void test_bad_value_changes_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	const char *set[] = {"statut=terminé", "avancement=150"};
 	char *before = git(f, "rev-parse main");
 	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 2), JALON_EINVALID);
@@ -116,7 +103,7 @@ static void test_bad_value_changes_nothing(void **state)
 
 static void test_change_without_author_is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	jalon_store *s;
 	assert_int_equal(jalon_store_open(&s, f->dir, NULL), 0);
 	const char *set[] = {"statut=terminé"};
@@ -138,7 +125,7 @@ static int veto(void *ud, jalon_store *s, const json_t *old_rec, const json_t *n
 
 static void test_vetoing_hook_leaves_store_and_history_unchanged(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	assert_int_equal(pipeline_hook_add(f->store, veto, NULL, NULL), 0);
 	char *before = git(f, "rev-parse main");
 	const char *set[] = {"statut=terminé"};
@@ -155,7 +142,7 @@ static void test_vetoing_hook_leaves_store_and_history_unchanged(void **state)
 
 static void test_remove_then_restore(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *task;
 	assert_int_equal(jalon_item_add(&task, f->store, JALON_KIND_TASK, "Action 7",
 	                                "Recruter deux assistants sociaux", NULL, 0), 0);
@@ -182,7 +169,7 @@ static void test_remove_then_restore(void **state)
  * read as "still used". */
 static void test_remove_an_oo_of_a_transversal_action(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	for (int i = 2; i <= 12; i++) {
 		char label[32];
 		snprintf(label, sizeof label, "label=OO %d", i);
@@ -214,7 +201,7 @@ static void copy_file(const char *from, const char *to)
  * commit ahead. The next open must replay it. */
 static void test_open_replays_a_history_ahead_of_sqlite(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char db[4096], saved[4096];
 	snprintf(db, sizeof db, "%s/jalon.db", f->dir);
 	snprintf(saved, sizeof saved, "%s/../saved.db", f->dir);
@@ -244,7 +231,7 @@ static void test_open_replays_a_history_ahead_of_sqlite(void **state)
 
 static void test_rebuild_gives_identical_export(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *before, *after;
 	assert_int_equal(jalon_export(&before, NULL, f->store, JALON_FORMAT_JSON), 0);
 	assert_int_equal(jalon_store_rebuild(f->store), 0);
@@ -259,7 +246,7 @@ static void test_rebuild_gives_identical_export(void **state)
 
 static void test_fsck_finds_a_tampered_record(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char cmd[8192], *report;
 	snprintf(cmd, sizeof cmd, "sqlite3 '%s/jalon.db' \"UPDATE records SET body = replace(body,"
 	                          " 'équipe', 'EQUIPE') WHERE id = 'action-1'\"", f->dir);
@@ -274,7 +261,7 @@ static void test_fsck_finds_a_tampered_record(void **state)
 
 static void test_stale_ref_lock_does_not_block(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char lock[4096];
 	snprintf(lock, sizeof lock, "%s/history.git/refs/heads/main.lock", f->dir);
 	FILE *fp = fopen(lock, "w");
@@ -301,7 +288,7 @@ static int count_files(const char *dir, const char *suffix)
 
 static void test_gc_leaves_one_pack_and_loses_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	/* Seventy more commits of loose objects, then two packings in a row. */
 	for (int i = 0; i < 70; i++)
 		assert_int_equal(jalon_item_add(NULL, f->store, JALON_KIND_TASK, "Action 7", "Tâche",
@@ -328,7 +315,7 @@ static void test_gc_leaves_one_pack_and_loses_nothing(void **state)
 /* A lock left a moment ago, in the same second as the next change: stale all the same. */
 static void test_fresh_stale_ref_lock_does_not_block(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char lock[4096];
 	snprintf(lock, sizeof lock, "%s/history.git/refs/heads/main.lock", f->dir);
 	FILE *fp = fopen(lock, "w");
@@ -342,7 +329,7 @@ static void test_fresh_stale_ref_lock_does_not_block(void **state)
 
 static void test_unchanged_value_makes_no_commit(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char *before = git(f, "rev-parse main");
 	const char *set[] = {"statut=en cours"};
 	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 1), 0);
@@ -352,29 +339,28 @@ static void test_unchanged_value_makes_no_commit(void **state)
 	free(after);
 }
 
+/* A test on a fresh scratch store of its own. */
+#define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_init_refuses_a_non_empty_directory, setup, teardown),
+		STORE_TEST(test_init_refuses_a_non_empty_directory),
 		cmocka_unit_test(test_open_missing_store_names_it),
-		cmocka_unit_test_setup_teardown(test_change_is_one_commit_by_the_author, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_file_is_canonical_and_sharded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_value_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_change_without_author_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vetoing_hook_leaves_store_and_history_unchanged,
-		                                setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remove_then_restore, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remove_an_oo_of_a_transversal_action, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_open_replays_a_history_ahead_of_sqlite, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_rebuild_gives_identical_export, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fsck_finds_a_tampered_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_ref_lock_does_not_block, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gc_leaves_one_pack_and_loses_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fresh_stale_ref_lock_does_not_block, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(test_unchanged_value_makes_no_commit, setup, teardown),
+		STORE_TEST(test_change_is_one_commit_by_the_author),
+		STORE_TEST(test_record_file_is_canonical_and_sharded),
+		STORE_TEST(test_bad_value_changes_nothing),
+		STORE_TEST(test_change_without_author_is_refused),
+		STORE_TEST(test_vetoing_hook_leaves_store_and_history_unchanged),
+		STORE_TEST(test_remove_then_restore),
+		STORE_TEST(test_remove_an_oo_of_a_transversal_action),
+		STORE_TEST(test_open_replays_a_history_ahead_of_sqlite),
+		STORE_TEST(test_rebuild_gives_identical_export),
+		STORE_TEST(test_fsck_finds_a_tampered_record),
+		STORE_TEST(test_stale_ref_lock_does_not_block),
+		STORE_TEST(test_gc_leaves_one_pack_and_loses_nothing),
+		STORE_TEST(test_fresh_stale_ref_lock_does_not_block),
+		STORE_TEST(test_unchanged_value_makes_no_commit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

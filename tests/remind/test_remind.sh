@@ -25,13 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export TZ=UTC LC_ALL=C.UTF-8 JALON_AUTHOR="Test <test@example.org>"
-PASS=0
-FAIL=0
-check() {
-	desc=$1
-	shift
-	if "$@"; then PASS=$((PASS + 1)); else FAIL=$((FAIL + 1)); echo "ÉCHEC : $desc" >&2; fi
-}
+# shellcheck source=../check.sh
+. "$HERE/../check.sh"
 
 # ------------------------------------------------------------------ the SMTP server
 
@@ -186,5 +181,4 @@ RC=0
 check "jalon.conf illisible : code 78 et la ligne" \
 	eval '[ $RC -eq 78 ] && grep -q "jalon.conf:[0-9]" "$TMP/err"'
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+check_summary

@@ -1,0 +1,1217 @@
+/*
+ * script — the Lua runtime (script.h, docs/scripts.md).
+ *
+ * The parts, in the order a call goes through them:
+ *
+ *   sandbox    the libraries a script sees, a read-only global table, require
+ *   limits     the allocator's cap, the count hook and its deadline, pcall wrapped
+ *   calls      every call through lua_pcall with a traceback handler
+ *   values     records (jansson) to Lua tables and back
+ *   module     the `jalon` table: reading the plan, changing it, registering
+ *   hooks      the pipeline's before/after hooks and the reminders' rule hook,
+ *              dispatching to what the scripts registered
+ *   loading    finding the scripts and running each once
+ */
+#include "script.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "config.h"
+#include "items.h"
+#include "jalon/item.h"
+#include "jalon/script.h"
+#include "pipeline.h"
+#include "plandoc.h"
+#include "plugin.h"
+#include "record.h"
+#include "remind.h"
+#include "util.h"
+
+enum {
+	DEFAULT_TIMEOUT_MS = 2000,
+	DEFAULT_MEMORY_KB = 65536,
+	COUNT_STEP = 1000 /* instructions between two looks at the clock */
+};
+
+struct jl_script {
+	jalon_store *s;
+	lua_State *L;
+	size_t used, cap;       /* bytes allocated, and the most allowed */
+	long timeout_ms;
+	struct timespec deadline;
+	int expired;            /* the deadline passed: every line fails until the call ends */
+	int out_of_memory;
+	int loading;            /* registration is allowed */
+	int in_before;          /* inside a before_change handler: no changes from Lua */
+	int script_meta_ref;    /* {__index = read-only proxy of the environment}: each
+	                           script's own globals read our names through it */
+	int in_after;           /* inside after_commit: changes made there do not fire it again */
+	int handlers_ref;       /* event → { function, … } */
+	int reports_ref;        /* name → function */
+	int rules_ref;          /* { function, … }: reminder rules */
+	int fields_ref;         /* { "Nom ; type: … ; pour: …", … }: custom fields declared */
+	char dirs[16][1024];    /* the script and Lua plug-in folders, for require */
+	size_t ndirs;
+	jl_buf report;          /* ctx:write output of a report */
+};
+
+/* ---------------------------------------------------------------- limits */
+
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct jl_script *sc = ud;
+	if (!ptr)
+		osize = 0; /* Lua 5.4 passes a type tag there, not a size */
+	if (nsize == 0) {
+		free(ptr);
+		sc->used -= osize;
+		return NULL;
+	}
+	if (nsize > osize && sc->used + (nsize - osize) > sc->cap) {
+		sc->out_of_memory = 1;
+		return NULL;
+	}
+	void *p = realloc(ptr, nsize);
+	if (p)
+		sc->used = sc->used - osize + nsize;
+	return p;
+}
+
+static int past_deadline(const struct jl_script *sc)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > sc->deadline.tv_sec ||
+	       (now.tv_sec == sc->deadline.tv_sec && now.tv_nsec > sc->deadline.tv_nsec);
+}
+
+static struct jl_script *script_of(lua_State *L)
+{
+	void *ud;
+	lua_getallocf(L, &ud);
+	return ud;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct jl_script *sc = script_of(L);
+	if (!sc->expired && !past_deadline(sc))
+		return;
+	if (!sc->expired) {
+		sc->expired = 1;
+		/* From now on fail at every line, so that a pcall around the loop cannot go on. */
+		lua_sethook(L, count_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
+	}
+	/* Where the script was: luaL_error would name the hook, not the line. */
+	lua_getinfo(L, "Sl", ar);
+	luaL_error(L, "%s:%d: délai dépassé : le script a tourné plus de %d ms", ar->short_src,
+	           ar->currentline, (int)sc->timeout_ms);
+}
+
+/* pcall and xpcall, except that a timeout or an exhausted memory cannot be caught. */
+static int rethrow_fatal(lua_State *L, int status)
+{
+	struct jl_script *sc = script_of(L);
+	if (status != LUA_OK && (sc->expired || sc->out_of_memory))
+		return lua_error(L);
+	return lua_gettop(L);
+}
+
+static int safe_pcall(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	lua_pushboolean(L, 1);
+	lua_insert(L, 1);
+	int status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+	if (status != LUA_OK) {
+		lua_pushboolean(L, 0);
+		lua_replace(L, 1);
+	}
+	return rethrow_fatal(L, status);
+}
+
+static int safe_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushboolean(L, 1);
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2); /* f, handler, true, f, args… → handler, true, f, args… */
+	lua_remove(L, 1);
+	int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+	if (status != LUA_OK) {
+		lua_pushboolean(L, 0);
+		lua_replace(L, 2);
+	}
+	lua_remove(L, 1);
+	if (status != LUA_OK && (script_of(L)->expired || script_of(L)->out_of_memory))
+		return lua_error(L);
+	return lua_gettop(L);
+}
+
+/* ---------------------------------------------------------------- calls */
+
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (!msg)
+		msg = lua_pushfstring(L, "(erreur de type %s)", luaL_typename(L, 1));
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+/*
+ * Calls the function under the nargs arguments on the stack, within the budget. 0 and
+ * nresults values on the stack, or -1 with the message (file:line and traceback) in err
+ * and nothing left on the stack.
+ */
+static int call(struct jl_script *sc, int nargs, int nresults, char *err, size_t errlen)
+{
+	lua_State *L = sc->L;
+	int base = lua_gettop(L) - nargs;
+	lua_pushcfunction(L, traceback);
+	lua_insert(L, base);
+	clock_gettime(CLOCK_MONOTONIC, &sc->deadline);
+	sc->deadline.tv_sec += sc->timeout_ms / 1000;
+	sc->deadline.tv_nsec += (sc->timeout_ms % 1000) * 1000000L;
+	if (sc->deadline.tv_nsec >= 1000000000L) {
+		sc->deadline.tv_sec++;
+		sc->deadline.tv_nsec -= 1000000000L;
+	}
+	sc->expired = sc->out_of_memory = 0;
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, COUNT_STEP);
+	int status = lua_pcall(L, nargs, nresults, base);
+	lua_sethook(L, NULL, 0, 0);
+	lua_remove(L, base);
+	if (status == LUA_OK)
+		return 0;
+	const char *msg = lua_tostring(L, -1);
+	if (sc->out_of_memory || status == LUA_ERRMEM)
+		snprintf(err, errlen, "mémoire épuisée : le script a dépassé %zu Kio",
+		         sc->cap / 1024);
+	else
+		snprintf(err, errlen, "%s", msg ? msg : "erreur");
+	lua_pop(L, 1);
+	sc->expired = sc->out_of_memory = 0;
+	return -1;
+}
+
+/* ---------------------------------------------------------------- values */
+
+static void push_json(lua_State *L, const json_t *v)
+{
+	size_t i;
+	const char *key;
+	json_t *e;
+	luaL_checkstack(L, 4, "enregistrement trop profond");
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		lua_createtable(L, 0, (int)json_object_size(v));
+		json_object_foreach((json_t *)v, key, e) {
+			push_json(L, e);
+			lua_setfield(L, -2, key);
+		}
+		break;
+	case JSON_ARRAY:
+		lua_createtable(L, (int)json_array_size(v), 0);
+		json_array_foreach(v, i, e) {
+			push_json(L, e);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	case JSON_STRING:
+		lua_pushlstring(L, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		lua_pushinteger(L, (lua_Integer)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		lua_pushnumber(L, json_real_value(v));
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		lua_pushboolean(L, json_is_true(v));
+		break;
+	default:
+		lua_pushnil(L);
+	}
+}
+
+static void push_record(lua_State *L, jalon_store *s, const char *id)
+{
+	json_t *rec = store_record_get(s, id);
+	if (rec)
+		push_json(L, rec);
+	else
+		lua_pushnil(L);
+	json_decref(rec);
+}
+
+/* ---------------------------------------------------------------- module: reading */
+
+static int l_get(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	const char *ref = luaL_checkstring(L, 1);
+	char id[64];
+	int rc = items_resolve(sc->s, ref, -1, id, sizeof id);
+	if (rc == JALON_ENOTFOUND)
+		return lua_pushnil(L), 1;
+	if (rc)
+		return luaL_error(L, "%s", jalon_errmsg(sc->s));
+	push_record(L, sc->s, id);
+	return 1;
+}
+
+static const char *opt_field(lua_State *L, int t, const char *key)
+{
+	lua_getfield(L, t, key);
+	const char *v = lua_tostring(L, -1); /* kept alive by the table */
+	lua_pop(L, 1);
+	return v;
+}
+
+/* jalon.query{kind = "action", status = "en cours", responsible = "DG", …} */
+static int l_query(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	jalon_query q = JALON_QUERY_INIT;
+	if (!lua_isnoneornil(L, 1)) {
+		luaL_checktype(L, 1, LUA_TTABLE);
+		const char *kind = opt_field(L, 1, "kind");
+		if (kind) {
+			int k = jalon_kind_from_name(kind);
+			if (k < JALON_KIND_OS)
+				return luaL_error(L, "jalon.query : kind « %s » inconnu (os, oo, action, task)",
+				                  kind);
+			q.kinds = 1u << k;
+		}
+		q.volet = opt_field(L, 1, "volet");
+		q.os = opt_field(L, 1, "os");
+		q.oo = opt_field(L, 1, "oo");
+		q.status = opt_field(L, 1, "status");
+		q.responsible = opt_field(L, 1, "responsible");
+		q.overdue_at = opt_field(L, 1, "overdue_at");
+		q.due_before = opt_field(L, 1, "due_before");
+		q.due_after = opt_field(L, 1, "due_after");
+		q.text = opt_field(L, 1, "text");
+		lua_getfield(L, 1, "priority");
+		q.priority = lua_toboolean(L, -1);
+		lua_getfield(L, 1, "flagged");
+		q.flagged = lua_toboolean(L, -1);
+		lua_pop(L, 2);
+	}
+	jalon_item_list *list;
+	if (jalon_query_run(&list, sc->s, &q) != 0)
+		return luaL_error(L, "jalon.query : %s", jalon_errmsg(sc->s));
+	size_t n = jalon_item_list_count(list);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		json_error_t e;
+		json_t *rec = json_loads(jalon_item_json(jalon_item_list_get(list, i)), 0, &e);
+		push_json(L, rec);
+		json_decref(rec);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	jalon_item_list_free(list);
+	return 1;
+}
+
+/* Pushes every person record whose e-mail is email (case aside), as a sequence. */
+static void push_people_with_email(lua_State *L, jalon_store *s, const char *email)
+{
+	sqlite3_stmt *st;
+	lua_newtable(L);
+	if (store_prepare(s, &st, "SELECT id FROM people WHERE email <> '' AND"
+	                          " (?1 IS NULL OR lower(email) = lower(?1)) ORDER BY"
+	                          " CAST(substr(id, 8) AS INTEGER)") != 0)
+		return;
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	for (int i = 1; sqlite3_step(st) == SQLITE_ROW; i++) {
+		push_record(L, s, (const char *)sqlite3_column_text(st, 0));
+		lua_rawseti(L, -2, i);
+	}
+	sqlite3_finalize(st);
+}
+
+/* jalon.author(): the acting person, {name, email, roles = {"DG", …}}: the names of the
+   people and roles of the plan that share the author's e-mail address. */
+static void push_author(lua_State *L, jalon_store *s)
+{
+	lua_createtable(L, 0, 3);
+	lua_pushstring(L, s->author_name ? s->author_name : "");
+	lua_setfield(L, -2, "name");
+	lua_pushstring(L, s->author_email ? s->author_email : "");
+	lua_setfield(L, -2, "email");
+	lua_newtable(L);
+	if (s->author_email && *s->author_email) {
+		push_people_with_email(L, s, s->author_email);
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, i);
+			lua_getfield(L, -1, "name");
+			lua_rawseti(L, -4, i);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	lua_setfield(L, -2, "roles");
+}
+
+static int l_author(lua_State *L)
+{
+	push_author(L, script_of(L)->s);
+	return 1;
+}
+
+static int l_people(lua_State *L)
+{
+	sqlite3_stmt *st;
+	struct jl_script *sc = script_of(L);
+	lua_newtable(L);
+	if (store_prepare(sc->s, &st, "SELECT id FROM people ORDER BY"
+	                              " CAST(substr(id, 8) AS INTEGER)") != 0)
+		return luaL_error(L, "%s", jalon_errmsg(sc->s));
+	for (int i = 1; sqlite3_step(st) == SQLITE_ROW; i++) {
+		push_record(L, sc->s, (const char *)sqlite3_column_text(st, 0));
+		lua_rawseti(L, -2, i);
+	}
+	sqlite3_finalize(st);
+	return 1;
+}
+
+/* ---------------------------------------------------------------- module: changing */
+
+/* jalon.set(ref, {statut = "terminé", ["fin effective"] = "2020-01-31"}): one commit by
+   the acting person, through the change pipeline. */
+static int l_set(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	const char *ref = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (sc->in_before || sc->loading)
+		return luaL_error(L, "jalon.set : pas de modification pendant %s",
+		                  sc->loading ? "le chargement des scripts"
+		                              : "la validation d'une autre modification");
+	size_t n = 0;
+	char *a[64];
+	lua_pushnil(L);
+	while (lua_next(L, 2) && n < 64) {
+		const char *k = lua_tostring(L, -2), *v = luaL_tolstring(L, -1, NULL);
+		a[n++] = jl_sprintf("%s=%s", k ? k : "", v);
+		lua_pop(L, 2); /* the tolstring copy and the value */
+	}
+	int rc = jalon_item_set(sc->s, ref, (const char *const *)a, n);
+	for (size_t i = 0; i < n; i++)
+		free(a[i]);
+	if (rc)
+		return luaL_error(L, "jalon.set : %s", jalon_errmsg(sc->s));
+	return 0;
+}
+
+/* ---------------------------------------------------------------- module: registering */
+
+static void check_loading(lua_State *L, const char *what)
+{
+	if (!script_of(L)->loading)
+		luaL_error(L, "%s : ne s'appelle qu'au chargement du script", what);
+}
+
+static void append_to(lua_State *L, int ref, const char *key, int fn)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	if (key) {
+		if (lua_getfield(L, -1, key) != LUA_TTABLE) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+			lua_pushvalue(L, -1);
+			lua_setfield(L, -3, key);
+		}
+	}
+	lua_pushvalue(L, fn);
+	lua_rawseti(L, -2, luaL_len(L, -2) + 1);
+	lua_pop(L, key ? 2 : 1);
+}
+
+/* "action.status": an item kind, a dot, a field. */
+static int field_event(const char *event)
+{
+	const char *dot = strchr(event, '.');
+	char kind[16];
+	if (!dot || !dot[1] || (size_t)(dot - event) >= sizeof kind)
+		return 0;
+	snprintf(kind, sizeof kind, "%.*s", (int)(dot - event), event);
+	int k = jalon_kind_from_name(kind);
+	if (k < JALON_KIND_OS)
+		return 0;
+	json_t *probe = record_new((jalon_kind)k, "x-1");
+	int known = json_object_get(probe, dot + 1) != NULL;
+	json_decref(probe);
+	return known;
+}
+
+/* jalon.on(event, handler): "before_change", "after_commit", or "KIND.FIELD"
+   ("action.status") for a change of that field on that kind of item. */
+static int l_on(lua_State *L)
+{
+	const char *event = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	check_loading(L, "jalon.on");
+	if (strcmp(event, "before_change") && strcmp(event, "after_commit") && !field_event(event))
+		return luaL_error(L, "jalon.on : événement « %s » inconnu (before_change, "
+		                     "after_commit, ou type.champ comme action.status)", event);
+	append_to(L, script_of(L)->handlers_ref, event, 2);
+	return 0;
+}
+
+static int l_report(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	check_loading(L, "jalon.report");
+	struct jl_script *sc = script_of(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->reports_ref);
+	if (lua_getfield(L, -1, name) != LUA_TNIL)
+		return luaL_error(L, "jalon.report : le rapport « %s » existe déjà", name);
+	lua_pop(L, 1);
+	lua_pushvalue(L, 2);
+	lua_setfield(L, -2, name);
+	return 0;
+}
+
+static int l_remind_rule(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	check_loading(L, "jalon.remind_rule");
+	append_to(L, script_of(L)->rules_ref, NULL, 1);
+	return 0;
+}
+
+/* jalon.field("Validation CODIR ; type: liste ; valeurs: en attente, validée ; pour:
+   action"): a custom field, declared as the outline's `champ:` line declares one. */
+static int l_field(lua_State *L)
+{
+	const char *text = luaL_checkstring(L, 1);
+	check_loading(L, "jalon.field");
+	char err[512];
+	json_t *doc = plandoc_new();
+	int rc = doc ? plandoc_declare_field(doc, text, err, sizeof err) : JALON_ENOMEM;
+	json_decref(doc);
+	if (rc)
+		return luaL_error(L, "jalon.field : %s", rc == JALON_ENOMEM ? "mémoire épuisée" : err);
+	append_to(L, script_of(L)->fields_ref, NULL, 1);
+	return 0;
+}
+
+static const luaL_Reg MODULE[] = {
+	{"get", l_get},         {"query", l_query},   {"people", l_people},
+	{"author", l_author},   {"set", l_set},       {"on", l_on},
+	{"report", l_report},   {"remind_rule", l_remind_rule}, {"field", l_field},
+	{NULL, NULL}};
+
+/* ---------------------------------------------------------------- hooks */
+
+/* The change a before_change handler sees. */
+static void push_change(lua_State *L, jalon_store *s, const json_t *old_rec,
+                        const json_t *new_rec, record_change *diff, int n)
+{
+	const json_t *any = new_rec ? new_rec : old_rec;
+	char *name = record_display_name(any);
+	lua_createtable(L, 0, 7);
+	lua_pushstring(L, record_id(any));
+	lua_setfield(L, -2, "id");
+	lua_pushstring(L, jalon_kind_name((jalon_kind)record_kind(any)));
+	lua_setfield(L, -2, "kind");
+	lua_pushstring(L, name);
+	lua_setfield(L, -2, "name");
+	free(name);
+	if (old_rec) {
+		push_json(L, old_rec);
+		lua_setfield(L, -2, "old");
+	}
+	if (new_rec) {
+		push_json(L, new_rec);
+		lua_setfield(L, -2, "new");
+	}
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lua_pushstring(L, diff[i].field);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, -2, "changed");
+	push_author(L, s);
+	lua_setfield(L, -2, "author");
+}
+
+/* Calls the handlers of event with the change on top of the stack; 0, or -1 with the
+   veto's message. */
+static int dispatch(struct jl_script *sc, const char *event, char *msg, size_t msglen)
+{
+	lua_State *L = sc->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->handlers_ref);
+	if (lua_getfield(L, -1, event) != LUA_TTABLE) {
+		lua_pop(L, 2);
+		return 0;
+	}
+	lua_Integer n = luaL_len(L, -1);
+	int rc = 0;
+	for (lua_Integer i = 1; rc == 0 && i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		lua_pushvalue(L, -4); /* the change */
+		if (call(sc, 1, 2, msg, msglen) != 0) {
+			rc = -1;
+		} else {
+			if (lua_isboolean(L, -2) && !lua_toboolean(L, -2)) {
+				const char *why = lua_tostring(L, -1);
+				snprintf(msg, msglen, "%s", why ? why : "modification refusée par un script");
+				rc = -1;
+			}
+			lua_pop(L, 2);
+		}
+	}
+	lua_pop(L, 2);
+	return rc;
+}
+
+static int before_change(void *ud, jalon_store *s, const json_t *old_rec, const json_t *new_rec,
+                         char *msg, size_t msglen)
+{
+	struct jl_script *sc = ud;
+	record_change *diff = NULL;
+	int n = record_diff(old_rec, new_rec, &diff);
+	const json_t *any = new_rec ? new_rec : old_rec;
+	int rc = 0;
+	sc->in_before = 1;
+	push_change(sc->L, s, old_rec, new_rec, diff, n < 0 ? 0 : n);
+	rc = dispatch(sc, "before_change", msg, msglen);
+	for (int i = 0; rc == 0 && i < n; i++) {
+		char event[96];
+		snprintf(event, sizeof event, "%s.%s", jalon_kind_name((jalon_kind)record_kind(any)),
+		         diff[i].field);
+		rc = dispatch(sc, event, msg, msglen);
+	}
+	lua_pop(sc->L, 1);
+	sc->in_before = 0;
+	record_changes_free(diff, n);
+	return rc;
+}
+
+static void after_commit(void *ud, jalon_store *s, const char *commit)
+{
+	struct jl_script *sc = ud;
+	char msg[2048];
+	if (sc->in_after)
+		return;
+	sc->in_after = 1;
+	lua_createtable(sc->L, 0, 2);
+	lua_pushstring(sc->L, commit);
+	lua_setfield(sc->L, -2, "commit");
+	push_author(sc->L, s);
+	lua_setfield(sc->L, -2, "author");
+	/* The change is durable: a handler cannot undo it, only say what went wrong. */
+	if (dispatch(sc, "after_commit", msg, sizeof msg) != 0)
+		fprintf(stderr, "jalon: script (after_commit) : %s\n", msg);
+	lua_pop(sc->L, 1);
+	sc->in_after = 0;
+}
+
+static void push_offsets(lua_State *L, const int *v, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushinteger(L, v[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static int read_offsets(lua_State *L, const char *key, int *v, size_t *n)
+{
+	lua_getfield(L, -1, key);
+	lua_Integer len = lua_istable(L, -1) ? luaL_len(L, -1) : -1;
+	if (len < 0 || len > REMIND_MAX_OFFSETS)
+		return lua_pop(L, 1), -1;
+	for (lua_Integer i = 1; i <= len; i++) {
+		lua_rawgeti(L, -1, i);
+		int ok;
+		lua_Integer d = lua_tointegerx(L, -1, &ok);
+		lua_pop(L, 1);
+		if (!ok || d < 0 || d > 366)
+			return lua_pop(L, 1), -1;
+		v[i - 1] = (int)d;
+	}
+	*n = (size_t)len;
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* The reminders' rule hook: each rule gets (item, what, rule) and changes rule in place. */
+static int remind_rules(void *ud, jalon_store *s, const json_t *item, const char *what,
+                        remind_rule *rule, char *msg, size_t msglen)
+{
+	struct jl_script *sc = ud;
+	lua_State *L = sc->L;
+	(void)s;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->rules_ref);
+	lua_Integer n = luaL_len(L, -1);
+	int rc = 0;
+	for (lua_Integer i = 1; rc == 0 && i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		push_json(L, item);
+		lua_pushstring(L, what);
+		lua_createtable(L, 0, 3);
+		push_offsets(L, rule->before, rule->nbefore);
+		lua_setfield(L, -2, "before");
+		push_offsets(L, rule->after, rule->nafter);
+		lua_setfield(L, -2, "after");
+		push_json(L, rule->extra);
+		lua_setfield(L, -2, "extra");
+		lua_pushvalue(L, -1);
+		lua_insert(L, -5); /* keep the rule table below the call */
+		if (call(sc, 3, 0, msg, msglen) != 0) {
+			lua_pop(L, 1);
+			rc = -1;
+			break;
+		}
+		if (read_offsets(L, "before", rule->before, &rule->nbefore) != 0 ||
+		    read_offsets(L, "after", rule->after, &rule->nafter) != 0) {
+			rc = -1;
+			snprintf(msg, msglen, "règle de rappel : before et after sont des listes d'au "
+			                      "plus %d nombres de jours (0 à 366)", REMIND_MAX_OFFSETS);
+		}
+		lua_getfield(L, -1, "extra");
+		json_array_clear(rule->extra);
+		for (lua_Integer k = 1; lua_istable(L, -1) && k <= luaL_len(L, -1); k++) {
+			lua_rawgeti(L, -1, k);
+			const char *mb = lua_tostring(L, -1);
+			json_array_append_new(rule->extra, json_string(mb ? mb : ""));
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 2); /* extra, the rule table */
+	}
+	lua_pop(L, 1);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- sandbox */
+
+/* require(name): a module of the script folders, "a.b" being a/b.lua; run once. */
+static int l_require(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	const char *name = luaL_checkstring(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, "jalon.modules");
+	if (lua_getfield(L, -1, name) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	for (const char *c = name; *c; c++)
+		if (!(*c == '.' || *c == '_' || *c == '-' || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			return luaL_error(L, "require : nom de module invalide « %s »", name);
+	for (size_t i = 0; i < sc->ndirs; i++) {
+		char path[2048];
+		int n = snprintf(path, sizeof path, "%s/", sc->dirs[i]);
+		for (const char *c = name; *c && n < (int)sizeof path - 5; c++)
+			path[n++] = *c == '.' ? '/' : *c;
+		snprintf(path + n, sizeof path - (size_t)n, ".lua");
+		struct stat st;
+		if (stat(path, &st) != 0)
+			continue;
+		if (luaL_loadfilex(L, path, "t") != LUA_OK) /* chunk name "@path" */
+			return lua_error(L);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sc->script_meta_ref);
+		lua_newtable(L);
+		lua_insert(L, -2);
+		lua_setmetatable(L, -2); /* a fresh environment reading through the shared one */
+		lua_setupvalue(L, -2, 1);
+		lua_call(L, 0, 1);
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			lua_pushboolean(L, 1);
+		}
+		lua_pushvalue(L, -1);
+		lua_setfield(L, -3, name);
+		return 1;
+	}
+	return luaL_error(L, "require : module « %s » introuvable dans les dossiers de scripts", name);
+}
+
+static int l_print(lua_State *L)
+{
+	int n = lua_gettop(L);
+	for (int i = 1; i <= n; i++)
+		fprintf(stderr, "%s%s", i > 1 ? "\t" : "", luaL_tolstring(L, i, NULL));
+	fputc('\n', stderr);
+	return 0;
+}
+
+/* __pairs of a read-only proxy: next over the table behind it (the state's own _G,
+   which scripts never see, keeps next). */
+static int readonly_pairs(lua_State *L)
+{
+	lua_getglobal(L, "next");
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushnil(L);
+	return 3;
+}
+
+static int readonly(lua_State *L)
+{
+	return luaL_error(L, "« %s » : les variables globales de Jalon ne se changent pas",
+	                  luaL_optstring(L, 2, "?"));
+}
+
+/* Pushes a read-only proxy of the table at index t: reads go through, writes fail, and
+   pairs() walks the table itself. */
+static void push_readonly(lua_State *L, int t)
+{
+	t = lua_absindex(L, t);
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_pushvalue(L, t);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, readonly);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "verrouillé");
+	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, t);
+	lua_pushcclosure(L, readonly_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	lua_setmetatable(L, -2);
+}
+
+/* env[lib] = a copy of the library lib (so that a script cannot change it for others). */
+static void copy_library(lua_State *L, int env, const char *lib, const char *const *only)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	lua_getfield(L, -1, lib);
+	lua_newtable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -3)) { /* library, copy, key, value */
+		int keep = !only;
+		for (const char *const *k = only; k && *k; k++)
+			keep = keep || !strcmp(*k, lua_tostring(L, -2));
+		if (keep) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_settable(L, -4);
+		} else {
+			lua_pop(L, 1);
+		}
+	}
+	lua_setfield(L, env, lib);
+	lua_pop(L, 2);
+}
+
+/* The environment every script reads through: the allowed libraries and `jalon`. */
+static void build_environment(struct jl_script *sc)
+{
+	lua_State *L = sc->L;
+	static const char *const BASE[] = {"assert", "error", "getmetatable", "ipairs", "next",
+	                                   "pairs", "rawequal", "rawget", "rawlen", "rawset",
+	                                   "select", "setmetatable", "tonumber", "tostring",
+	                                   "type", "_VERSION", NULL};
+	static const char *const OS[] = {"time", "date", "clock", "difftime", NULL};
+	static const lua_CFunction OPEN[] = {luaopen_base, luaopen_string, luaopen_table,
+	                                     luaopen_math, luaopen_utf8, luaopen_os};
+	static const char *const NAMES[] = {LUA_GNAME, LUA_STRLIBNAME, LUA_TABLIBNAME,
+	                                    LUA_MATHLIBNAME, LUA_UTF8LIBNAME, LUA_OSLIBNAME};
+	for (int i = 0; i < 6; i++) {
+		luaL_requiref(L, NAMES[i], OPEN[i], 0);
+		lua_pop(L, 1);
+	}
+	/* Strings share one metatable whose __index is the string library itself: no dump
+	   there, and the metatable hidden from getmetatable. */
+	lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	lua_getfield(L, -1, LUA_STRLIBNAME);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 2);
+	lua_pushliteral(L, "");
+	lua_getmetatable(L, -1);
+	lua_pushliteral(L, "verrouillé");
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 2);
+
+	lua_newtable(L); /* the environment, index 1 */
+	copy_library(L, 1, LUA_GNAME, BASE);
+	lua_getfield(L, 1, LUA_GNAME); /* the base functions sit in env directly */
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_settable(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_pushnil(L);
+	lua_setfield(L, 1, LUA_GNAME);
+	copy_library(L, 1, LUA_STRLIBNAME, NULL);
+	copy_library(L, 1, LUA_TABLIBNAME, NULL);
+	copy_library(L, 1, LUA_MATHLIBNAME, NULL);
+	copy_library(L, 1, LUA_UTF8LIBNAME, NULL);
+	copy_library(L, 1, LUA_OSLIBNAME, OS);
+	static const luaL_Reg OURS[] = {{"pcall", safe_pcall}, {"xpcall", safe_xpcall},
+	                                {"require", l_require}, {"print", l_print}, {NULL, NULL}};
+	luaL_setfuncs(L, OURS, 0);
+	luaL_newlib(L, MODULE);
+	lua_pushstring(L, JALON_VERSION);
+	lua_setfield(L, -2, "version");
+	lua_setfield(L, 1, "jalon");
+	/* The libraries are shared by every script: each behind a read-only proxy. */
+	static const char *const SHARED[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
+	                                     LUA_UTF8LIBNAME, LUA_OSLIBNAME, "jalon"};
+	for (int i = 0; i < 6; i++) {
+		lua_getfield(L, 1, SHARED[i]);
+		push_readonly(L, -1);
+		lua_setfield(L, 1, SHARED[i]);
+		lua_pop(L, 1);
+	}
+	/* Each script gets setmetatable({}, {__index = proxy of the environment}): its own
+	   globals, our names. */
+	push_readonly(L, 1);
+	lua_newtable(L);               /* the metatable of every script's environment */
+	lua_insert(L, -2);
+	lua_setfield(L, -2, "__index");
+	sc->script_meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_settop(L, 0);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "jalon.modules");
+}
+
+/* ---------------------------------------------------------------- loading */
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.lua files of a folder, sorted; their count, or -1 when the folder is unreadable
+   (a missing folder has none). */
+static int list_scripts(const char *dir, char ***out)
+{
+	DIR *d = opendir(dir);
+	*out = NULL;
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	size_t n = 0, cap = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".lua") || e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			char **grown = realloc(*out, cap * sizeof *grown);
+			if (!grown)
+				break;
+			*out = grown;
+		}
+		(*out)[n++] = jl_sprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(*out, n, sizeof **out, compare_names);
+	return (int)n;
+}
+
+static int run_script(struct jl_script *sc, const char *path, char *err, size_t errlen)
+{
+	lua_State *L = sc->L;
+	char chunk[2048];
+	snprintf(chunk, sizeof chunk, "@%s", path);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return snprintf(err, errlen, "%s : %s", path, strerror(errno)), -1;
+	jl_buf text = JL_BUF_INIT;
+	char buf[8192];
+	for (size_t got; (got = fread(buf, 1, sizeof buf, f)) > 0;)
+		jl_buf_put(&text, buf, got);
+	fclose(f);
+	int status = luaL_loadbufferx(L, text.ptr ? text.ptr : "", text.len, chunk, "t");
+	jl_buf_free(&text);
+	if (status != LUA_OK) {
+		snprintf(err, errlen, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		return -1;
+	}
+	lua_newtable(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->script_meta_ref);
+	lua_setmetatable(L, -2);
+	lua_setupvalue(L, -2, 1); /* _ENV */
+	return call(sc, 0, 0, err, errlen);
+}
+
+static struct jl_script *script_new(jalon_store *s, git_config *cfg)
+{
+	struct jl_script *sc = calloc(1, sizeof *sc);
+	char *text = NULL;
+	if (!sc)
+		return NULL;
+	sc->s = s;
+	sc->timeout_ms = DEFAULT_TIMEOUT_MS;
+	sc->cap = (size_t)DEFAULT_MEMORY_KB * 1024;
+	if (config_get(s, cfg, "scripts.timeout-ms", &text) == 0 && text && atol(text) > 0)
+		sc->timeout_ms = atol(text);
+	free(text);
+	text = NULL;
+	if (config_get(s, cfg, "scripts.memory-kb", &text) == 0 && text && atol(text) > 0)
+		sc->cap = (size_t)atol(text) * 1024;
+	free(text);
+	sc->L = lua_newstate(capped_alloc, sc);
+	if (!sc->L) {
+		free(sc);
+		return NULL;
+	}
+	build_environment(sc);
+	lua_newtable(sc->L);
+	sc->handlers_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
+	lua_newtable(sc->L);
+	sc->reports_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
+	lua_newtable(sc->L);
+	sc->rules_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
+	lua_newtable(sc->L);
+	sc->fields_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
+	return sc;
+}
+
+/* The script folders: scripts.path (':'-separated, relative to the store), else DIR/scripts. */
+static size_t script_dirs(jalon_store *s, git_config *cfg, char dirs[8][1024])
+{
+	char *path = NULL;
+	size_t n = 0;
+	config_get(s, cfg, "scripts.path", &path);
+	const char *p = path ? path : "scripts";
+	while (*p && n < 8) {
+		size_t len = strcspn(p, ":");
+		if (len)
+			snprintf(dirs[n++], 1024, "%s%s%.*s", p[0] == '/' ? "" : s->dir,
+			         p[0] == '/' ? "" : "/", (int)len, p);
+		p += len + (p[len] == ':');
+	}
+	free(path);
+	return n;
+}
+
+/* Runs the accepted Lua plug-ins (plugin.h), before the scripts, which may build on
+   them. A plug-in that fails is refused (`jalon plugins` says why) and, like a broken
+   script, makes the store refuse changes. */
+static int run_plugins(struct jl_script *sc, const plugin_lua *plugs, size_t n)
+{
+	char err[4096];
+	for (size_t i = 0; i < n; i++) {
+		if (!plugins_lua_loaded(sc->s, &plugs[i]))
+			continue;
+		if (sc->ndirs < sizeof sc->dirs / sizeof *sc->dirs)
+			snprintf(sc->dirs[sc->ndirs++], sizeof *sc->dirs, "%s", plugs[i].dir);
+		if (run_script(sc, plugs[i].main, err, sizeof err) != 0) {
+			plugins_lua_refuse(sc->s, &plugs[i], err);
+			return store_fail(sc->s, JALON_ESCRIPT, "plug-in « %s » : %s", plugs[i].name, err);
+		}
+	}
+	return 0;
+}
+
+static int load_all(jalon_store *s)
+{
+	git_config *cfg;
+	char dirs[8][1024];
+	const plugin_lua *plugs;
+	size_t nplugs = plugins_lua(s, &plugs), loaded = 0;
+	for (size_t i = 0; i < nplugs; i++)
+		loaded += plugins_lua_loaded(s, &plugs[i]) != 0;
+	if (config_open(s, &cfg) != 0)
+		return JALON_ECONFIG;
+	size_t ndirs = script_dirs(s, cfg, dirs);
+	char **files[8] = {NULL};
+	int counts[8] = {0}, total = (int)loaded;
+	for (size_t i = 0; i < ndirs; i++) {
+		counts[i] = list_scripts(dirs[i], &files[i]);
+		if (counts[i] < 0) {
+			git_config_free(cfg);
+			return store_fail(s, JALON_ESCRIPT, "scripts : dossier %s illisible (%s)", dirs[i],
+			                  strerror(errno));
+		}
+		total += counts[i];
+	}
+	int rc = 0;
+	struct jl_script *sc = total ? script_new(s, cfg) : NULL;
+	git_config_free(cfg);
+	if (total && !sc)
+		rc = JALON_ENOMEM;
+	if (sc) {
+		memcpy(sc->dirs, dirs, sizeof dirs);
+		sc->ndirs = ndirs;
+		s->script = sc;
+		sc->loading = 1;
+		rc = run_plugins(sc, plugs, nplugs);
+		char err[4096];
+		for (size_t i = 0; rc == 0 && i < ndirs; i++)
+			for (int k = 0; rc == 0 && k < counts[i]; k++)
+				if (run_script(sc, files[i][k], err, sizeof err) != 0)
+					rc = store_fail(s, JALON_ESCRIPT, "script : %s", err);
+		sc->loading = 0;
+	}
+	for (size_t i = 0; i < ndirs; i++) {
+		for (int k = 0; k < counts[i]; k++)
+			free(files[i][k]);
+		free(files[i]);
+	}
+	if (rc == 0 && sc)
+		rc = pipeline_hook_add(s, before_change, after_commit, sc);
+	if (rc == 0 && sc)
+		rc = remind_hook_add(s, remind_rules, sc);
+	return rc;
+}
+
+static int field_declared(const json_t *plan, const char *name)
+{
+	size_t i;
+	json_t *decl;
+	char *key = jl_fold(name);
+	int found = 0;
+	json_array_foreach(json_object_get(plan, "custom_fields"), i, decl) {
+		char *other = jl_fold(json_string_value(json_object_get(decl, "name")));
+		found = found || (key && other && !strcmp(key, other));
+		free(other);
+	}
+	free(key);
+	return found;
+}
+
+/* Adds to the plan, in one change, the fields the scripts declare and the plan lacks —
+   once there is a plan and someone acting: the change is theirs, like any other. */
+static int declare_fields(jalon_store *s)
+{
+	struct jl_script *sc = s->script;
+	if (!sc || !s->author_name)
+		return 0;
+	json_t *plan = store_record_get(s, "plan");
+	if (!plan)
+		return 0;
+	json_t *doc = plandoc_new();
+	json_object_set(doc, "plan", plan);
+	lua_rawgeti(sc->L, LUA_REGISTRYINDEX, sc->fields_ref);
+	lua_Integer n = luaL_len(sc->L, -1);
+	int rc = 0, added = 0;
+	char err[512];
+	for (lua_Integer i = 1; rc == 0 && i <= n; i++) {
+		lua_rawgeti(sc->L, -1, i);
+		const char *text = lua_tostring(sc->L, -1);
+		char *name = jl_strndup(text, strcspn(text, ";"));
+		if (!field_declared(plan, jl_trim(name))) {
+			rc = plandoc_declare_field(doc, text, err, sizeof err);
+			added++;
+		}
+		free(name);
+		lua_pop(sc->L, 1);
+	}
+	lua_pop(sc->L, 1);
+	jl_txn *t = NULL;
+	if (rc)
+		rc = store_fail(s, JALON_ESCRIPT, "scripts : %s", err);
+	else if (added && (rc = pipeline_begin(s, &t)) == 0 &&
+	         (rc = pipeline_put(t, plandoc_plan(doc))) == 0)
+		rc = pipeline_finish(t, "Champs personnalisés déclarés par les scripts");
+	else if (t)
+		pipeline_abort(t);
+	json_decref(plan);
+	json_decref(doc);
+	return rc;
+}
+
+int script_load(jalon_store *s)
+{
+	if (s->script_state == 0) {
+		int rc = load_all(s);
+		s->script_state = rc ? rc : 1;
+		if (rc == 0 && (rc = declare_fields(s)) != 0)
+			s->script_state = rc;
+		if (rc)
+			memcpy(s->script_error, s->errmsg, sizeof s->script_error);
+	}
+	if (s->script_state < 0)
+		return store_fail(s, s->script_state, "%s", s->script_error);
+	return 0;
+}
+
+void script_close(jalon_store *s)
+{
+	struct jl_script *sc = s->script;
+	if (!sc)
+		return;
+	lua_close(sc->L);
+	jl_buf_free(&sc->report);
+	free(sc);
+	s->script = NULL;
+}
+
+/* ---------------------------------------------------------------- reports */
+
+static int l_write(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	int n = lua_gettop(L);
+	for (int i = 1; i <= n; i++) {
+		size_t len;
+		const char *text = luaL_tolstring(L, i, &len);
+		jl_buf_put(&sc->report, text, len);
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+int jalon_report_run(char **out, size_t *len, jalon_store *s, const char *name,
+                     const char *const *args, size_t nargs)
+{
+	*out = NULL;
+	store_clear_error(s);
+	int rc = script_load(s);
+	if (rc)
+		return rc;
+	struct jl_script *sc = s->script;
+	lua_State *L = sc ? sc->L : NULL;
+	if (L) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sc->reports_ref);
+		lua_getfield(L, -1, name);
+		lua_remove(L, -2);
+	}
+	if (!L || !lua_isfunction(L, -1)) {
+		if (L)
+			lua_pop(L, 1);
+		return store_fail(s, JALON_ENOTFOUND, "rapport « %s » : aucun script ne le définit", name);
+	}
+	lua_createtable(L, 0, 1); /* ctx */
+	lua_pushcfunction(L, l_write);
+	lua_setfield(L, -2, "write");
+	lua_createtable(L, (int)nargs, 0);
+	for (size_t i = 0; i < nargs; i++) {
+		lua_pushstring(L, args[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	char err[4096];
+	jl_buf_free(&sc->report);
+	if (call(sc, 2, 1, err, sizeof err) != 0) {
+		jl_buf_free(&sc->report);
+		return store_fail(s, JALON_ESCRIPT, "rapport « %s » : %s", name, err);
+	}
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		size_t n;
+		const char *text = lua_tolstring(L, -1, &n);
+		jl_buf_put(&sc->report, text, n);
+	}
+	lua_pop(L, 1);
+	jl_buf_puts(&sc->report, "");
+	if (len)
+		*len = sc->report.len;
+	*out = jl_buf_detach(&sc->report);
+	return *out ? 0 : JALON_ENOMEM;
+}

@@ -1,0 +1,390 @@
+/* The Lua runtime: sandbox escapes refused, the instruction budget and the memory cap
+ * (not even pcall gets past them), vetoing hooks leave store and history unchanged,
+ * errors name the script's file and line, reports, reminder rules from Lua. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sys/stat.h>
+
+#include "helpers.h"
+#include "jalon/plugin.h"
+
+static const char PLAN[] =
+	"---\n"
+	"organisation: CPAS de Test\n"
+	"titre: PST 2019-2024\n"
+	"période: 2019-2024\n"
+	"personne: DG <dg@cpas-test.be> ; rôle\n"
+	"---\n"
+	"## OS 1 : Être une administration moderne\n"
+	"### OO 1 : Organiser le travail\n"
+	"- Action 1 : Rédiger le règlement de travail\n"
+	"  qui: DG\n"
+	"  échéance: 15/01/2020\n";
+
+static void write_script(struct store_fixture *f, const char *name, const char *text)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/scripts", f->dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/scripts/%s", f->dir, name);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	fclose(out);
+}
+
+/* A store with the plan, closed and reopened with scripts in DIR/scripts. */
+static void reopen(struct store_fixture *f)
+{
+	jalon_store_close(f->store);
+	assert_int_equal(jalon_store_open(&f->store, f->dir, NULL), 0);
+	assert_int_equal(jalon_store_set_author(f->store, "DG", "dg@cpas-test.be"), 0);
+}
+
+static int setup(void **state)
+{
+	struct store_fixture *f = calloc(1, sizeof *f);
+	f->store = scratch_store("script", "Test", "test@example.org", &f->dir);
+	assert_int_equal(jalon_import_buffer(f->store, PLAN, sizeof PLAN - 1, "plan.md",
+	                                     JALON_FORMAT_OUTLINE, NULL), 0);
+	*state = f;
+	return 0;
+}
+
+static char *report(struct store_fixture *f, const char *name, int expect)
+{
+	char *out = NULL;
+	int rc = jalon_report_run(&out, NULL, f->store, name, NULL, 0);
+	if (rc != expect)
+		fail_msg("report %s: %d (%s)", name, rc, jalon_errmsg(f->store));
+	return out;
+}
+
+static void assert_has(const char *text, const char *part)
+{
+	if (!text || !strstr(text, part))
+		fail_msg("« %s » missing from « %s »", part, text ? text : "(null)");
+}
+
+static int commits(struct store_fixture *f)
+{
+	char cmd[4400];
+	snprintf(cmd, sizeof cmd, "git --git-dir='%s/history.git' rev-list --count main", f->dir);
+	char *n = run_line(cmd);
+	int count = atoi(n);
+	free(n);
+	return count;
+}
+
+/* Every way out of the sandbox a script might try, and what it finds instead. */
+static void test_sandbox_escapes_are_refused(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "evasion.lua",
+		"local tries = {\n"
+		"  {'os.execute', function() return os.execute('true') end},\n"
+		"  {'os.remove', function() return os.remove('/tmp/x') end},\n"
+		"  {'os.getenv', function() return os.getenv('HOME') end},\n"
+		"  {'io.open', function() return io.open('/etc/passwd') end},\n"
+		"  {'io.popen', function() return io.popen('id') end},\n"
+		"  {'load', function() return load('return 1') end},\n"
+		"  {'loadstring', function() return loadstring('return 1') end},\n"
+		"  {'dofile', function() return dofile('/etc/passwd') end},\n"
+		"  {'loadfile', function() return loadfile('/etc/passwd') end},\n"
+		"  {'string.dump', function() return string.dump(print) end},\n"
+		"  {'(\"\").dump', function() return ('').dump(print) end},\n"
+		"  {'debug', function() return debug.getinfo(1) end},\n"
+		"  {'package.loadlib', function() return package.loadlib('libc.so.6', 'system') end},\n"
+		"  {'collectgarbage', function() return collectgarbage('count') end},\n"
+		"  {'require os', function() return require('os') end},\n"
+		"  {'require ../', function() return require('..etc.passwd') end},\n"
+		"  {'string metatable', function() return getmetatable('').__index.dump end},\n"
+		"  {'jalon.on', function() jalon.on = nil end},\n"
+		"  {'table.insert', function() table.insert = nil end},\n"
+		"}\n"
+		"jalon.report('evasion', function(ctx)\n"
+		"  for _, t in ipairs(tries) do\n"
+		"    local ok, err = pcall(t[2])\n"
+		"    ctx.write(t[1], ' ', ok and 'ouvert' or 'refusé', '\\n')\n"
+		"    if not ok then ctx.write('  ', tostring(err), '\\n') end\n"
+		"  end\n"
+		"end)\n");
+	reopen(f);
+	char *out = report(f, "evasion", 0);
+	/* A script's own globals are its own; nothing shared can be changed or reached. */
+	const char *refused[] = {"os.execute refusé", "os.remove refusé", "os.getenv refusé",
+	                         "io.open refusé", "io.popen refusé", "load refusé",
+	                         "loadstring refusé", "dofile refusé", "loadfile refusé",
+	                         "string.dump refusé", "(\"\").dump refusé", "debug refusé",
+	                         "package.loadlib refusé", "collectgarbage refusé",
+	                         "require os refusé", "require ../ refusé",
+	                         "string metatable refusé", "jalon.on refusé", "table.insert refusé"};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+		assert_has(out, refused[i]);
+	assert_has(out, "les variables globales de Jalon ne se changent pas");
+	jalon_free(out);
+}
+
+static void test_budget_and_memory_cannot_be_caught(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "boucles.lua",
+		"jalon.report('boucle', function() while true do end end)\n"
+		"jalon.report('boucle-pcall', function()\n"
+		"  for _ = 1, 10 do pcall(function() while true do end end) end\n"
+		"  return 'échappé'\n"
+		"end)\n"
+		"jalon.report('mémoire', function()\n"
+		"  local t = {}\n"
+		"  for i = 1, 1e9 do t[i] = ('x'):rep(1 << 20) .. i end\n"
+		"end)\n"
+		"jalon.report('mémoire-pcall', function()\n"
+		"  pcall(function() local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1 << 20) .. i end end)\n"
+		"  return 'échappé'\n"
+		"end)\n"
+		"jalon.report('ok', function() return 'encore là' end)\n");
+	assert_int_equal(jalon_config_set(f->store, "scripts.timeout-ms", "200"), 0);
+	assert_int_equal(jalon_config_set(f->store, "scripts.memory-kb", "8192"), 0);
+	reopen(f);
+	report(f, "boucle", JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "boucles.lua:1: délai dépassé : le script a tourné plus "
+	                                   "de 200 ms");
+	report(f, "boucle-pcall", JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "délai dépassé");
+	report(f, "mémoire", JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "mémoire épuisée : le script a dépassé 8192 Kio");
+	report(f, "mémoire-pcall", JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "mémoire épuisée");
+	/* The state is still usable afterwards. */
+	char *out = report(f, "ok", 0);
+	assert_string_equal(out, "encore là");
+	jalon_free(out);
+}
+
+static void test_a_veto_changes_nothing(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "workflow.lua",
+		"jalon.on('action.status', function(change)\n"
+		"  if change.new.status == 'terminé' and #change.new.notes == 0 then\n"
+		"    return false, change.name .. ' : une note d’évaluation est requise pour terminer'\n"
+		"  end\n"
+		"end)\n"
+		"jalon.on('before_change', function(change)\n"
+		"  if change.new and change.new.title == 'boum' then error('titre interdit') end\n"
+		"end)\n");
+	reopen(f);
+	int before = commits(f);
+	const char *done[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", done, 1), JALON_ESCRIPT);
+	assert_string_equal(jalon_errmsg(f->store),
+	                    "Action 1 : une note d’évaluation est requise pour terminer");
+	const char *boom[] = {"titre=boum"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", boom, 1), JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "workflow.lua:7: titre interdit");
+	assert_has(jalon_errmsg(f->store), "stack traceback");
+	assert_int_equal(commits(f), before);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "Action 1"), 0);
+	assert_string_equal(jalon_item_status(item), "à lancer");
+	jalon_item_free(item);
+	char *report_text = NULL;
+	assert_int_equal(jalon_store_fsck(f->store, &report_text), 0);
+	jalon_free(report_text);
+	/* With the note, it goes through. */
+	const char *ok[] = {"note=Règlement adopté par le Conseil", "statut=terminé"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", ok, 2), 0);
+	assert_int_equal(commits(f), before + 1);
+}
+
+static void test_a_broken_script_names_its_file_and_line(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "casse.lua", "-- un script\n\nlocal x = = 1\n");
+	reopen(f);
+	const char *a[] = {"statut=en cours"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", a, 1), JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "/scripts/casse.lua:3:");
+	/* Reading still works. */
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "Action 1"), 0);
+	jalon_item_free(item);
+}
+
+static void test_reports_and_after_commit(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "rapports.lua",
+		"local compte = 0\n"
+		"jalon.on('after_commit', function(c)\n"
+		"  compte = compte + 1\n"
+		"  local a = jalon.get('Action 1')\n"
+		"  if a.status == 'terminé' and not a.actual_end then\n"
+		"    jalon.set(a.id, {['fin effective'] = '2020-01-31'})\n"
+		"  end\n"
+		"end)\n"
+		"jalon.report('actions', function(ctx, args)\n"
+		"  for _, a in ipairs(jalon.query{kind = 'action'}) do\n"
+		"    ctx.write(a.label, ' ; ', a.title, ' ; ', a.status, ' ; ', tostring(a.actual_end), '\\n')\n"
+		"  end\n"
+		"  return 'arguments : ' .. table.concat(args, ',') .. ' ; commits vus : ' .. compte\n"
+		"    .. ' ; auteur : ' .. table.concat(jalon.author().roles, ',')\n"
+		"end)\n");
+	reopen(f);
+	const char *done[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", done, 1), 0);
+	char *out = NULL;
+	const char *args[] = {"2019", "tous"};
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "actions", args, 2), 0);
+	assert_string_equal(out, "Action 1 ; Rédiger le règlement de travail ; terminé ; 2020-01-31\n"
+	                         "arguments : 2019,tous ; commits vus : 1 ; auteur : DG");
+	jalon_free(out);
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "inconnu", NULL, 0),
+	                 JALON_ENOTFOUND);
+}
+
+static void test_registration_only_while_loading(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "tard.lua",
+		"jalon.report('tard', function() jalon.on('after_commit', print) end)\n"
+		"jalon.report('évènement', function() end)\n");
+	write_script(f, "zz.lua", "jalon.on('action.statut_inconnu', print)\n");
+	reopen(f);
+	report(f, "tard", JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "zz.lua:1: jalon.on : événement « action.statut_inconnu »");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/scripts/zz.lua", f->dir);
+	unlink(path);
+	reopen(f);
+	report(f, "tard", JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "tard.lua:1: jalon.on : ne s'appelle qu'au chargement");
+}
+
+/* A custom field a script declares: validated, stored, exported, in the history, kept
+   by a rebuild, and read back by an import into a store without the script. */
+static void test_custom_field_from_a_script(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "synergies.lua",
+		"jalon.field('Synergie ville ; type: liste ; valeurs: à étudier, engagée, réalisée ;"
+		" pour: action')\n");
+	reopen(f);
+	int before = commits(f);
+	const char *bad[] = {"synergie ville=peut-être"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", bad, 1), JALON_EINVALID);
+	assert_has(jalon_errmsg(f->store), "« peut-être » n'est pas une valeur permise");
+	const char *good[] = {"synergie ville=engagée"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", good, 1), 0);
+	/* One commit declares the field, one sets it. */
+	assert_int_equal(commits(f), before + 2);
+	char *text;
+	size_t len;
+	assert_int_equal(jalon_export(&text, &len, f->store, JALON_FORMAT_OUTLINE), 0);
+	assert_has(text, "champ: Synergie ville ; type: liste ; pour: action ; valeurs: à étudier, "
+	                 "engagée, réalisée");
+	assert_has(text, "  Synergie ville: engagée");
+	assert_int_equal(jalon_store_rebuild(f->store), 0);
+	char *again;
+	assert_int_equal(jalon_export(&again, &len, f->store, JALON_FORMAT_OUTLINE), 0);
+	assert_string_equal(again, text);
+	jalon_free(again);
+	char *dir2;
+	jalon_store *other = scratch_store("script-import", "Test", "test@example.org", &dir2);
+	assert_int_equal(jalon_import_buffer(other, text, strlen(text), "export.md",
+	                                     JALON_FORMAT_OUTLINE, NULL), 0);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, other, "Action 1"), 0);
+	assert_has(jalon_item_json(item), "\"Synergie ville\": \"engagée\"");
+	jalon_item_free(item);
+	scratch_store_close(other, dir2);
+	jalon_free(text);
+}
+
+/* The shipped Lua plug-in: loaded from plugins.path, its check, field and report. */
+static void test_lua_plugin_synergies(void **state)
+{
+	struct store_fixture *f = *state;
+	assert_int_equal(jalon_config_set(f->store, "plugins.path", JALON_PLUGINS_SRC), 0);
+	reopen(f);
+	const char *alone[] = {"synergie=oui"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", alone, 1), JALON_ESCRIPT);
+	assert_string_equal(jalon_errmsg(f->store), "Action 1 : une action en synergie nomme au "
+	                                            "moins un partenaire (partenaires=…)");
+	const char *ok[] = {"synergie=oui", "partenaires=Ville, Relais social",
+	                    "service communal=Service des affaires sociales"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", ok, 3), 0);
+	char *out = report(f, "synergies", 0);
+	assert_string_equal(out, "OS 1 Être une administration moderne\n"
+	                         "  OO 1 › Action 1 Rédiger le règlement de travail — à lancer — "
+	                         "15/01/2020 — partenaires : Ville, Relais social — service "
+	                         "communal : Service des affaires sociales\n"
+	                         "1 action en synergie, dont 0 terminée\n");
+	jalon_free(out);
+	size_t n;
+	assert_int_equal(jalon_plugins_discover(&n, f->store), 0);
+	int found = 0;
+	for (size_t i = 0; i < n; i++) {
+		const jalon_plugin *p = jalon_plugins_get(f->store, i);
+		if (!strcmp(jalon_plugin_name(p), "synergies"))
+			found = jalon_plugin_loaded(p);
+	}
+	assert_true(found);
+}
+
+/* A Lua plug-in whose code fails is refused, named, and the store refuses changes. */
+static void test_broken_lua_plugin(void **state)
+{
+	struct store_fixture *f = *state;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/plugins", f->dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/plugins/casse", f->dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/plugins/casse/manifest.json", f->dir);
+	FILE *m = fopen(path, "w");
+	fputs("{\"name\": \"casse\", \"version\": \"1\", \"api\": \"1.0\","
+	      " \"description\": \"en panne\"}\n", m);
+	fclose(m);
+	snprintf(path, sizeof path, "%s/plugins/casse/init.lua", f->dir);
+	m = fopen(path, "w");
+	fputs("local x = nil\nreturn x.champ\n", m);
+	fclose(m);
+	reopen(f);
+	const char *a[] = {"statut=en cours"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", a, 1), JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "plug-in « casse » : ");
+	assert_has(jalon_errmsg(f->store), "casse/init.lua:2: attempt to index a nil value");
+	size_t n;
+	assert_int_equal(jalon_plugins_discover(&n, f->store), 0);
+	for (size_t i = 0; i < n; i++) {
+		const jalon_plugin *p = jalon_plugins_get(f->store, i);
+		if (!strcmp(jalon_plugin_name(p), "casse")) {
+			assert_false(jalon_plugin_loaded(p));
+			assert_has(jalon_plugin_refusal(p), "init.lua:2:");
+		}
+	}
+}
+
+/* A test on a fresh scratch store of its own. */
+#define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		STORE_TEST(test_sandbox_escapes_are_refused),
+		STORE_TEST(test_budget_and_memory_cannot_be_caught),
+		STORE_TEST(test_a_veto_changes_nothing),
+		STORE_TEST(test_a_broken_script_names_its_file_and_line),
+		STORE_TEST(test_reports_and_after_commit),
+		STORE_TEST(test_registration_only_while_loading),
+		STORE_TEST(test_custom_field_from_a_script),
+		STORE_TEST(test_lua_plugin_synergies),
+		STORE_TEST(test_broken_lua_plugin),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
