@@ -54,23 +54,35 @@
 /* ---------------------------------------------------------------- hooks */
 
 struct remind_hook {
-	remind_rule_hook fn;
+	remind_rule_hook fn;  /* one of the two */
+	remind_text_hook text;
 	void *ud;
 	struct remind_hook *next;
 };
 
-int remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud)
+static int add_hook(jalon_store *s, remind_rule_hook fn, remind_text_hook text, void *ud)
 {
 	struct remind_hook *h = calloc(1, sizeof *h);
 	if (!h)
 		return JALON_ENOMEM;
 	h->fn = fn;
+	h->text = text;
 	h->ud = ud;
 	struct remind_hook **tail = &s->remind_hooks;
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = h;
 	return 0;
+}
+
+int remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud)
+{
+	return add_hook(s, fn, NULL, ud);
+}
+
+int remind_text_hook_add(jalon_store *s, remind_text_hook text, void *ud)
+{
+	return add_hook(s, NULL, text, ud);
 }
 
 void remind_hooks_free(jalon_store *s)
@@ -676,7 +688,7 @@ static int item_rule(struct run *r, const json_t *item, const char *what, remind
 	rule->extra = json_array();
 	for (struct remind_hook *h = r->s->remind_hooks; h; h = h->next) {
 		char msg[1024] = "";
-		if (h->fn(h->ud, r->s, item, what, rule, msg, sizeof msg) != 0)
+		if (h->fn && h->fn(h->ud, r->s, item, what, rule, msg, sizeof msg) != 0)
 			return store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
 	}
 	/* In the order the rest expects, whatever order a script wrote them in. */
@@ -971,6 +983,33 @@ static char *message_body(struct run *r, const struct pending *v, size_t n)
 	return jl_buf_detach(&b);
 }
 
+/* The scripts' text hooks, in turn, on the message's text; 0 and *body replaced or
+   kept, or a store error. */
+static int rewrite_body(struct run *r, const struct pending *v, size_t n, char **body)
+{
+	remind_entry *entries = calloc(n ? n : 1, sizeof *entries);
+	if (!entries)
+		return JALON_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		entries[i] = (remind_entry){json_object_get(r->records, v[i].item), v[i].what,
+		                            v[i].occurrence, v[i].offset, v[i].note};
+	int rc = 0;
+	for (struct remind_hook *h = r->s->remind_hooks; rc == 0 && h; h = h->next) {
+		char msg[1024] = "", *out = NULL;
+		if (!h->text)
+			continue;
+		if (h->text(h->ud, r->s, v[0].name, r->day_iso, entries, n, *body, &out, msg,
+		            sizeof msg) != 0)
+			rc = store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
+		else if (out) {
+			free(*body);
+			*body = out;
+		}
+	}
+	free(entries);
+	return rc;
+}
+
 static char *message_subject(struct run *r, const struct pending *v, size_t n)
 {
 	size_t late = 0;
@@ -1062,6 +1101,7 @@ static int deliver(struct run *r, jl_notifier *notifier, const struct pending *v
 	char mid[128];
 	char *subject = message_subject(r, v, n);
 	char *body = message_body(r, v, n);
+	int rc = rewrite_body(r, v, n, &body);
 	size_t ics_len = 0;
 	char *ics = r->st.attach_calendar ? recipient_calendar(r, v[0].recipient, &ics_len) : NULL;
 	char run_header[64];
@@ -1071,19 +1111,20 @@ static int deliver(struct run *r, jl_notifier *notifier, const struct pending *v
 	jl_mail m = {r->st.from ? r->st.from : "Jalon <jalon@localhost>", v[0].name, subject, mid,
 	             NULL, body, ics, ics_len, "rappels.ics",
 	             "text/calendar; charset=UTF-8; method=PUBLISH", headers};
-	int rc = 0;
 	size_t retried = 0;
 	for (size_t i = 0; i < n; i++)
 		retried += !strcmp(v[i].status, "failed");
-	if (r->opts->dry_run) {
+	if (rc == 0 && r->opts->dry_run) {
 		show_message(r->opts->out ? r->opts->out : stdout, &m, ics);
 		r->sum.messages++, r->sum.reminders += n, r->sum.retried += retried;
-	} else {
+	} else if (rc == 0) {
 		jl_buf text = JL_BUF_INIT;
 		char err[512] = "", from[320];
+		/* remind.from was checked with the settings: what fails here is the text. */
 		if (jl_mail_format(&m, &text, err, sizeof err) != 0 ||
 		    jl_mail_address(m.from, from, sizeof from) != 0) {
-			rc = config_fail(r->s, "remind.from", "%s", *err ? err : "adresse invalide");
+			rc = store_fail(r->s, JALON_ESCRIPT, "rappels : message pour %s invalide : %s",
+			                v[0].recipient, err);
 		} else {
 			const char *rcpt[] = {v[0].recipient};
 			int sent = jl_notifier_send(notifier, from, rcpt, 1, text.ptr, text.len, err,

@@ -36,7 +36,25 @@ typedef struct remind_rule {
 typedef int (*remind_rule_hook)(void *ud, jalon_store *s, const json_t *item, const char *what,
                                 remind_rule *rule, char *msg, size_t msglen);
 
+/* One reminder of a message, for a text hook. */
+typedef struct remind_entry {
+	const json_t *item;     /* the item's record */
+	const char *what;       /* "échéance" or "récurrence" */
+	const char *due;        /* the due date or the occurrence, "YYYY-MM-DD" */
+	int offset;             /* days before (> 0), on the day (0), after (< 0) */
+	const char *note;       /* why the fallback receives it, or "" */
+} remind_entry;
+
+/*
+ * Called for every message with the text Jalon wrote; may replace it: *out a malloc'd
+ * text (UTF-8), or left NULL to keep it. Non-zero stops the run with msg as its error.
+ */
+typedef int (*remind_text_hook)(void *ud, jalon_store *s, const char *to, const char *day,
+                                const remind_entry *entries, size_t n, const char *text,
+                                char **out, char *msg, size_t msglen);
+
 int remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud);
+int remind_text_hook_add(jalon_store *s, remind_text_hook fn, void *ud);
 void remind_hooks_free(jalon_store *s);
 
 #endif

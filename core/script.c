@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "items.h"
+#include "jalon/history.h"
 #include "jalon/item.h"
 #include "jalon/script.h"
 #include "pipeline.h"
@@ -61,6 +62,7 @@ struct jl_script {
 	int reports_ref;        /* name → function */
 	int rules_ref;          /* { function, … }: reminder rules */
 	int fields_ref;         /* { "Nom ; type: … ; pour: …", … }: custom fields declared */
+	int texts_ref;          /* { function, … }: reminder message texts */
 	char dirs[16][1024];    /* the script and Lua plug-in folders, for require */
 	size_t ndirs;
 	jl_buf report;          /* ctx:write output of a report */
@@ -391,6 +393,101 @@ static int l_people(lua_State *L)
 	return 1;
 }
 
+/* ---------------------------------------------------------------- module: history */
+
+/* A log (jalon/history.h) as a sequence of {commit, time, author = {name, email},
+   message, changes = {{record, name, field, label, before, after}, …}}. */
+static void push_log(lua_State *L, const jalon_log *log)
+{
+	size_t n = jalon_log_count(log);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		const jalon_log_entry *e = jalon_log_get(log, i);
+		lua_createtable(L, 0, 5);
+		lua_pushstring(L, e->commit);
+		lua_setfield(L, -2, "commit");
+		lua_pushinteger(L, (lua_Integer)e->time);
+		lua_setfield(L, -2, "time");
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, e->author_name);
+		lua_setfield(L, -2, "name");
+		lua_pushstring(L, e->author_email);
+		lua_setfield(L, -2, "email");
+		lua_setfield(L, -2, "author");
+		lua_pushstring(L, e->message);
+		lua_setfield(L, -2, "message");
+		lua_createtable(L, (int)e->nchanges, 0);
+		for (size_t k = 0; k < e->nchanges; k++) {
+			const jalon_field_change *c = &e->changes[k];
+			const char *keys[] = {"record", "name", "field", "label", "before", "after"};
+			const char *values[] = {c->record, c->name, c->field, c->label, c->before, c->after};
+			lua_createtable(L, 0, 6);
+			for (int j = 0; j < 6; j++) {
+				lua_pushstring(L, values[j] ? values[j] : "");
+				lua_setfield(L, -2, keys[j]);
+			}
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		lua_setfield(L, -2, "changes");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/* A date as the CLI reads one ("2020-01-15", a tag, "@1577836800"), at its day's end. */
+static long long check_time(lua_State *L, int arg)
+{
+	struct jl_script *sc = script_of(L);
+	long long t;
+	if (jalon_time_parse(sc->s, luaL_checkstring(L, arg), 1, &t) != 0)
+		luaL_error(L, "%s", jalon_errmsg(sc->s));
+	return t;
+}
+
+/* jalon.history(ref [, limit]): the changes of a record, newest first. */
+static int l_history(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	jalon_log *log;
+	if (jalon_history_log(&log, sc->s, luaL_checkstring(L, 1),
+	                      (size_t)luaL_optinteger(L, 2, 0)) != 0)
+		return luaL_error(L, "jalon.history : %s", jalon_errmsg(sc->s));
+	push_log(L, log);
+	jalon_log_free(log);
+	return 1;
+}
+
+/* jalon.diff(since, until): what changed between two dates or tags, record by record. */
+static int l_diff(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	long long since = check_time(L, 1), until = check_time(L, 2);
+	jalon_log *log;
+	if (jalon_history_diff(&log, sc->s, since, until) != 0)
+		return luaL_error(L, "jalon.diff : %s", jalon_errmsg(sc->s));
+	push_log(L, log);
+	jalon_log_free(log);
+	return 1;
+}
+
+/* jalon.at(ref, date): the record as it was then, or nil when it did not exist. */
+static int l_at(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	const char *ref = luaL_checkstring(L, 1);
+	jalon_item *item;
+	int rc = jalon_history_at(&item, sc->s, ref, check_time(L, 2));
+	if (rc == JALON_ENOTFOUND)
+		return lua_pushnil(L), 1;
+	if (rc)
+		return luaL_error(L, "jalon.at : %s", jalon_errmsg(sc->s));
+	json_error_t e;
+	json_t *rec = json_loads(jalon_item_json(item), 0, &e);
+	jalon_item_free(item);
+	push_json(L, rec);
+	json_decref(rec);
+	return 1;
+}
+
 /* ---------------------------------------------------------------- module: changing */
 
 /* jalon.set(ref, {statut = "terminé", ["fin effective"] = "2020-01-31"}): one commit by
@@ -498,6 +595,14 @@ static int l_remind_rule(lua_State *L)
 	return 0;
 }
 
+static int l_remind_text(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	check_loading(L, "jalon.remind_text");
+	append_to(L, script_of(L)->texts_ref, NULL, 1);
+	return 0;
+}
+
 /* jalon.field("Validation CODIR ; type: liste ; valeurs: en attente, validée ; pour:
    action"): a custom field, declared as the outline's `champ:` line declares one. */
 static int l_field(lua_State *L)
@@ -518,6 +623,8 @@ static const luaL_Reg MODULE[] = {
 	{"get", l_get},         {"query", l_query},   {"people", l_people},
 	{"author", l_author},   {"set", l_set},       {"on", l_on},
 	{"report", l_report},   {"remind_rule", l_remind_rule}, {"field", l_field},
+	{"history", l_history}, {"diff", l_diff},     {"at", l_at},
+	{"remind_text", l_remind_text},
 	{NULL, NULL}};
 
 /* ---------------------------------------------------------------- hooks */
@@ -700,6 +807,68 @@ static int remind_rules(void *ud, jalon_store *s, const json_t *item, const char
 		lua_pop(L, 2); /* extra, the rule table */
 	}
 	lua_pop(L, 1);
+	return rc;
+}
+
+/* The reminders' text hook: each handler gets {to, date, text, reminders = {{item,
+   what, due, offset, note}, …}} and returns a new text, or nil to keep it. */
+static int remind_texts(void *ud, jalon_store *s, const char *to, const char *day,
+                        const remind_entry *entries, size_t n, const char *text, char **out,
+                        char *msg, size_t msglen)
+{
+	struct jl_script *sc = ud;
+	lua_State *L = sc->L;
+	(void)s;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->texts_ref);
+	lua_Integer count = luaL_len(L, -1);
+	jl_buf current = JL_BUF_INIT;
+	jl_buf_puts(&current, text);
+	int rc = 0, replaced = 0;
+	for (lua_Integer i = 1; rc == 0 && i <= count; i++) {
+		lua_rawgeti(L, -1, i);
+		lua_createtable(L, 0, 4);
+		lua_pushstring(L, to);
+		lua_setfield(L, -2, "to");
+		lua_pushstring(L, day);
+		lua_setfield(L, -2, "date");
+		lua_pushstring(L, current.ptr);
+		lua_setfield(L, -2, "text");
+		lua_createtable(L, (int)n, 0);
+		for (size_t k = 0; k < n; k++) {
+			lua_createtable(L, 0, 5);
+			push_json(L, entries[k].item);
+			lua_setfield(L, -2, "item");
+			lua_pushstring(L, entries[k].what);
+			lua_setfield(L, -2, "what");
+			lua_pushstring(L, entries[k].due);
+			lua_setfield(L, -2, "due");
+			lua_pushinteger(L, entries[k].offset);
+			lua_setfield(L, -2, "offset");
+			lua_pushstring(L, entries[k].note);
+			lua_setfield(L, -2, "note");
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		lua_setfield(L, -2, "reminders");
+		if (call(sc, 1, 1, msg, msglen) != 0) {
+			rc = -1;
+			break;
+		}
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			size_t len;
+			const char *t = lua_tolstring(L, -1, &len);
+			jl_buf_free(&current);
+			jl_buf_put(&current, t, len);
+			replaced = 1;
+		} else if (!lua_isnil(L, -1)) {
+			snprintf(msg, msglen, "texte de rappel : une chaîne ou nil est attendu, pas %s",
+			         luaL_typename(L, -1));
+			rc = -1;
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	*out = rc == 0 && replaced ? jl_buf_detach(&current) : NULL;
+	jl_buf_free(&current);
 	return rc;
 }
 
@@ -980,6 +1149,8 @@ static struct jl_script *script_new(jalon_store *s, git_config *cfg)
 	sc->rules_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
 	lua_newtable(sc->L);
 	sc->fields_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
+	lua_newtable(sc->L);
+	sc->texts_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
 	return sc;
 }
 
@@ -1069,6 +1240,8 @@ static int load_all(jalon_store *s)
 		rc = pipeline_hook_add(s, before_change, after_commit, sc);
 	if (rc == 0 && sc)
 		rc = remind_hook_add(s, remind_rules, sc);
+	if (rc == 0 && sc)
+		rc = remind_text_hook_add(s, remind_texts, sc);
 	return rc;
 }
 

@@ -1,6 +1,7 @@
 /* The Lua runtime: sandbox escapes refused, the instruction budget and the memory cap
  * (not even pcall gets past them), vetoing hooks leave store and history unchanged,
  * errors name the script's file and line, reports, reminder rules from Lua. */
+#define _GNU_SOURCE /* open_memstream */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -233,6 +234,18 @@ static void test_reports_and_after_commit(void **state)
 		"  end\n"
 		"  return 'arguments : ' .. table.concat(args, ',') .. ' ; commits vus : ' .. compte\n"
 		"    .. ' ; auteur : ' .. table.concat(jalon.author().roles, ',')\n"
+		"end)\n"
+		"jalon.report('historique', function(ctx)\n"
+		"  for _, e in ipairs(jalon.history('Action 1')) do\n"
+		"    ctx.write(e.author.name, ' : ', e.message, '\\n')\n"
+		"    for _, c in ipairs(e.changes) do\n"
+		"      ctx.write('  ', c.label, ' : ', c.before, ' → ', c.after, '\\n')\n"
+		"    end\n"
+		"  end\n"
+		"  local creation = jalon.history('Action 1')[3].time\n"
+		"  ctx.write('avant : ', tostring(jalon.at('Action 1', '@' .. (creation - 1))),\n"
+		"    ' ; en 2100 : ', jalon.at('Action 1', '2100-01-01').status,\n"
+		"    ' ; enregistrements changés : ', #jalon.diff('@0', '2100-01-01'))\n"
 		"end)\n");
 	reopen(f);
 	const char *done[] = {"statut=terminé"};
@@ -245,6 +258,13 @@ static void test_reports_and_after_commit(void **state)
 	jalon_free(out);
 	assert_int_equal(jalon_report_run(&out, NULL, f->store, "inconnu", NULL, 0),
 	                 JALON_ENOTFOUND);
+	out = report(f, "historique", 0);
+	assert_has(out, "DG : Action 1 : fin effective (vide) → « 2020-01-31 »\n"
+	                "  fin effective :  → 2020-01-31\n"
+	                "DG : Action 1 : statut « à lancer » → « terminé »\n"
+	                "  statut : à lancer → terminé\n");
+	assert_has(out, "avant : nil ; en 2100 : terminé ; enregistrements changés : 5");
+	jalon_free(out);
 }
 
 static void test_registration_only_while_loading(void **state)
@@ -373,6 +393,41 @@ static void test_broken_lua_plugin(void **state)
 /* A test on a fresh scratch store of its own. */
 #define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
 
+/* Reminder rules and message texts from Lua (docs/remind.md, « Scripts »). */
+static void test_reminders_from_lua(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "rappels.lua",
+		"jalon.remind_rule(function(item, what, rule)\n"
+		"  rule.before = { 3, 30 }\n"
+		"  rule.extra[#rule.extra + 1] = 'Président <president@cpas-test.be>'\n"
+		"end)\n"
+		"jalon.remind_text(function(m)\n"
+		"  local lines = { 'Madame, Monsieur,', '' }\n"
+		"  for _, r in ipairs(m.reminders) do\n"
+		"    lines[#lines + 1] = ('%s %s pour le %s (%d jours avant)'):format(\n"
+		"      r.item.label, r.item.title, r.due, r.offset)\n"
+		"  end\n"
+		"  return table.concat(lines, '\\n') .. '\\n\\n(texte Jalon : ' .. #m.text .. ' octets)'\n"
+		"end)\n");
+	reopen(f);
+	assert_int_equal(jalon_config_set(f->store, "remind.calendar", "false"), 0);
+	jalon_remind_options o = JALON_REMIND_OPTIONS_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	o.date = "2019-12-02"; /* 30 working days before 15 January 2020 */
+	o.dry_run = 1;
+	o.out = open_memstream(&text, &len);
+	jalon_remind_summary sum;
+	assert_int_equal(jalon_remind_run(f->store, &o, &sum), 0);
+	fclose(o.out);
+	assert_int_equal(sum.messages, 2); /* the DG and the Président */
+	assert_has(text, "À : Président <president@cpas-test.be>");
+	assert_has(text, "Madame, Monsieur,\n\nAction 1 Rédiger le règlement de travail pour le "
+	                 "2020-01-15 (30 jours avant)\n\n(texte Jalon : ");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +440,7 @@ int main(void)
 		STORE_TEST(test_custom_field_from_a_script),
 		STORE_TEST(test_lua_plugin_synergies),
 		STORE_TEST(test_broken_lua_plugin),
+		STORE_TEST(test_reminders_from_lua),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
