@@ -7,6 +7,7 @@ stds.jalon = {
 		"_VERSION", "pcall", "xpcall", "require", "print",
 		"string", "table", "math", "utf8",
 		os = { fields = { "time", "date", "clock", "difftime" } },
+		io = { fields = { "open" } }, -- only inside scripts.files
 		"jalon",
 	},
 }

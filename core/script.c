@@ -12,10 +12,12 @@
  *              dispatching to what the scripts registered
  *   loading    finding the scripts and running each once
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "script.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,9 @@ struct jl_script {
 	int fields_ref;         /* { "Nom ; type: … ; pour: …", … }: custom fields declared */
 	int texts_ref;          /* { function, … }: reminder message texts */
 	char dirs[16][1024];    /* the script and Lua plug-in folders, for require */
+	char files[8][1024];    /* scripts.files: the only folders io.open reaches (real paths) */
+	size_t nfiles;
+	int io_open_ref;        /* Lua's own io.open, kept out of the scripts' reach */
 	size_t ndirs;
 	jl_buf report;          /* ctx:write output of a report */
 };
@@ -915,6 +920,45 @@ static int l_require(lua_State *L)
 	return luaL_error(L, "require : module « %s » introuvable dans les dossiers de scripts", name);
 }
 
+/* io.open(path, mode), only inside the folders scripts.files grants: the real path of
+   the file (or of its folder, for a new file) must lie in one of them. */
+static int l_io_open(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	const char *given = luaL_checkstring(L, 1);
+	const char *mode = luaL_optstring(L, 2, "r");
+	lua_settop(L, 0);
+	/* A relative path is relative to the store's folder, whatever the current one. */
+	const char *path = given[0] == '/' ? given : lua_pushfstring(L, "%s/%s", sc->s->dir, given);
+	char real[PATH_MAX], folder[PATH_MAX];
+	if (!realpath(path, real)) {
+		snprintf(folder, sizeof folder, "%s", path);
+		char *slash = strrchr(folder, '/');
+		const char *base = slash ? slash + 1 : path;
+		if (slash)
+			*slash = '\0';
+		if (!realpath(slash ? (*folder ? folder : "/") : ".", real) ||
+		    strlen(real) + strlen(base) + 2 > sizeof real || !*base || !strcmp(base, "..") ||
+		    !strcmp(base, "."))
+			return luaL_error(L, "io.open : « %s » : dossier introuvable", given);
+		strcat(real, "/");
+		strcat(real, base);
+	}
+	for (size_t i = 0; i < sc->nfiles; i++) {
+		size_t n = strlen(sc->files[i]);
+		if (!strncmp(real, sc->files[i], n) && (real[n] == '/' || real[n] == '\0')) {
+			int base = lua_gettop(L);
+			lua_rawgeti(L, LUA_REGISTRYINDEX, sc->io_open_ref);
+			lua_pushstring(L, real);
+			lua_pushstring(L, mode);
+			lua_call(L, 2, LUA_MULTRET);
+			return lua_gettop(L) - base;
+		}
+	}
+	return luaL_error(L, "io.open : « %s » est hors des dossiers permis aux scripts "
+	                     "(scripts.files dans jalon.conf)", given);
+}
+
 static int l_print(lua_State *L)
 {
 	int n = lua_gettop(L);
@@ -999,6 +1043,11 @@ static void build_environment(struct jl_script *sc)
 		luaL_requiref(L, NAMES[i], OPEN[i], 0);
 		lua_pop(L, 1);
 	}
+	/* io is opened for its file handles only; scripts get io.open through l_io_open. */
+	luaL_requiref(L, LUA_IOLIBNAME, luaopen_io, 0);
+	lua_getfield(L, -1, "open");
+	sc->io_open_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pop(L, 1);
 	/* Strings share one metatable whose __index is the string library itself: no dump
 	   there, and the metatable hidden from getmetatable. */
 	lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
@@ -1032,14 +1081,19 @@ static void build_environment(struct jl_script *sc)
 	static const luaL_Reg OURS[] = {{"pcall", safe_pcall}, {"xpcall", safe_xpcall},
 	                                {"require", l_require}, {"print", l_print}, {NULL, NULL}};
 	luaL_setfuncs(L, OURS, 0);
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, l_io_open);
+	lua_setfield(L, -2, "open");
+	lua_setfield(L, 1, LUA_IOLIBNAME);
 	luaL_newlib(L, MODULE);
 	lua_pushstring(L, JALON_VERSION);
 	lua_setfield(L, -2, "version");
 	lua_setfield(L, 1, "jalon");
 	/* The libraries are shared by every script: each behind a read-only proxy. */
 	static const char *const SHARED[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
-	                                     LUA_UTF8LIBNAME, LUA_OSLIBNAME, "jalon"};
-	for (int i = 0; i < 6; i++) {
+	                                     LUA_UTF8LIBNAME, LUA_OSLIBNAME, LUA_IOLIBNAME,
+	                                     "jalon"};
+	for (int i = 0; i < 7; i++) {
 		lua_getfield(L, 1, SHARED[i]);
 		push_readonly(L, -1);
 		lua_setfield(L, 1, SHARED[i]);
@@ -1135,7 +1189,19 @@ static struct jl_script *script_new(jalon_store *s, git_config *cfg)
 	if (config_get(s, cfg, "scripts.memory-kb", &text) == 0 && text && atol(text) > 0)
 		sc->cap = (size_t)atol(text) * 1024;
 	free(text);
-	sc->L = lua_newstate(capped_alloc, sc);
+	char *granted = NULL;
+	config_get(s, cfg, "scripts.files", &granted);
+	for (const char *p = granted ? granted : ""; *p && sc->nfiles < 8;) {
+		size_t len = strcspn(p, ":");
+		char path[2048];
+		snprintf(path, sizeof path, "%s%s%.*s", p[0] == '/' ? "" : s->dir,
+		         p[0] == '/' ? "" : "/", (int)len, p);
+		if (len && realpath(path, sc->files[sc->nfiles]))
+			sc->nfiles++;
+		p += len + (p[len] == ':');
+	}
+	free(granted);
+		sc->L = lua_newstate(capped_alloc, sc);
 	if (!sc->L) {
 		free(sc);
 		return NULL;

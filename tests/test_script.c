@@ -91,6 +91,7 @@ static void test_sandbox_escapes_are_refused(void **state)
 		"  {'os.remove', function() return os.remove('/tmp/x') end},\n"
 		"  {'os.getenv', function() return os.getenv('HOME') end},\n"
 		"  {'io.open', function() return io.open('/etc/passwd') end},\n"
+		"  {'io.lines', function() return io.lines('/etc/passwd') end},\n"
 		"  {'io.popen', function() return io.popen('id') end},\n"
 		"  {'load', function() return load('return 1') end},\n"
 		"  {'loadstring', function() return loadstring('return 1') end},\n"
@@ -118,7 +119,7 @@ static void test_sandbox_escapes_are_refused(void **state)
 	char *out = report(f, "evasion", 0);
 	/* A script's own globals are its own; nothing shared can be changed or reached. */
 	const char *refused[] = {"os.execute refusé", "os.remove refusé", "os.getenv refusé",
-	                         "io.open refusé", "io.popen refusé", "load refusé",
+	                         "io.open refusé", "io.lines refusé", "io.popen refusé", "load refusé",
 	                         "loadstring refusé", "dofile refusé", "loadfile refusé",
 	                         "string.dump refusé", "(\"\").dump refusé", "debug refusé",
 	                         "package.loadlib refusé", "collectgarbage refusé",
@@ -393,6 +394,39 @@ static void test_broken_lua_plugin(void **state)
 /* A test on a fresh scratch store of its own. */
 #define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
 
+/* io.open reaches only the folders scripts.files grants, whatever the path says. */
+static void test_file_access_where_granted(void **state)
+{
+	struct store_fixture *f = *state;
+	char path[4200];
+	snprintf(path, sizeof path, "%s/exports", f->dir);
+	mkdir(path, 0755);
+	assert_int_equal(jalon_config_set(f->store, "scripts.files", "exports"), 0);
+	write_script(f, "fichiers.lua",
+		"jalon.report('fichiers', function(ctx)\n"
+		"  local out = assert(io.open('exports/liste.txt', 'w'))\n"
+		"  out:write('Action 1\\n')\n"
+		"  out:close()\n"
+		"  ctx.write(io.open('exports/liste.txt'):read('a'))\n"
+		"  for _, p in ipairs({ 'jalon.conf', 'exports/../jalon.conf', '/etc/passwd',\n"
+		"                       'exports/../../x', 'scripts/fichiers.lua' }) do\n"
+		"    local ok, err = pcall(io.open, p)\n"
+		"    ctx.write(p, ' : ', ok and 'ouvert' or err:match('hors des dossiers') or err, '\\n')\n"
+		"  end\n"
+		"  ctx.write('popen : ', tostring(io.popen), ' ; lines : ', tostring(io.lines), '\\n')\n"
+		"end)\n");
+	reopen(f);
+	char *out = report(f, "fichiers", 0);
+	assert_string_equal(out, "Action 1\n"
+	                         "jalon.conf : hors des dossiers\n"
+	                         "exports/../jalon.conf : hors des dossiers\n"
+	                         "/etc/passwd : hors des dossiers\n"
+	                         "exports/../../x : hors des dossiers\n"
+	                         "scripts/fichiers.lua : hors des dossiers\n"
+	                         "popen : nil ; lines : nil\n");
+	jalon_free(out);
+}
+
 /* Reminder rules and message texts from Lua (docs/remind.md, « Scripts »). */
 static void test_reminders_from_lua(void **state)
 {
@@ -441,6 +475,7 @@ int main(void)
 		STORE_TEST(test_lua_plugin_synergies),
 		STORE_TEST(test_broken_lua_plugin),
 		STORE_TEST(test_reminders_from_lua),
+		STORE_TEST(test_file_access_where_granted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
