@@ -83,6 +83,7 @@ int cmd_remind(cli_ctx *cx, int argc, char **argv);
 int cmd_done(cli_ctx *cx, int argc, char **argv);
 int cmd_config(cli_ctx *cx, int argc, char **argv);
 int cmd_report(cli_ctx *cx, int argc, char **argv);
+int cmd_progress(cli_ctx *cx, int argc, char **argv);
 int cmd_plugins(cli_ctx *cx, int argc, char **argv);
 
 /*

@@ -110,6 +110,12 @@ static const cli_command COMMANDS[] = {
 	 "lit ou change la configuration du store (DIR/jalon.conf)",
 	 "Sans argument : toutes les clés. KEY : la valeur. KEY VALUE : la change.\n"
 	 "Exemple : jalon config remind.notifier smtp (clés : docs/remind.md)."},
+	{"progress", cmd_progress, "progress [ITEM|externe|interne|plan] [--date DATE]",
+	 "l’avancement calculé d’un élément, d’un volet ou du plan, et sa santé",
+	 "  --date DATE  le jour de référence (AAAA-MM-JJ), aujourd’hui par défaut.\n"
+	 "Avancement pondéré des niveaux inférieurs (à la main, sinon des tâches, sinon du\n"
+	 "statut), attendu selon le calendrier, santé (dans les temps, à risque, en retard),\n"
+	 "comptes par statut : docs/progress.md."},
 	{"report", cmd_report, "report NAME [ARG…] [-o FILE]",
 	 "produit un rapport défini par un script (jalon.report)",
 	 "  -o FILE  écrit dans FILE (remplacé d’un coup) au lieu de la sortie standard.\n"

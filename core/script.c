@@ -33,6 +33,7 @@
 #include "items.h"
 #include "jalon/history.h"
 #include "jalon/item.h"
+#include "jalon/progress.h"
 #include "jalon/script.h"
 #include "pipeline.h"
 #include "plandoc.h"
@@ -493,6 +494,44 @@ static int l_at(lua_State *L)
 	return 1;
 }
 
+/* jalon.progress(ref [, day]): the roll-up of docs/progress.md, {progress, expected,
+   health, items, by_status = {["à lancer"] = n, …}, overdue, priority}; progress and
+   expected are nil when unknown. */
+static int l_progress(lua_State *L)
+{
+	static const char *const STATUSES[] = {"à lancer", "en cours", "terminé", "reporté",
+	                                       "abandonné"};
+	struct jl_script *sc = script_of(L);
+	jalon_progress p;
+	if (jalon_progress_get(&p, sc->s, luaL_optstring(L, 1, "plan"), luaL_optstring(L, 2, NULL))
+	    != 0)
+		return luaL_error(L, "jalon.progress : %s", jalon_errmsg(sc->s));
+	lua_createtable(L, 0, 7);
+	if (p.progress >= 0) {
+		lua_pushinteger(L, p.progress);
+		lua_setfield(L, -2, "progress");
+	}
+	if (p.expected >= 0) {
+		lua_pushinteger(L, p.expected);
+		lua_setfield(L, -2, "expected");
+	}
+	lua_pushstring(L, p.health);
+	lua_setfield(L, -2, "health");
+	lua_pushinteger(L, p.items);
+	lua_setfield(L, -2, "items");
+	lua_createtable(L, 0, 5);
+	for (int i = 0; i < 5; i++) {
+		lua_pushinteger(L, p.by_status[i]);
+		lua_setfield(L, -2, STATUSES[i]);
+	}
+	lua_setfield(L, -2, "by_status");
+	lua_pushinteger(L, p.overdue);
+	lua_setfield(L, -2, "overdue");
+	lua_pushinteger(L, p.priority);
+	lua_setfield(L, -2, "priority");
+	return 1;
+}
+
 /* ---------------------------------------------------------------- module: changing */
 
 /* jalon.set(ref, {statut = "terminé", ["fin effective"] = "2020-01-31"}): one commit by
@@ -629,7 +668,7 @@ static const luaL_Reg MODULE[] = {
 	{"author", l_author},   {"set", l_set},       {"on", l_on},
 	{"report", l_report},   {"remind_rule", l_remind_rule}, {"field", l_field},
 	{"history", l_history}, {"diff", l_diff},     {"at", l_at},
-	{"remind_text", l_remind_text},
+	{"remind_text", l_remind_text}, {"progress", l_progress},
 	{NULL, NULL}};
 
 /* ---------------------------------------------------------------- hooks */

@@ -13,5 +13,6 @@
 #include "jalon/config.h"
 #include "jalon/remind.h"
 #include "jalon/script.h"
+#include "jalon/progress.h"
 
 #endif

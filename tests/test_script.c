@@ -244,6 +244,9 @@ static void test_reports_and_after_commit(void **state)
 		"    end\n"
 		"  end\n"
 		"  local creation = jalon.history('Action 1')[3].time\n"
+		"  local p = jalon.progress('OO 1', '2020-01-31')\n"
+		"  ctx.write('avancement : ', p.progress, ' ; santé : ', p.health, ' ; terminées : ',\n"
+		"    p.by_status['terminé'], '\\n')\n"
 		"  ctx.write('avant : ', tostring(jalon.at('Action 1', '@' .. (creation - 1))),\n"
 		"    ' ; en 2100 : ', jalon.at('Action 1', '2100-01-01').status,\n"
 		"    ' ; enregistrements changés : ', #jalon.diff('@0', '2100-01-01'))\n"
@@ -264,6 +267,7 @@ static void test_reports_and_after_commit(void **state)
 	                "  fin effective :  → 2020-01-31\n"
 	                "DG : Action 1 : statut « à lancer » → « terminé »\n"
 	                "  statut : à lancer → terminé\n");
+	assert_has(out, "avancement : 100 ; santé : dans les temps ; terminées : 1\n");
 	assert_has(out, "avant : nil ; en 2100 : terminé ; enregistrements changés : 5");
 	jalon_free(out);
 }

@@ -520,6 +520,15 @@ bad 2 config "config d’une clé absente" --store "$S" config remind.fallback
 bad 65 config "config d’une clé mal formée" --store "$S" config "sans-section" valeur
 check "config : pas dans l’historique" [ "$(commits)" -eq $((C6 + 1)) ]
 
+# ------------------------------------------------------------------ progress
+
+run progress --date 2020-06-30
+check "progress : le plan" eval 'ok && out_has "avancement : " && out_has "santé : "'
+run progress "OO 1" --date 2020-06-30 --json
+check "progress --json" eval 'ok && py "d[\"ref\"] == \"OO 1\" and d[\"items\"] > 0 and \"à lancer\" in d[\"by_status\"]"'
+bad 65 progress "progress : date impossible" --store "$S" progress --date 2020-02-30
+bad 2 progress "progress : élément inconnu" --store "$S" progress "OO 99"
+
 # ------------------------------------------------------------------ a history changed around Jalon
 
 # The branch moved back by hand: SQLite is ahead of the history it recorded.

@@ -1,0 +1,140 @@
+/* The progress roll-up: own progress by hand, from tasks or from the status; weights,
+ * shares of transversal actions, abandoned items left out; expected progress and health
+ * bands; volets and the plan. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+
+static const char PLAN[] =
+	"---\n"
+	"organisation: CPAS de Test\n"
+	"titre: PST 2019-2024\n"
+	"période: 2019-2024\n"
+	"---\n"
+	"# Volet externe\n"
+	"## OS 1 : Être un CPAS proche\n"
+	"### OO 1 : Simplifier l'accès\n"
+	"- Action 1 : Guichet unique\n"
+	"  - Ouvrir le guichet\n"
+	"    statut: terminé\n"
+	"  - Former les agents\n"
+	"    poids: 3\n"
+	"- Action 2 : Permanence téléphonique\n"
+	"  avancement: 60\n"
+	"  début: 2020-01-01\n"
+	"  fin: 2020-12-31\n"
+	"- Action 3 : Étude abandonnée\n"
+	"  statut: abandonné\n"
+	"- Action 4 : Brochure\n"
+	"  statut: en cours\n"
+	"  échéance: fin 2019\n"
+	"  priorité: oui\n"
+	"- Action 5 : Plateforme commune avec la Ville\n"
+	"  statut: terminé\n"
+	"  répartition: OO 1 = 40 ; OO 2 = 60\n"
+	"### OO 2 : Loger dignement\n"
+	"- Action 6 : Logements d'insertion\n"
+	"  statut: à lancer\n"
+	"  échéance: 2019-2020\n"
+	"# Volet interne\n"
+	"## OS 2 : Une administration moderne\n";
+
+static jalon_progress get(struct store_fixture *f, const char *ref)
+{
+	jalon_progress p;
+	if (jalon_progress_get(&p, f->store, ref, "2020-07-01") != 0)
+		fail_msg("%s: %s", ref, jalon_errmsg(f->store));
+	return p;
+}
+
+static int setup(void **state)
+{
+	struct store_fixture *f = calloc(1, sizeof *f);
+	f->store = scratch_store("progress", "Test", "test@example.org", &f->dir);
+	assert_int_equal(jalon_import_buffer(f->store, PLAN, sizeof PLAN - 1, "plan.md",
+	                                     JALON_FORMAT_OUTLINE, NULL), 0);
+	*state = f;
+	return 0;
+}
+
+static void test_own_progress(void **state)
+{
+	struct store_fixture *f = *state;
+	/* From its tasks, weighted: (100 × 1 + 0 × 3) / 4. */
+	assert_int_equal(get(f, "Action 1").progress, 25);
+	/* By hand. */
+	assert_int_equal(get(f, "Action 2").progress, 60);
+	/* From the status. */
+	assert_int_equal(get(f, "Action 4").progress, 50);
+	assert_int_equal(get(f, "Action 5").progress, 100);
+	/* Abandoned: nothing to measure, counted as abandoned. */
+	jalon_progress a3 = get(f, "Action 3");
+	assert_int_equal(a3.progress, -1);
+	assert_int_equal(a3.items, 0);
+	assert_int_equal(a3.by_status[4], 1);
+}
+
+static void test_roll_up_with_weights_and_shares(void **state)
+{
+	struct store_fixture *f = *state;
+	/* OO 1: Actions 1, 2, 4 and 40 % of Action 5: (25 + 60 + 50 + 0.4 × 100) / 3.4. */
+	jalon_progress oo1 = get(f, "OO 1");
+	assert_int_equal(oo1.progress, 51);
+	assert_int_equal(oo1.items, 6);             /* 4 actions, 2 tasks; not the abandoned one */
+	assert_int_equal(oo1.by_status[2], 2);      /* Action 5 and the first task */
+	assert_int_equal(oo1.by_status[4], 1);
+	assert_int_equal(oo1.priority, 1);
+	/* OO 2: Action 6 (0) and 60 % of Action 5 (100): 60 / 1.6. */
+	assert_int_equal(get(f, "OO 2").progress, 38);
+	/* OS 1: the two OO alike. */
+	assert_int_equal(get(f, "OS 1").progress, 44);
+	/* The volet externe is OS 1; the interne has nothing to measure; the plan is OS 1. */
+	assert_int_equal(get(f, "externe").progress, 44);
+	assert_int_equal(get(f, "interne").progress, -1);
+	assert_int_equal(get(f, "plan").progress, 44);
+}
+
+static void test_schedule_health(void **state)
+{
+	struct store_fixture *f = *state;
+	/* Half of 2020 elapsed on 1 July: 50 % expected, 60 % done. */
+	jalon_progress a2 = get(f, "Action 2");
+	assert_int_equal(a2.expected, 50);
+	assert_string_equal(a2.health, "dans les temps");
+	/* « fin 2019 » is past: 100 % expected, 50 % done, overdue. */
+	jalon_progress a4 = get(f, "Action 4");
+	assert_int_equal(a4.expected, 100);
+	assert_string_equal(a4.health, "en retard");
+	assert_int_equal(a4.overdue, 1);
+	/* Done is on time, whatever the schedule said. */
+	assert_string_equal(get(f, "Action 5").health, "dans les temps");
+	/* No schedule, no health. */
+	jalon_progress a1 = get(f, "Action 1");
+	assert_int_equal(a1.expected, -1);
+	assert_string_equal(a1.health, "");
+	/* At risk: 85 % to 95 % of the expected. */
+	const char *set[] = {"avancement=44"};
+	assert_int_equal(jalon_item_set(f->store, "Action 2", set, 1), 0);
+	assert_string_equal(get(f, "Action 2").health, "à risque");
+	/* Bad inputs. */
+	jalon_progress p;
+	assert_int_equal(jalon_progress_get(&p, f->store, "OO 9", NULL), JALON_ENOTFOUND);
+	assert_int_equal(jalon_progress_get(&p, f->store, "plan", "2020-02-30"), JALON_EINVALID);
+	assert_string_equal(jalon_errmsg(f->store),
+	                    "avancement : « 2020-02-30 » n'est pas une date AAAA-MM-JJ");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_progress),
+		cmocka_unit_test(test_roll_up_with_weights_and_shares),
+		cmocka_unit_test(test_schedule_health),
+	};
+	return cmocka_run_group_tests(tests, setup, store_fixture_teardown);
+}
