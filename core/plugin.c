@@ -5,6 +5,7 @@
 #define _XOPEN_SOURCE 700 /* realpath, beside POSIX 2008 */
 
 #include "plugin.h"
+#include "script.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -771,6 +772,14 @@ int jalon_plugins_discover(size_t *count, jalon_store *store)
 {
 	*count = 0;
 	int rc = plugins_ensure(store);
+	/* A Lua plug-in is loaded once its code has run: run it (with the store's scripts),
+	   so that the list says which failed. Their error is the listing's, not the call's. */
+	if (rc == 0) {
+		char saved[sizeof store->errmsg];
+		memcpy(saved, store->errmsg, sizeof saved);
+		script_load(store);
+		memcpy(store->errmsg, saved, sizeof saved);
+	}
 	if (store->plugins)
 		*count = store->plugins->n;
 	return rc;

@@ -55,7 +55,8 @@ struct jl_script {
 	long timeout_ms;
 	struct timespec deadline;
 	int expired;            /* the deadline passed: every line fails until the call ends */
-	int out_of_memory;
+	int out_of_memory;      /* a memory error was caught by pcall: rethrown, reported */
+	int depth;              /* calls into Lua under way: the budget is the outermost's */
 	int loading;            /* registration is allowed */
 	int in_before;          /* inside a before_change handler: no changes from Lua */
 	int script_meta_ref;    /* {__index = read-only proxy of the environment}: each
@@ -86,10 +87,8 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		sc->used -= osize;
 		return NULL;
 	}
-	if (nsize > osize && sc->used + (nsize - osize) > sc->cap) {
-		sc->out_of_memory = 1;
-		return NULL;
-	}
+	if (nsize > osize && sc->used + (nsize - osize) > sc->cap)
+		return NULL; /* Lua raises a memory error */
 	void *p = realloc(ptr, nsize);
 	if (p)
 		sc->used = sc->used - osize + nsize;
@@ -131,6 +130,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 static int rethrow_fatal(lua_State *L, int status)
 {
 	struct jl_script *sc = script_of(L);
+	sc->out_of_memory |= status == LUA_ERRMEM;
 	if (status != LUA_OK && (sc->expired || sc->out_of_memory))
 		return lua_error(L);
 	return lua_gettop(L);
@@ -163,9 +163,7 @@ static int safe_xpcall(lua_State *L)
 		lua_replace(L, 2);
 	}
 	lua_remove(L, 1);
-	if (status != LUA_OK && (script_of(L)->expired || script_of(L)->out_of_memory))
-		return lua_error(L);
-	return lua_gettop(L);
+	return rethrow_fatal(L, status);
 }
 
 /* ---------------------------------------------------------------- calls */
@@ -190,29 +188,35 @@ static int call(struct jl_script *sc, int nargs, int nresults, char *err, size_t
 	int base = lua_gettop(L) - nargs;
 	lua_pushcfunction(L, traceback);
 	lua_insert(L, base);
-	clock_gettime(CLOCK_MONOTONIC, &sc->deadline);
-	sc->deadline.tv_sec += sc->timeout_ms / 1000;
-	sc->deadline.tv_nsec += (sc->timeout_ms % 1000) * 1000000L;
-	if (sc->deadline.tv_nsec >= 1000000000L) {
-		sc->deadline.tv_sec++;
-		sc->deadline.tv_nsec -= 1000000000L;
+	/* A call made from inside another (jalon.set from a handler, which runs the hooks)
+	   shares the outer call's budget: it neither extends nor ends it. */
+	if (sc->depth++ == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &sc->deadline);
+		sc->deadline.tv_sec += sc->timeout_ms / 1000;
+		sc->deadline.tv_nsec += (sc->timeout_ms % 1000) * 1000000L;
+		if (sc->deadline.tv_nsec >= 1000000000L) {
+			sc->deadline.tv_sec++;
+			sc->deadline.tv_nsec -= 1000000000L;
+		}
+		sc->expired = sc->out_of_memory = 0;
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, COUNT_STEP);
 	}
-	sc->expired = sc->out_of_memory = 0;
-	lua_sethook(L, count_hook, LUA_MASKCOUNT, COUNT_STEP);
 	int status = lua_pcall(L, nargs, nresults, base);
-	lua_sethook(L, NULL, 0, 0);
 	lua_remove(L, base);
-	if (status == LUA_OK)
-		return 0;
-	const char *msg = lua_tostring(L, -1);
-	if (sc->out_of_memory || status == LUA_ERRMEM)
-		snprintf(err, errlen, "mémoire épuisée : le script a dépassé %zu Kio",
-		         sc->cap / 1024);
-	else
-		snprintf(err, errlen, "%s", msg ? msg : "erreur");
-	lua_pop(L, 1);
-	sc->expired = sc->out_of_memory = 0;
-	return -1;
+	if (status != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		if (sc->out_of_memory || status == LUA_ERRMEM)
+			snprintf(err, errlen, "mémoire épuisée : le script a dépassé %zu Kio",
+			         sc->cap / 1024);
+		else
+			snprintf(err, errlen, "%s", msg ? msg : "erreur");
+		lua_pop(L, 1);
+	}
+	if (--sc->depth == 0) {
+		lua_sethook(L, NULL, 0, 0);
+		sc->expired = sc->out_of_memory = 0;
+	}
+	return status == LUA_OK ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------- values */
@@ -545,17 +549,27 @@ static int l_set(lua_State *L)
 		return luaL_error(L, "jalon.set : pas de modification pendant %s",
 		                  sc->loading ? "le chargement des scripts"
 		                              : "la validation d'une autre modification");
+	/* "key=value" texts built on the Lua stack, which keeps them alive and frees them
+	   whatever happens; keys must be field names. */
+	enum { MAX_FIELDS = 64 };
+	const char *a[MAX_FIELDS];
 	size_t n = 0;
-	char *a[64];
+	lua_settop(L, 2);
 	lua_pushnil(L);
-	while (lua_next(L, 2) && n < 64) {
-		const char *k = lua_tostring(L, -2), *v = luaL_tolstring(L, -1, NULL);
-		a[n++] = jl_sprintf("%s=%s", k ? k : "", v);
-		lua_pop(L, 2); /* the tolstring copy and the value */
+	while (lua_next(L, 2)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			return luaL_error(L, "jalon.set : les clés sont des noms de champs, pas des %s",
+			                  luaL_typename(L, -2));
+		if (n == MAX_FIELDS)
+			return luaL_error(L, "jalon.set : au plus %d champs à la fois", MAX_FIELDS);
+		luaL_checkstack(L, 3, "jalon.set");
+		const char *v = luaL_tolstring(L, -1, NULL);
+		a[n++] = lua_pushfstring(L, "%s=%s", lua_tostring(L, -3), v);
+		lua_remove(L, -2); /* the value's text */
+		lua_insert(L, 3);  /* "k=v" below the key being walked */
+		lua_pop(L, 1);     /* the value */
 	}
-	int rc = jalon_item_set(sc->s, ref, (const char *const *)a, n);
-	for (size_t i = 0; i < n; i++)
-		free(a[i]);
+	int rc = jalon_item_set(sc->s, ref, a, n);
 	if (rc)
 		return luaL_error(L, "jalon.set : %s", jalon_errmsg(sc->s));
 	return 0;
@@ -786,10 +800,12 @@ static void push_offsets(lua_State *L, const int *v, size_t n)
 	}
 }
 
+/* Reads rule[key] back, raw: a script's metamethods cannot raise outside a call. */
 static int read_offsets(lua_State *L, const char *key, int *v, size_t *n)
 {
-	lua_getfield(L, -1, key);
-	lua_Integer len = lua_istable(L, -1) ? luaL_len(L, -1) : -1;
+	lua_pushstring(L, key);
+	lua_rawget(L, -2);
+	lua_Integer len = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : -1;
 	if (len < 0 || len > REMIND_MAX_OFFSETS)
 		return lua_pop(L, 1), -1;
 	for (lua_Integer i = 1; i <= len; i++) {
@@ -840,12 +856,14 @@ static int remind_rules(void *ud, jalon_store *s, const json_t *item, const char
 			snprintf(msg, msglen, "règle de rappel : before et after sont des listes d'au "
 			                      "plus %d nombres de jours (0 à 366)", REMIND_MAX_OFFSETS);
 		}
-		lua_getfield(L, -1, "extra");
+		lua_pushliteral(L, "extra");
+		lua_rawget(L, -2);
 		json_array_clear(rule->extra);
-		for (lua_Integer k = 1; lua_istable(L, -1) && k <= luaL_len(L, -1); k++) {
+		lua_Integer count = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
+		for (lua_Integer k = 1; k <= count; k++) {
 			lua_rawgeti(L, -1, k);
-			const char *mb = lua_tostring(L, -1);
-			json_array_append_new(rule->extra, json_string(mb ? mb : ""));
+			const char *mb = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+			json_array_append_new(rule->extra, json_string(mb));
 			lua_pop(L, 1);
 		}
 		lua_pop(L, 2); /* extra, the rule table */
@@ -1007,14 +1025,65 @@ static int l_print(lua_State *L)
 	return 0;
 }
 
-/* __pairs of a read-only proxy: next over the table behind it (the state's own _G,
-   which scripts never see, keeps next). */
+/* The iterator pairs() gives over a read-only proxy: the next entry of the table behind
+   it, which stays hidden in the closure. */
+static int hidden_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 2);
+	if (lua_next(L, -2))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
 static int readonly_pairs(lua_State *L)
 {
-	lua_getglobal(L, "next");
 	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, hidden_next, 1);
+	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return 3;
+}
+
+static int is_locked(lua_State *L, int t)
+{
+	if (!lua_getmetatable(L, t))
+		return 0;
+	lua_getfield(L, -1, "__metatable");
+	int locked = lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "verrouillé");
+	lua_pop(L, 2);
+	return locked;
+}
+
+/* rawset, except on what Jalon locked (the shared libraries, the environments). */
+static int safe_rawset(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_checkany(L, 2);
+	luaL_checkany(L, 3);
+	if (is_locked(L, 1))
+		return luaL_error(L, "rawset : les tables de Jalon ne se changent pas");
+	lua_settop(L, 3);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/* setmetatable, without __gc: a finalizer would run when the store closes, outside any
+   budget and after the hooks are gone. */
+static int safe_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+		return luaL_error(L, "setmetatable : __gc n'est pas permis aux scripts");
+	lua_settop(L, 2);
+	lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	lua_getfield(L, -1, LUA_GNAME);
+	lua_getfield(L, -1, "setmetatable");
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_call(L, 2, 1);
+	return 1;
 }
 
 static int readonly(lua_State *L)
@@ -1118,6 +1187,7 @@ static void build_environment(struct jl_script *sc)
 	copy_library(L, 1, LUA_UTF8LIBNAME, NULL);
 	copy_library(L, 1, LUA_OSLIBNAME, OS);
 	static const luaL_Reg OURS[] = {{"pcall", safe_pcall}, {"xpcall", safe_xpcall},
+	                                {"rawset", safe_rawset}, {"setmetatable", safe_setmetatable},
 	                                {"require", l_require}, {"print", l_print}, {NULL, NULL}};
 	luaL_setfuncs(L, OURS, 0);
 	lua_createtable(L, 0, 1);
@@ -1144,6 +1214,8 @@ static void build_environment(struct jl_script *sc)
 	lua_newtable(L);               /* the metatable of every script's environment */
 	lua_insert(L, -2);
 	lua_setfield(L, -2, "__index");
+	lua_pushliteral(L, "verrouillé");
+	lua_setfield(L, -2, "__metatable");
 	sc->script_meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_settop(L, 0);
 	lua_newtable(L);

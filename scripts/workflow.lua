@@ -65,6 +65,9 @@ end
 local pending = {}
 
 local function check_status(change)
+	if not change.old or not change.new then
+		return true -- a creation or a removal: no transition
+	end
 	local from, to = change.old.status, change.new.status
 	if not contains(transitions[from] or {}, to) then
 		return false,

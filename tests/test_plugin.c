@@ -426,6 +426,14 @@ static void test_duplicate_name(void **state)
 
 /* ---------------------------------------------------------------- Lua plug-ins */
 
+/* An exporter that is never called: registration is what is tested. */
+static int no_export(void *ud, jalon_store *store, char **out, size_t *len, char *err,
+                     size_t errlen)
+{
+	(void)ud, (void)store, (void)out, (void)len, (void)err, (void)errlen;
+	return JALON_ERROR;
+}
+
 static void test_lua_synergies_accepted(void **state)
 {
 	struct fixture *f = *state;
@@ -448,7 +456,9 @@ static void test_lua_synergies_accepted(void **state)
 	assert_true(plugins_lua_loaded(f->store, &lua[0]));
 
 	/* What the runtime may do with it. */
-	assert_int_equal(plugins_lua_add_exporter(f->store, &lua[0], "csv", NULL, NULL),
+	assert_int_equal(plugins_lua_add_exporter(f->store, &lua[0], "csv", no_export, NULL),
+	                 JALON_ECONFLICT);
+	assert_int_equal(plugins_lua_add_exporter(f->store, &lua[0], "synergies", NULL, NULL),
 	                 JALON_EINVALID);
 	plugins_lua_refuse(f->store, &lua[0], "init.lua introuvable");
 	assert_false(plugins_lua_loaded(f->store, &lua[0]));
@@ -487,6 +497,12 @@ static void test_lua_manifest_fields(void **state)
 	install_lua(f, "f", "{\"name\": \"f\", \"version\": 1, \"api\": \"1.0\", \"description\": \"d\"}");
 	install_lua(f, "g", "{\"name\": \"g\", \"version\": \"1\", \"api\": \"1.0\", \"description\": \"d\","
 	                    " \"main\": \"lua/main.lua\", \"futur\": true}");
+	/* g's code, which the listing runs. */
+	char main_dir[4500], main_file[4600];
+	snprintf(main_dir, sizeof main_dir, "%s/g/lua", f->plugins);
+	make_dir(main_dir, 0755);
+	snprintf(main_file, sizeof main_file, "%s/main.lua", main_dir);
+	write_file(main_file, "return true\n");
 	assert_refused(f->store, "a", "manifest.json : un objet JSON est attendu");
 	assert_refused(f->store, "b", "manifest.json : « name » manque");
 	assert_refused(f->store, "c", "« api » « 1 » : attendu « MAJEUR.MINEUR »");

@@ -107,6 +107,10 @@ static void test_sandbox_escapes_are_refused(void **state)
 		"  {'string metatable', function() return getmetatable('').__index.dump end},\n"
 		"  {'jalon.on', function() jalon.on = nil end},\n"
 		"  {'table.insert', function() table.insert = nil end},\n"
+		"  {'pairs(jalon)', function() local _, t = pairs(jalon); t.get = nil end},\n"
+		"  {'rawset(string)', function() rawset(string, 'format', print) end},\n"
+		"  {'getmetatable(_ENV)', function() getmetatable(_ENV).__index = {} end},\n"
+		"  {'__gc', function() setmetatable({}, {__gc = function() while true do end end}) end},\n"
 		"}\n"
 		"jalon.report('evasion', function(ctx)\n"
 		"  for _, t in ipairs(tries) do\n"
@@ -124,7 +128,9 @@ static void test_sandbox_escapes_are_refused(void **state)
 	                         "string.dump refusé", "(\"\").dump refusé", "debug refusé",
 	                         "package.loadlib refusé", "collectgarbage refusé",
 	                         "require os refusé", "require ../ refusé",
-	                         "string metatable refusé", "jalon.on refusé", "table.insert refusé"};
+	                         "string metatable refusé", "jalon.on refusé", "table.insert refusé",
+	                         "pairs(jalon) refusé", "rawset(string) refusé",
+	                         "getmetatable(_ENV) refusé", "__gc refusé"};
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
 		assert_has(out, refused[i]);
 	assert_has(out, "les variables globales de Jalon ne se changent pas");
@@ -164,6 +170,55 @@ static void test_budget_and_memory_cannot_be_caught(void **state)
 	/* The state is still usable afterwards. */
 	char *out = report(f, "ok", 0);
 	assert_string_equal(out, "encore là");
+	jalon_free(out);
+}
+
+/* A handler's change runs the hooks again, inside the first call's budget: a loop
+   there is stopped too, and the nested change refused. */
+static void test_a_nested_call_keeps_the_budget(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "imbrique.lua",
+		"jalon.on('after_commit', function()\n"
+		"  local a = jalon.get('Action 1')\n"
+		"  if a.status == 'en cours' then jalon.set(a.id, { note = 'suivi' }) end\n"
+		"end)\n"
+		"jalon.on('before_change', function(change)\n"
+		"  if change.new and #change.new.notes > 0 then while true do end end\n"
+		"end)\n");
+	assert_int_equal(jalon_config_set(f->store, "scripts.timeout-ms", "200"), 0);
+	reopen(f);
+	int before = commits(f);
+	const char *a[] = {"statut=en cours"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", a, 1), 0);
+	assert_int_equal(commits(f), before + 1); /* the note was refused */
+}
+
+/* jalon.set takes field names as keys, at most 64 of them, and says so otherwise. */
+static void test_set_from_lua_checks_its_table(void **state)
+{
+	struct store_fixture *f = *state;
+	write_script(f, "set.lua",
+		"jalon.report('set', function(_, args)\n"
+		"  if args[1] == 'liste' then jalon.set('Action 1', { 'terminé' }) end\n"
+		"  if args[1] == 'trop' then\n"
+		"    local t = {}\n"
+		"    for i = 1, 65 do t['note' .. string.rep(' ', i)] = 'n' .. i end\n"
+		"    jalon.set('Action 1', t)\n"
+		"  end\n"
+		"  jalon.set('Action 1', { statut = 'en cours', avancement = 40 })\n"
+		"  return jalon.get('Action 1').status .. ' ' .. jalon.get('Action 1').progress\n"
+		"end)\n");
+	reopen(f);
+	char *out = NULL;
+	const char *liste[] = {"liste"}, *trop[] = {"trop"};
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", liste, 1), JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "jalon.set : les clés sont des noms de champs, pas des "
+	                                   "number");
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", trop, 1), JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "jalon.set : au plus 64 champs à la fois");
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", NULL, 0), 0);
+	assert_string_equal(out, "en cours 40");
 	jalon_free(out);
 }
 
@@ -361,7 +416,8 @@ static void test_lua_plugin_synergies(void **state)
 	assert_true(found);
 }
 
-/* A Lua plug-in whose code fails is refused, named, and the store refuses changes. */
+/* A Lua plug-in whose code fails is listed refused with the reason, and the store
+   refuses changes. */
 static void test_broken_lua_plugin(void **state)
 {
 	struct store_fixture *f = *state;
@@ -380,23 +436,20 @@ static void test_broken_lua_plugin(void **state)
 	fputs("local x = nil\nreturn x.champ\n", m);
 	fclose(m);
 	reopen(f);
+	/* Listing first: the plug-in's code runs for the list to tell. */
+	size_t n;
+	const jalon_plugin *casse = NULL;
+	assert_int_equal(jalon_plugins_discover(&n, f->store), 0);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(jalon_plugin_name(jalon_plugins_get(f->store, i)), "casse"))
+			casse = jalon_plugins_get(f->store, i);
+	assert_non_null(casse);
+	assert_false(jalon_plugin_loaded(casse));
+	assert_has(jalon_plugin_refusal(casse), "init.lua:2: attempt to index a nil value");
 	const char *a[] = {"statut=en cours"};
 	assert_int_equal(jalon_item_set(f->store, "Action 1", a, 1), JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "plug-in « casse » : ");
-	assert_has(jalon_errmsg(f->store), "casse/init.lua:2: attempt to index a nil value");
-	size_t n;
-	assert_int_equal(jalon_plugins_discover(&n, f->store), 0);
-	for (size_t i = 0; i < n; i++) {
-		const jalon_plugin *p = jalon_plugins_get(f->store, i);
-		if (!strcmp(jalon_plugin_name(p), "casse")) {
-			assert_false(jalon_plugin_loaded(p));
-			assert_has(jalon_plugin_refusal(p), "init.lua:2:");
-		}
-	}
 }
-
-/* A test on a fresh scratch store of its own. */
-#define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
 
 /* io.open reaches only the folders scripts.files grants, whatever the path says. */
 static void test_file_access_where_granted(void **state)
@@ -466,12 +519,17 @@ static void test_reminders_from_lua(void **state)
 	free(text);
 }
 
+/* A test on a fresh scratch store of its own. */
+#define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		STORE_TEST(test_sandbox_escapes_are_refused),
 		STORE_TEST(test_budget_and_memory_cannot_be_caught),
 		STORE_TEST(test_a_veto_changes_nothing),
+		STORE_TEST(test_a_nested_call_keeps_the_budget),
+		STORE_TEST(test_set_from_lua_checks_its_table),
 		STORE_TEST(test_a_broken_script_names_its_file_and_line),
 		STORE_TEST(test_reports_and_after_commit),
 		STORE_TEST(test_registration_only_while_loading),

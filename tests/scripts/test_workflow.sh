@@ -60,6 +60,9 @@ check "un OS changé par un agent : refusé" [ "$RC" -eq 5 ]
 as "$DG" set os-1 "titre=Être un CPAS efficace et efficient"
 check "un OS changé par le DG" [ "$RC" -eq 0 ]
 
+as "$AGENT" add action --parent OO1 "Nouvelle action" "statut=en cours"
+check "une action créée en cours : pas une transition" [ "$RC" -eq 0 ]
+
 RC=0
 j fsck >/dev/null || RC=$?
 check "fsck propre" [ "$RC" -eq 0 ]
