@@ -27,6 +27,7 @@ enum { ON_TIME = 95, AT_RISK = 85 }; /* percent of the expected progress */
 struct plan {
 	json_t *records;  /* id → record */
 	json_t *children; /* parent id → [[child id, share], …] in plan order */
+	json_t *counted;  /* the actions and tasks already counted, as a set of ids */
 	jl_date day;
 	jl_date plan_start;
 };
@@ -52,22 +53,16 @@ static int status_index(const json_t *rec)
 	return 0;
 }
 
+/* The records, and each parent's children in plan order with their shares. */
 static int load(jalon_store *s, struct plan *p)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT records.id, records.body FROM records"
-	                          " LEFT JOIN items ON items.id = records.id"
-	                          " ORDER BY items.kind, items.position, records.id") != 0)
+	if (!(p->records = store_records(s)))
 		return JALON_ERROR;
-	p->records = json_object();
 	p->children = json_object();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_error_t e;
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		json_t *rec = json_loads((const char *)sqlite3_column_text(st, 1), 0, &e);
-		if (!rec)
-			continue;
-		json_object_set_new(p->records, id, rec);
+	p->counted = json_object();
+	const char *id;
+	json_t *rec;
+	json_object_foreach(p->records, id, rec) {
 		size_t i;
 		json_t *parent;
 		json_array_foreach(json_object_get(rec, "parents"), i, parent) {
@@ -82,10 +77,8 @@ static int load(jalon_store *s, struct plan *p)
 			                                                                         "share"))));
 		}
 	}
-	sqlite3_finalize(st);
-	json_t *plan = json_object_get(p->records, "plan");
-	json_int_t first = json_integer_value(json_object_get(plan, "period_start"));
-	p->plan_start = (jl_date){first ? (int)first : 1970, 1, 1};
+	jl_date end;
+	record_plan_span(json_object_get(p->records, "plan"), &p->plan_start, &end);
 	return 0;
 }
 
@@ -138,18 +131,23 @@ static struct sum measure(const struct plan *p, const char *id, int depth)
 	if (!rec || depth > 8 || is_draft(rec))
 		return s;
 	int kind = record_kind(rec), status = status_index(rec);
-	if (kind == JALON_KIND_ACTION || kind == JALON_KIND_TASK) {
+	int item = kind == JALON_KIND_ACTION || kind == JALON_KIND_TASK;
+	/* Counted once, though a transversal action is reached through each of its OO. */
+	if (item && !json_object_get(p->counted, id)) {
+		json_object_set_new(p->counted, id, json_true());
 		s.counts.by_status[status]++;
-		if (status == 4)
-			return s; /* abandoned: counted as such, measured in nothing */
-		s.counts.items++;
-		s.counts.priority += json_is_true(json_object_get(rec, "priority"));
-		jl_date due;
-		if (status != 2 && jl_date_parse_iso(str(json_object_get(rec, "deadline"), "end"),
-		                                     &due) == 0 &&
-		    jl_date_compare(due, p->day) < 0)
-			s.counts.overdue++;
+		if (status != 4) {
+			s.counts.items++;
+			s.counts.priority += json_is_true(json_object_get(rec, "priority"));
+			jl_date due;
+			if (status != 2 &&
+			    jl_date_parse_iso(str(json_object_get(rec, "deadline"), "end"), &due) == 0 &&
+			    jl_date_compare(due, p->day) < 0)
+				s.counts.overdue++;
+		}
 	}
+	if (item && status == 4)
+		return s; /* abandoned: counted as such, measured in nothing */
 	/* The level below, each child with its weight (and its share of a transversal one). */
 	struct sum below;
 	memset(&below, 0, sizeof below);
@@ -248,5 +246,6 @@ int jalon_progress_get(jalon_progress *out, jalon_store *s, const char *ref, con
 	}
 	json_decref(p.records);
 	json_decref(p.children);
+	json_decref(p.counted);
 	return rc;
 }

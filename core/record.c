@@ -1733,16 +1733,26 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 
 /* ---------------------------------------------------------------- derived values */
 
-void record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
-                            jl_date *end)
+void record_plan_span(const json_t *plan, jl_date *start, jl_date *end)
 {
 	json_int_t from = json_integer_value(json_object_get(plan, "period_start"));
 	json_int_t to = json_integer_value(json_object_get(plan, "period_end"));
+	*start = (jl_date){from ? (int)from : 2019, 1, 1};
+	*end = (jl_date){to ? (int)to : start->year + 5, 12, 31};
+}
+
+void record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
+                            jl_date *end)
+{
+	jl_date first, last;
+	record_plan_span(plan, &first, &last);
 	if (jl_date_parse_iso(json_string_value(json_object_get(item, "recurrence_anchor")),
 	                      anchor) != 0)
-		*anchor = (jl_date){from ? (int)from : 2019, 1, 1};
+		*anchor = first;
 	if (jl_date_parse_iso(json_string_value(json_object_get(item, "recurrence_end")), end) != 0)
-		*end = (jl_date){to ? (int)to : anchor->year + 5, 12, 31};
+		*end = json_integer_value(json_object_get(plan, "period_end"))
+		           ? last
+		           : (jl_date){anchor->year + 5, 12, 31};
 }
 
 char *record_plan_domain(const json_t *plan)

@@ -84,6 +84,9 @@ char *record_path(const char *id);
 int record_id_kind(const char *id);
 /* The kind an item's parent has (oo → os, action → oo, task → action), or -1. */
 int record_parent_kind(int kind);
+/* The plan's legislature: 1 January of its first year to 31 December of its last (a
+ * plan without a period: 2019 to 2024). */
+void record_plan_span(const json_t *plan, jl_date *start, jl_date *end);
 /*
  * The span of an item's recurring duty: its recurrence_anchor, else 1 January of the
  * plan's first year; its recurrence_end, else 31 December of the plan's last year (a

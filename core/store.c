@@ -341,6 +341,33 @@ int jalon_store_set_author(jalon_store *s, const char *name, const char *email)
 
 /* ---------------------------------------------------------------- records */
 
+json_t *store_records(jalon_store *s)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT records.id, records.body FROM records"
+	                          " LEFT JOIN items ON items.id = records.id"
+	                          " ORDER BY records.kind, items.position,"
+	                          " CAST(substr(records.id, instr(records.id, '-') + 1) AS INTEGER)")
+	    != 0)
+		return NULL;
+	json_t *all = json_object();
+	int rc;
+	while (all && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_error_t e;
+		json_t *rec = json_loadb((const char *)sqlite3_column_text(st, 1),
+		                         (size_t)sqlite3_column_bytes(st, 1), 0, &e);
+		if (rec)
+			json_object_set_new(all, (const char *)sqlite3_column_text(st, 0), rec);
+	}
+	sqlite3_finalize(st);
+	if (!all || rc != SQLITE_DONE) {
+		json_decref(all);
+		store_fail_db(s, "lecture du plan");
+		return NULL;
+	}
+	return all;
+}
+
 json_t *store_record_get(jalon_store *s, const char *id)
 {
 	sqlite3_stmt *st;

@@ -51,6 +51,12 @@ int store_prepare(jalon_store *s, sqlite3_stmt **stmt, const char *sql);
 int store_meta_get(jalon_store *s, const char *key, char **value);
 int store_meta_set(jalon_store *s, const char *key, const char *value);
 
+/*
+ * Every current record, id → record (a new object), in a fixed order that jansson keeps
+ * when iterating: by kind, then position among siblings, then id number. NULL with the
+ * message set on failure. For computations over the whole plan (reminders, progress).
+ */
+json_t *store_records(jalon_store *s);
 /* The current record with that id (a new reference), or NULL when absent. */
 json_t *store_record_get(jalon_store *s, const char *id);
 

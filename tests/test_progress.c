@@ -91,8 +91,12 @@ static void test_roll_up_with_weights_and_shares(void **state)
 	assert_int_equal(oo1.priority, 1);
 	/* OO 2: Action 6 (0) and 60 % of Action 5 (100): 60 / 1.6. */
 	assert_int_equal(get(f, "OO 2").progress, 38);
-	/* OS 1: the two OO alike. */
-	assert_int_equal(get(f, "OS 1").progress, 44);
+	/* OS 1: the two OO alike; Action 5, in both, counted once. */
+	jalon_progress os1 = get(f, "OS 1");
+	assert_int_equal(os1.progress, 44);
+	assert_int_equal(os1.items, 7);             /* 5 actions, 2 tasks, not the abandoned one */
+	assert_int_equal(os1.by_status[2], 2);
+	assert_int_equal(get(f, "plan").items, 7);
 	/* The volet externe is OS 1; the interne has nothing to measure; the plan is OS 1. */
 	assert_int_equal(get(f, "externe").progress, 44);
 	assert_int_equal(get(f, "interne").progress, -1);
@@ -132,9 +136,10 @@ static void test_schedule_health(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_own_progress),
-		cmocka_unit_test(test_roll_up_with_weights_and_shares),
-		cmocka_unit_test(test_schedule_health),
+		cmocka_unit_test_setup_teardown(test_own_progress, setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_roll_up_with_weights_and_shares, setup,
+		                                store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_schedule_health, setup, store_fixture_teardown),
 	};
-	return cmocka_run_group_tests(tests, setup, store_fixture_teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
