@@ -379,12 +379,13 @@ int jl_calendar_add_closed(jl_calendar *cal, const char *text, char *err, size_t
 
 /* Moves *days back to the nearest working day on or before it, each step spending
    one of *budget; -1 when the budget runs out. */
-static int back_to_working_day(const jl_calendar *cal, long *days, int *budget)
+/* Moves *days by step (-1 back, +1 forward) until a working day, within the budget. */
+static int to_working_day(const jl_calendar *cal, long *days, int step, int *budget)
 {
 	while (!jl_calendar_is_working_day(cal, jl_date_from_days(*days))) {
 		if (--*budget < 0)
 			return -1;
-		(*days)--;
+		*days += step;
 	}
 	return 0;
 }
@@ -394,23 +395,26 @@ int jl_calendar_send_date(const jl_calendar *cal, jl_date due, int offset, int w
 {
 	int budget = JL_CALENDAR_MAX_WALK;
 
-	if (!out || !date_is_valid(due) || offset < 0 || offset > JL_CALENDAR_MAX_OFFSET)
+	if (!out || !date_is_valid(due) || offset < -JL_CALENDAR_MAX_OFFSET ||
+	    offset > JL_CALENDAR_MAX_OFFSET)
 		return -1;
+	int step = offset < 0 ? 1 : -1; /* before the due date: back; after it: forward */
+	int count = offset < 0 ? -offset : offset;
 	long day = jl_date_to_days(due);
 	if (!working_days) {
-		day -= offset;
+		day += (long)step * count;
 	} else {
-		/* Each working day counted is one step back, then past the closed days
-		   before it: from a Sunday, the first step lands on Saturday, then Friday. */
-		for (int i = 0; i < offset; i++) {
+		/* Each working day counted is one step, then past the closed days beyond it:
+		   from a Sunday, the first step back lands on Saturday, then Friday. */
+		for (int i = 0; i < count; i++) {
 			if (--budget < 0)
 				return -1;
-			day--;
-			if (back_to_working_day(cal, &day, &budget) < 0)
+			day += step;
+			if (to_working_day(cal, &day, step, &budget) < 0)
 				return -1;
 		}
 	}
-	if (back_to_working_day(cal, &day, &budget) < 0)
+	if (to_working_day(cal, &day, step, &budget) < 0)
 		return -1;
 	*out = jl_date_from_days(day);
 	return 0;

@@ -80,25 +80,28 @@ int jl_calendar_is_working_day(const jl_calendar *cal, jl_date d);
 /* ---------------------------------------------------------------- reminders */
 
 enum {
-	JL_CALENDAR_MAX_OFFSET = 366,   /* a reminder goes out at most this many days before */
+	JL_CALENDAR_MAX_OFFSET = 366,   /* a reminder goes out at most this many days from due */
 	JL_CALENDAR_MAX_WALK = 732      /* calendar days walked back from the due date, at most */
 };
 
 /*
- * The day a reminder offset days before due goes out.
+ * The day a reminder offset days before due goes out (offset > 0), on it (0), or -offset
+ * days after it (offset < 0: an overdue reminder).
  *
- * working_days == 0: offset calendar days before due (offset 0: due itself).
- * working_days != 0: the offset-th working day before due (offset 0: due itself); a
- * due date on a weekend counts from the working days before it, so 1 working day
- * before a Sunday is the Friday.
+ * working_days == 0: offset calendar days before (after) due.
+ * working_days != 0: the offset-th working day before (after) due; a due date on a
+ * weekend counts from the working days before (after) it, so 1 working day before a
+ * Sunday is the Friday, 1 working day after it the Monday.
  *
- * Either way, a send day that is not a working day moves back to the working day
- * before it: a reminder due on a Saturday goes out on the Friday, one due on Easter
- * Monday on the Friday before (Good Friday is a working day in Belgium).
+ * Either way, a send day that is not a working day moves to the nearest working day on
+ * the side of the offset — before the due date back, after it forward: a reminder due
+ * on a Saturday goes out on the Friday, one due on Easter Monday on the Friday before
+ * (Good Friday is a working day in Belgium); an overdue one falling on a Sunday on the
+ * Monday.
  *
  * 0 and *out set; -1 (*out untouched) when due is not a valid date, offset is outside
- * 0..JL_CALENDAR_MAX_OFFSET, or finding the day takes more than JL_CALENDAR_MAX_WALK
- * days (a calendar closed on nearly every day).  cal may be NULL.
+ * -JL_CALENDAR_MAX_OFFSET..JL_CALENDAR_MAX_OFFSET, or finding the day takes more than
+ * JL_CALENDAR_MAX_WALK days (a calendar closed on nearly every day).  cal may be NULL.
  */
 int jl_calendar_send_date(const jl_calendar *cal, jl_date due, int offset, int working_days,
                           jl_date *out);

@@ -277,6 +277,10 @@ static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
 				rc = config_fail(s, "smtp.tls", "« %s » : none, try ou required est attendu",
 				                 tls);
 		}
+		/* The notifier never sends a password in clear: say so rather than upgrade. */
+		if (rc == 0 && o[3] && st->notifier.tls == 0)
+			rc = config_fail(s, "smtp.tls", "none avec smtp.user enverrait le mot de passe en "
+			                                "clair : try ou required est attendu");
 		if (rc == 0)
 			rc = read_bool(s, cfg, "smtp.insecure", 0, &st->notifier.insecure);
 		if (rc == 0)
@@ -366,13 +370,13 @@ struct run {
 	jl_date day;
 	char day_iso[11];
 	json_t *plan;
-	json_t *records;  /* id → record */
-	json_t *items;    /* the items, by kind and id number: a run's order never varies */
+	json_t *records;  /* id → record, in store_records' order: a run's order never varies */
 	struct person *people;
 	size_t npeople;
 	char *domain;
 	jalon_remind_summary sum;
 	jl_buf unassigned; /* names of items nobody receives */
+	sqlite3_stmt *claim; /* CLAIM_SQL, while claiming */
 	char first_failure[640];
 };
 
@@ -384,24 +388,8 @@ static const char *str(const json_t *rec, const char *key)
 
 static int load_records(struct run *r)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(r->s, &st, "SELECT id, body FROM records ORDER BY kind,"
-	                             " CAST(substr(id, instr(id, '-') + 1) AS INTEGER)") != 0)
+	if (!(r->records = store_records(r->s)))
 		return JALON_ERROR;
-	r->records = json_object();
-	r->items = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_error_t e;
-		json_t *rec = json_loads((const char *)sqlite3_column_text(st, 1), 0, &e);
-		if (rec && record_kind(rec) >= JALON_KIND_OS)
-			json_array_append(r->items, rec);
-		if (rec)
-			json_object_set_new(r->records, (const char *)sqlite3_column_text(st, 0), rec);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail_db(r->s, "rappels : lecture du plan");
 	r->plan = json_incref(json_object_get(r->records, "plan"));
 	r->domain = record_plan_domain(r->plan);
 	const char *id;
@@ -584,73 +572,44 @@ static int resolve_recipients(struct run *r, const json_t *item, const remind_ru
 
 /* ---------------------------------------------------------------- due reminders */
 
-/* The day a reminder offset days after due goes out: the offset-th working day after
-   it, or offset calendar days moved on to a working day. */
-static jl_date after_date(const struct settings *st, jl_date due, int offset)
-{
-	long d = jl_date_to_days(due);
-	if (st->working_days) {
-		for (int left = offset; left > 0;)
-			if (jl_calendar_is_working_day(st->cal, jl_date_from_days(++d)))
-				left--;
-	} else {
-		d += offset;
-		for (int walk = 0; walk < JL_CALENDAR_MAX_WALK &&
-		                   !jl_calendar_is_working_day(st->cal, jl_date_from_days(d)); walk++)
-			d++;
-	}
-	return jl_date_from_days(d);
-}
-
 /*
  * The latest point of a due date gone out by the run's day and still current: 1 and
- * *offset set (> 0 before, 0 on the day, < 0 after), or 0.
+ * *offset set (> 0 before, 0 on the day, < 0 after), or 0. Before the due date (and on
+ * it) the points before it are current; past it, the overdue ones.
  */
 static int current_point(struct run *r, jl_date due, const remind_rule *rule, int *offset)
 {
+	int late = jl_date_compare(r->day, due) > 0;
+	const int *days = late ? rule->after : rule->before;
+	size_t n = late ? rule->nafter : rule->nbefore;
 	int found = 0;
-	if (jl_date_compare(r->day, due) <= 0) {
-		for (size_t i = 0; i < rule->nbefore; i++) {
-			jl_date send;
-			if (jl_calendar_send_date(r->st.cal, due, rule->before[i], r->st.working_days,
-			                          &send) == 0 && jl_date_compare(send, r->day) <= 0) {
-				*offset = rule->before[i];
-				found = 1;
-			}
+	for (size_t i = 0; i < n; i++) { /* from the earliest point to the latest */
+		int point = late ? -days[i] : days[i];
+		jl_date send;
+		if (jl_calendar_send_date(r->st.cal, due, point, r->st.working_days, &send) == 0 &&
+		    jl_date_compare(send, r->day) <= 0) {
+			*offset = point;
+			found = 1;
 		}
-	} else {
-		for (size_t i = 0; i < rule->nafter; i++)
-			if (jl_date_compare(after_date(&r->st, due, rule->after[i]), r->day) <= 0) {
-				*offset = -rule->after[i];
-				found = 1;
-			}
 	}
 	return found;
 }
 
 /* Claims a reminder unless it, or a later one of the same occurrence, was claimed for
-   that recipient. 1 claimed, 0 already there, < 0 error. */
+   that recipient: one statement, prepared once per run (claim_and_load). 1 claimed,
+   0 already there, < 0 error. */
+static const char CLAIM_SQL[] =
+	"INSERT INTO reminders(item, occurrence, offset, recipient, recipient_name, what, note,"
+	" claimed_for, status, attempts)"
+	" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', 0 WHERE NOT EXISTS"
+	" (SELECT 1 FROM reminders WHERE item = ?1 AND occurrence = ?2 AND recipient = ?4"
+	" AND offset <= ?3)";
+
 static int claim(struct run *r, const json_t *item, const char *what, const char *occurrence,
                  int offset, const struct recipient *to)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(r->s, &st, "SELECT 1 FROM reminders WHERE item = ?1 AND occurrence = ?2"
-	                             " AND recipient = ?3 AND offset <= ?4") != 0)
-		return JALON_ERROR;
-	sqlite3_bind_text(st, 1, record_id(item), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, occurrence, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, to->address, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, offset);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return store_fail_db(r->s, "rappels : lecture du registre des envois");
-	if (store_prepare(r->s, &st, "INSERT INTO reminders(item, occurrence, offset, recipient,"
-	                             " recipient_name, what, note, claimed_for, status, attempts)"
-	                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', 0)") != 0)
-		return JALON_ERROR;
+	sqlite3_stmt *st = r->claim;
+	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, record_id(item), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, occurrence, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, offset);
@@ -659,9 +618,9 @@ static int claim(struct run *r, const json_t *item, const char *what, const char
 	sqlite3_bind_text(st, 6, what, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, to->note.ptr ? to->note.ptr : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, r->day_iso, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 1 : store_fail_db(r->s, "rappels : écriture du registre des envois");
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail_db(r->s, "rappels : écriture du registre des envois");
+	return sqlite3_changes(r->s->db) > 0;
 }
 
 static int claim_point(struct run *r, const json_t *item, const char *what, jl_date due,
@@ -758,10 +717,10 @@ static int is_open(const json_t *item)
 
 static int claim_due(struct run *r)
 {
-	size_t i;
+	const char *id;
 	json_t *item;
-	json_array_foreach(r->items, i, item) {
-		if (!is_open(item))
+	json_object_foreach(r->records, id, item) {
+		if (record_kind(item) < JALON_KIND_OS || !is_open(item))
 			continue;
 		int rc = claim_deadline(r, item);
 		if (rc == 0)
@@ -1152,7 +1111,7 @@ static int deliver(struct run *r, jl_notifier *notifier, const struct pending *v
 	return rc;
 }
 
-static int deliver_all(struct run *r, const struct batch *b)
+static int deliver_all(struct run *r, struct batch *b)
 {
 	jl_notifier *notifier = NULL;
 	int rc = 0;
@@ -1166,16 +1125,21 @@ static int deliver_all(struct run *r, const struct batch *b)
 		size_t j = i;
 		while (j < b->n && !strcmp(b->v[j].recipient, b->v[i].recipient))
 			j++;
-		/* A reminder whose item was since removed, done or drafted is not sent. */
+		/* A reminder whose item was since removed, done or drafted is not sent: the
+		   ones to send move to the front (swapped, so that each entry keeps its own
+		   strings for batch_free). */
 		size_t keep = i;
-		for (size_t k = i; k < j; k++) {
+		for (size_t k = i; rc == 0 && k < j; k++) {
 			const json_t *item = json_object_get(r->records, b->v[k].item);
-			if (item && is_open(item))
-				b->v[keep++] = b->v[k];
-			else if (!r->opts->dry_run)
-				record_outcome(r, &b->v[k], 1, "cancelled", NULL, NULL);
+			if (item && is_open(item)) {
+				struct pending kept = b->v[k];
+				b->v[k] = b->v[keep];
+				b->v[keep++] = kept;
+			} else if (!r->opts->dry_run) {
+				rc = record_outcome(r, &b->v[k], 1, "cancelled", NULL, NULL);
+			}
 		}
-		if (keep > i)
+		if (rc == 0 && keep > i)
 			rc = deliver(r, notifier, &b->v[i], keep - i);
 		i = j;
 	}
@@ -1224,7 +1188,11 @@ static int claim_and_load(struct run *r, struct batch *b)
 		return JALON_EBUSY;
 	int rc = load_records(r);
 	if (rc == 0)
+		rc = store_prepare(r->s, &r->claim, CLAIM_SQL);
+	if (rc == 0)
 		rc = claim_due(r);
+	sqlite3_finalize(r->claim);
+	r->claim = NULL;
 	if (rc == 0)
 		rc = load_pending(r, b);
 	if (rc == 0 && !r->opts->dry_run)
@@ -1280,7 +1248,6 @@ int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
 		free(r.people[i].key);
 	free(r.people);
 	json_decref(r.records);
-	json_decref(r.items);
 	json_decref(r.plan);
 	free(r.domain);
 	jl_buf_free(&r.unassigned);

@@ -465,6 +465,52 @@ static void test_send_counts_working_days(void **state)
 	jl_calendar_free(cal);
 }
 
+/* After the due date (overdue reminders): the offset-th working day after it, a closed
+   day moving forward; exactly offset working days from due (excluded) to it. */
+static void test_overdue_days_go_forward(void **state)
+{
+	jl_calendar *cal = calendar_of("27/09, 02/11, 15/11, 26/12");
+	jl_date out;
+	(void)state;
+	/* Saturday 18 January 2020: 1 working day after is Monday 20. */
+	assert_int_equal(jl_calendar_send_date(cal, D(2020, 1, 18), -1, 1, &out), 0);
+	assert_int_equal(jl_date_compare(out, D(2020, 1, 20)), 0);
+	/* Friday 24 December 2027: 1 calendar day after is Saturday, closed until Monday 27
+	   (26 December closed too). */
+	assert_int_equal(jl_calendar_send_date(cal, D(2027, 12, 24), -1, 0, &out), 0);
+	assert_int_equal(jl_date_compare(out, D(2027, 12, 27)), 0);
+	for (int start = 0; start < 7; start++) {
+		jl_date due = jl_date_from_days(jl_date_to_days(D(2027, 1, 4)) + start);
+		for (int offset = 1; offset <= JL_CALENDAR_MAX_OFFSET; offset += 13) {
+			int count = 0;
+			assert_int_equal(jl_calendar_send_date(cal, due, -offset, 1, &out), 0);
+			assert_int_equal(jl_calendar_is_working_day(cal, out), 1);
+			for (long d = jl_date_to_days(due) + 1; d <= jl_date_to_days(out); d++)
+				count += jl_calendar_is_working_day(cal, jl_date_from_days(d));
+			if (count != offset)
+				fail_msg("offset -%d from day %d: %d working days", offset, start, count);
+		}
+	}
+	jl_calendar_free(cal);
+}
+
+/* A calendar closed on every day: the walk gives up, both ways, instead of looping. */
+static void test_a_calendar_closed_every_day_gives_up(void **state)
+{
+	jl_calendar *cal = jl_calendar_new();
+	char all[4096] = "", err[256];
+	jl_date out;
+	(void)state;
+	for (int m = 1; m <= 12; m++)
+		for (int d = 1; d <= jl_date_days_in_month(2024, m); d++)
+			snprintf(all + strlen(all), sizeof all - strlen(all), "%02d/%02d,", d, m);
+	assert_int_equal(jl_calendar_add_closed(cal, all, err, sizeof err), 0);
+	assert_int_equal(jl_calendar_send_date(cal, D(2026, 3, 11), 3, 1, &out), -1);
+	assert_int_equal(jl_calendar_send_date(cal, D(2026, 3, 11), -3, 1, &out), -1);
+	assert_int_equal(jl_calendar_send_date(cal, D(2026, 3, 11), -3, 0, &out), -1);
+	jl_calendar_free(cal);
+}
+
 static void test_send_refused(void **state)
 {
 	jl_date out = D(1, 2, 3);
@@ -472,7 +518,8 @@ static void test_send_refused(void **state)
 	assert_int_equal(jl_calendar_send_date(NULL, D(2026, 2, 29), 0, 0, &out), -1);
 	assert_int_equal(jl_calendar_send_date(NULL, D(2026, 13, 1), 0, 1, &out), -1);
 	assert_int_equal(jl_calendar_send_date(NULL, D(2026, 0, 1), 0, 0, &out), -1);
-	assert_int_equal(jl_calendar_send_date(NULL, D(2026, 3, 11), -1, 0, &out), -1);
+	assert_int_equal(jl_calendar_send_date(NULL, D(2026, 3, 11), -JL_CALENDAR_MAX_OFFSET - 1, 0,
+	                                       &out), -1);
 	assert_int_equal(jl_calendar_send_date(NULL, D(2026, 3, 11), JL_CALENDAR_MAX_OFFSET + 1, 1, &out), -1);
 	check_date(out, D(1, 2, 3), "untouched");
 	assert_int_equal(jl_calendar_send_date(NULL, D(2026, 3, 11), 0, 0, NULL), -1);
@@ -524,6 +571,8 @@ int main(void)
 		cmocka_unit_test(test_send_across_the_year),
 		cmocka_unit_test(test_send_around_29_february),
 		cmocka_unit_test(test_send_counts_working_days),
+		cmocka_unit_test(test_overdue_days_go_forward),
+		cmocka_unit_test(test_a_calendar_closed_every_day_gives_up),
 		cmocka_unit_test(test_send_refused),
 		cmocka_unit_test(test_send_bounded),
 	};

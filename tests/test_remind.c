@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "helpers.h"
+#include "dates.h"
 #include "remind.h"
 
 /*
@@ -315,9 +316,8 @@ static void test_scripts_change_rules(void **state)
 	assert_int_equal(s.reminders, 3); /* DG, Marie, the Président */
 	remind_hooks_free(f->store);
 	assert_int_equal(remind_hook_add(f->store, refusing_rule, NULL), 0);
-	s = run(f, "2020-01-13", JALON_ESCRIPT);
+	run(f, "2020-01-13", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "règles.lua:3: erreur voulue");
-	assert_int_equal(s.messages, 0);
 	remind_hooks_free(f->store);
 	assert_int_equal(remind_hook_add(f->store, bad_address_rule, NULL), 0);
 	run(f, "2020-01-13", JALON_ESCRIPT);
@@ -354,6 +354,44 @@ static void test_failed_delivery_is_retried(void **state)
 	assert_int_equal(run(f, "2019-12-27", 0).reminders, 0);
 }
 
+/* A failed reminder whose item is done before the retry is cancelled; the others of
+   the same message still go, once. */
+static void test_retry_of_an_item_since_done_is_cancelled(void **state)
+{
+	struct fixture *f = *state;
+	char script[4300];
+	snprintf(script, sizeof script, "%s/sendmail-en-panne", f->dir);
+	FILE *sh = fopen(script, "w");
+	fputs("#!/bin/sh\ncat >/dev/null\nexit 75\n", sh);
+	fclose(sh);
+	chmod(script, 0755);
+	config(f, "remind.notifier", "sendmail");
+	config(f, "sendmail.command", script);
+	config(f, "remind.recurrence", "");
+	/* The fallback's message holds Action 3 (due 15/01) and Action 2 (18/01). */
+	assert_int_equal(run(f, "2020-01-13", JALON_EDELIVERY).failed, 4);
+	const char *done[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(f->store, "Action 3", done, 1), 0);
+	config(f, "remind.notifier", "maildir");
+	jalon_remind_summary s = run(f, "2020-01-13", 0);
+	assert_int_equal(s.reminders, 3); /* DG and Marie for Action 1, the fallback for 2 */
+	assert_int_equal(s.retried, 3);
+	assert_int_equal(run(f, "2020-01-13", 0).reminders, 0);
+}
+
+/* Closed every day: no day to send on, and the run ends instead of looking forever. */
+static void test_a_calendar_closed_every_day_sends_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char all[4096] = "";
+	for (int m = 1; m <= 12; m++)
+		for (int d = 1; d <= jl_date_days_in_month(2024, m); d++)
+			snprintf(all + strlen(all), sizeof all - strlen(all), "%02d/%02d,", d, m);
+	config(f, "remind.closed", all);
+	assert_int_equal(run(f, "2020-01-20", 0).reminders, 0);
+	assert_int_equal(delivered(f), 0);
+}
+
 static void test_bad_configuration_is_named(void **state)
 {
 	struct fixture *f = *state;
@@ -370,12 +408,25 @@ static void test_bad_configuration_is_named(void **state)
 	run(f, "2020-01-13", JALON_ECONFIG);
 	assert_has(jalon_errmsg(f->store), "remind.closed");
 	config(f, "remind.closed", "27/09");
+	config(f, "remind.notifier", "smtp");
+	config(f, "smtp.url", "smtp://127.0.0.1:1");
+	config(f, "smtp.user", "pst");
+	char secret[4300];
+	snprintf(secret, sizeof secret, "%s/secret", f->dir);
+	FILE *pw = fopen(secret, "w");
+	fputs("s3cret\n", pw);
+	fclose(pw);
+	config(f, "smtp.password-file", secret);
+	config(f, "smtp.tls", "none");
+	run(f, "2020-01-13", JALON_ECONFIG);
+	assert_has(jalon_errmsg(f->store), "smtp.tls : none avec smtp.user enverrait le mot de "
+	                                   "passe en clair");
+	config(f, "remind.notifier", "maildir");
 	config(f, "remind.from", "PST du CPAS");
 	run(f, "2020-01-13", JALON_ECONFIG);
 	assert_has(jalon_errmsg(f->store), "remind.from : « PST du CPAS » : une adresse est attendue");
 	config(f, "remind.from", "pst@cpas-test.be");
 	run(f, "2020-13-01", JALON_EINVALID);
-	assert_int_equal(delivered(f), 0);
 }
 
 int main(void)
@@ -392,6 +443,10 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_scripts_change_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_delivery_is_retried, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_of_an_item_since_done_is_cancelled, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_a_calendar_closed_every_day_sends_nothing, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_bad_configuration_is_named, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
