@@ -27,12 +27,6 @@ static jl_date make_date(int year, int month, int day)
 	return d;
 }
 
-/* 0 for Monday .. 6 for Sunday; 1970-01-01, day 0, was a Thursday. */
-static int weekday_of_days(long days)
-{
-	return (int)(((days + 3) % 7 + 7) % 7);
-}
-
 /* The anonymous Gregorian computus (Meeus, Jones, Butcher): exact for every
    Gregorian year, with no table to keep up to date. */
 int jl_easter(int year, jl_date *out)
@@ -184,7 +178,7 @@ int jl_calendar_is_holiday(const jl_calendar *cal, jl_date d, const char **name)
 
 int jl_calendar_is_working_day(const jl_calendar *cal, jl_date d)
 {
-	if (!date_is_valid(d) || weekday_of_days(jl_date_to_days(d)) >= 5)
+	if (!date_is_valid(d) || jl_date_weekday(d) >= 5)
 		return 0;
 	return !jl_calendar_is_holiday(cal, d, NULL);
 }

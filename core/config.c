@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "jalon/config.h"
 #include "util.h"
@@ -13,6 +14,21 @@ static int fail_read(jalon_store *s)
 	const git_error *e = git_error_last(); /* may be NULL with libgit2 1.5 */
 	return store_fail(s, JALON_ECONFIG, "configuration illisible : %s",
 	                  e && e->message ? e->message : "erreur inconnue");
+}
+
+size_t config_folders(jalon_store *s, const char *list, char out[][1024], size_t max)
+{
+	size_t count = 0;
+	for (const char *c = list; *c && count < max;) {
+		size_t n = strcspn(c, ":"), len = n;
+		while (len > 1 && c[len - 1] == '/')
+			len--; /* "plugins/" is "plugins" */
+		if (len)
+			snprintf(out[count++], 1024, "%s%s%.*s", c[0] == '/' ? "" : s->dir,
+			         c[0] == '/' ? "" : "/", (int)len, c);
+		c += n + (c[n] == ':');
+	}
+	return count;
 }
 
 int config_fail(jalon_store *s, const char *key, const char *fmt, ...)

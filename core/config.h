@@ -31,6 +31,13 @@ int config_open(jalon_store *s, git_config **out);
  */
 int config_get(jalon_store *s, git_config *cfg, const char *key, char **out);
 
+/*
+ * The folders a list names ("scripts:/srv/jalon/commun"), ':'-separated, each made
+ * absolute against the store's folder, trailing '/' dropped: at most max, into out;
+ * returns how many. Empty entries are skipped.
+ */
+size_t config_folders(jalon_store *s, const char *list, char out[][1024], size_t max);
+
 /* Fails with JALON_ECONFIG and "jalon.conf : KEY : message" (printf-style). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))

@@ -153,6 +153,21 @@ static const char *const month_fr[13] = {
 	"septembre", "octobre", "novembre", "décembre"
 };
 
+static const char *const weekday_fr[7] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi",
+                                          "samedi", "dimanche"};
+
+int jl_date_weekday(jl_date d)
+{
+	return (int)(((jl_date_to_days(d) + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
+}
+
+void jl_date_format_long(jl_date d, char out[48])
+{
+	int month = d.month >= 1 && d.month <= 12 ? d.month : 0;
+	snprintf(out, 48, "%s %d%s %s %d", weekday_fr[jl_date_weekday(d)], d.day,
+	         d.day == 1 ? "er" : "", month_fr[month], d.year);
+}
+
 /* The same, folded: what a misspelt month is compared with. */
 static const char *const month_folded[12] = {
 	"janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",

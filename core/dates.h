@@ -28,6 +28,10 @@ void jl_date_format_iso(jl_date d, char out[11]);
 int  jl_date_days_in_month(int year, int month);
 /* <0, 0, >0 as a is before, equal to or after b. */
 int  jl_date_compare(jl_date a, jl_date b);
+/* 0 for Monday … 6 for Sunday. */
+int  jl_date_weekday(jl_date d);
+/* "mardi 14 janvier 2020", "mercredi 1er janvier 2020": a valid date, in French. */
+void jl_date_format_long(jl_date d, char out[48]);
 /* Days since 1970-01-01 (proleptic Gregorian), for arithmetic; exact inverse of
    jl_date_from_days for every valid date. */
 long jl_date_to_days(jl_date d);

@@ -647,24 +647,10 @@ static void discover_folder(jalon_store *s, const char *folder, int configured)
 /* The folders to search, from plugins.path ("" when unset: the default). */
 static void discover_path(jalon_store *s, const char *list, int configured)
 {
-	const char *c = list;
-	while (*c) {
-		size_t n = strcspn(c, ":");
-		while (n > 1 && c[n - 1] == '/')
-			n--; /* "plugins/" is "plugins" */
-		if (n) {
-			char *folder = c[0] == '/' ? jl_strndup(c, n)
-			                           : jl_sprintf("%s/%.*s", s->dir, (int)n, c);
-			if (folder)
-				discover_folder(s, folder, configured);
-			else
-				s->plugins->oom = 1;
-			free(folder);
-		}
-		c += strcspn(c, ":");
-		if (*c == ':')
-			c++;
-	}
+	char folders[16][1024];
+	size_t n = config_folders(s, list, folders, 16);
+	for (size_t i = 0; i < n; i++)
+		discover_folder(s, folders[i], configured);
 }
 
 /* The accepted Lua plug-ins, in one array for the runtime. */

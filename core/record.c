@@ -750,16 +750,11 @@ static int parse_int(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-/* A date as "2019-10-15" or "15/10/2019" into ISO; "" gives null. */
-static int parse_date_value(const char *s, json_t **out)
+int record_parse_day(const char *s, jl_date *out)
 {
 	jl_date d;
 	int day, month, year;
 	char tail;
-	if (!*s) {
-		*out = json_null();
-		return 0;
-	}
 	if (jl_date_parse_iso(s, &d) != 0) {
 		if (sscanf(s, "%d/%d/%d%c", &day, &month, &year, &tail) != 3)
 			return -1;
@@ -767,6 +762,20 @@ static int parse_date_value(const char *s, json_t **out)
 		if (month < 1 || month > 12 || day < 1 || day > jl_date_days_in_month(year, month))
 			return -1;
 	}
+	*out = d;
+	return 0;
+}
+
+/* A date as "2019-10-15" or "15/10/2019" into ISO; "" gives null. */
+static int parse_date_value(const char *s, json_t **out)
+{
+	jl_date d;
+	if (!*s) {
+		*out = json_null();
+		return 0;
+	}
+	if (record_parse_day(s, &d) != 0)
+		return -1;
 	char iso[11];
 	jl_date_format_iso(d, iso);
 	*out = json_string(iso);

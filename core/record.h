@@ -84,6 +84,9 @@ char *record_path(const char *id);
 int record_id_kind(const char *id);
 /* The kind an item's parent has (oo → os, action → oo, task → action), or -1. */
 int record_parent_kind(int kind);
+/* A day as a person writes one in a field: "2019-10-15" or "15/10/2019". 0 and *out
+ * set, or -1. */
+int record_parse_day(const char *text, jl_date *out);
 /* The plan's legislature: 1 January of its first year to 31 December of its last (a
  * plan without a period: 2019 to 2024). */
 void record_plan_span(const json_t *plan, jl_date *start, jl_date *end);

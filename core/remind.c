@@ -788,19 +788,12 @@ static int load_pending(struct run *r, struct batch *b)
 	return rc == SQLITE_DONE ? 0 : store_fail_db(r->s, "rappels : lecture du registre des envois");
 }
 
-static const char *const WEEKDAYS[] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi",
-                                       "samedi", "dimanche"};
-static const char *const MONTHS[] = {"janvier", "février", "mars", "avril", "mai", "juin",
-                                     "juillet", "août", "septembre", "octobre", "novembre",
-                                     "décembre"};
-
 /* "mardi 14 janvier 2020" ("1er" for the first of a month). */
 static void put_long_date(jl_buf *b, jl_date d)
 {
-	long days = jl_date_to_days(d);
-	int weekday = (int)(((days % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
-	jl_buf_printf(b, "%s %d%s %s %d", WEEKDAYS[weekday], d.day, d.day == 1 ? "er" : "",
-	              MONTHS[d.month - 1], d.year);
+	char text[48];
+	jl_date_format_long(d, text);
+	jl_buf_puts(b, text);
 }
 
 static void put_distance(jl_buf *b, long from, long to)
@@ -1285,16 +1278,9 @@ int jalon_occurrence_done(jalon_store *s, const char *ref, const char *day)
 	int rc = items_resolve(s, ref, -1, id, sizeof id);
 	if (rc)
 		return rc;
-	/* The day as record_set reads it, so that 15/10/2019 works as in `set`. */
-	json_t *probe = record_new(JALON_KIND_ACTION, "action-1");
-	if (record_set(probe, "occurrence faite", day, NULL, err, sizeof err) != 0) {
-		json_decref(probe);
-		return store_fail(s, JALON_EINVALID, "%s", err);
-	}
-	jl_date_parse_iso(json_string_value(json_array_get(json_object_get(probe,
-	                                                                   "done_occurrences"), 0)),
-	                  &d);
-	json_decref(probe);
+	if (record_parse_day(day, &d) != 0)
+		return store_fail(s, JALON_EINVALID, "occurrences faites : une date (2019-10-15 ou "
+		                                     "15/10/2019) est attendue, pas « %s »", day);
 	jl_date_format_iso(d, iso);
 	json_t *item = store_record_get(s, id);
 	json_t *plan = store_record_get(s, "plan");

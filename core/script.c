@@ -936,6 +936,37 @@ static int remind_texts(void *ud, jalon_store *s, const char *to, const char *da
 
 /* ---------------------------------------------------------------- sandbox */
 
+/*
+ * Loads a script as a text chunk named "@path" (errors name the file), with its own
+ * globals reading through the shared environment: LUA_OK and the function on the
+ * stack, or an error status and the message.
+ */
+static int load_script(struct jl_script *sc, const char *path)
+{
+	lua_State *L = sc->L;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		lua_pushfstring(L, "%s : %s", path, strerror(errno));
+		return LUA_ERRFILE;
+	}
+	jl_buf text = JL_BUF_INIT;
+	char buf[8192];
+	for (size_t got; (got = fread(buf, 1, sizeof buf, f)) > 0;)
+		jl_buf_put(&text, buf, got);
+	fclose(f);
+	char chunk[2048];
+	snprintf(chunk, sizeof chunk, "@%s", path);
+	int status = luaL_loadbufferx(L, text.ptr ? text.ptr : "", text.len, chunk, "t");
+	jl_buf_free(&text);
+	if (status != LUA_OK)
+		return status;
+	lua_newtable(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->script_meta_ref);
+	lua_setmetatable(L, -2);
+	lua_setupvalue(L, -2, 1); /* _ENV */
+	return LUA_OK;
+}
+
 /* require(name): a module of the script folders, "a.b" being a/b.lua; run once. */
 static int l_require(lua_State *L)
 {
@@ -958,13 +989,8 @@ static int l_require(lua_State *L)
 		struct stat st;
 		if (stat(path, &st) != 0)
 			continue;
-		if (luaL_loadfilex(L, path, "t") != LUA_OK) /* chunk name "@path" */
+		if (load_script(sc, path) != LUA_OK)
 			return lua_error(L);
-		lua_rawgeti(L, LUA_REGISTRYINDEX, sc->script_meta_ref);
-		lua_newtable(L);
-		lua_insert(L, -2);
-		lua_setmetatable(L, -2); /* a fresh environment reading through the shared one */
-		lua_setupvalue(L, -2, 1);
 		lua_call(L, 0, 1);
 		if (lua_isnil(L, -1)) {
 			lua_pop(L, 1);
@@ -1259,28 +1285,11 @@ static int list_scripts(const char *dir, char ***out)
 
 static int run_script(struct jl_script *sc, const char *path, char *err, size_t errlen)
 {
-	lua_State *L = sc->L;
-	char chunk[2048];
-	snprintf(chunk, sizeof chunk, "@%s", path);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return snprintf(err, errlen, "%s : %s", path, strerror(errno)), -1;
-	jl_buf text = JL_BUF_INIT;
-	char buf[8192];
-	for (size_t got; (got = fread(buf, 1, sizeof buf, f)) > 0;)
-		jl_buf_put(&text, buf, got);
-	fclose(f);
-	int status = luaL_loadbufferx(L, text.ptr ? text.ptr : "", text.len, chunk, "t");
-	jl_buf_free(&text);
-	if (status != LUA_OK) {
-		snprintf(err, errlen, "%s", lua_tostring(L, -1));
-		lua_pop(L, 1);
+	if (load_script(sc, path) != LUA_OK) {
+		snprintf(err, errlen, "%s", lua_tostring(sc->L, -1));
+		lua_pop(sc->L, 1);
 		return -1;
 	}
-	lua_newtable(L);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->script_meta_ref);
-	lua_setmetatable(L, -2);
-	lua_setupvalue(L, -2, 1); /* _ENV */
 	return call(sc, 0, 0, err, errlen);
 }
 
@@ -1300,17 +1309,12 @@ static struct jl_script *script_new(jalon_store *s, git_config *cfg)
 	if (config_get(s, cfg, "scripts.memory-kb", &text) == 0 && text && atol(text) > 0)
 		sc->cap = (size_t)atol(text) * 1024;
 	free(text);
-	char *granted = NULL;
+	char *granted = NULL, folders[8][1024];
 	config_get(s, cfg, "scripts.files", &granted);
-	for (const char *p = granted ? granted : ""; *p && sc->nfiles < 8;) {
-		size_t len = strcspn(p, ":");
-		char path[2048];
-		snprintf(path, sizeof path, "%s%s%.*s", p[0] == '/' ? "" : s->dir,
-		         p[0] == '/' ? "" : "/", (int)len, p);
-		if (len && realpath(path, sc->files[sc->nfiles]))
+	size_t n = config_folders(s, granted ? granted : "", folders, 8);
+	for (size_t i = 0; i < n; i++)
+		if (realpath(folders[i], sc->files[sc->nfiles]))
 			sc->nfiles++;
-		p += len + (p[len] == ':');
-	}
 	free(granted);
 		sc->L = lua_newstate(capped_alloc, sc);
 	if (!sc->L) {
@@ -1335,16 +1339,8 @@ static struct jl_script *script_new(jalon_store *s, git_config *cfg)
 static size_t script_dirs(jalon_store *s, git_config *cfg, char dirs[8][1024])
 {
 	char *path = NULL;
-	size_t n = 0;
 	config_get(s, cfg, "scripts.path", &path);
-	const char *p = path ? path : "scripts";
-	while (*p && n < 8) {
-		size_t len = strcspn(p, ":");
-		if (len)
-			snprintf(dirs[n++], 1024, "%s%s%.*s", p[0] == '/' ? "" : s->dir,
-			         p[0] == '/' ? "" : "/", (int)len, p);
-		p += len + (p[len] == ':');
-	}
+	size_t n = config_folders(s, path ? path : "scripts", dirs, 8);
 	free(path);
 	return n;
 }
