@@ -201,6 +201,15 @@ int cli_write_output(cli_ctx *cx, const char *path, const char *data, size_t len
 		fwrite(data, 1, len, stdout);
 		return cli_finish_output(cx);
 	}
+	/* A device or a pipe (/dev/stdout, a FIFO) is written to, not replaced. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		FILE *f = fopen(path, "wb");
+		int ok = f && fwrite(data, 1, len, f) == len;
+		if (f && fclose(f) != 0)
+			ok = 0;
+		return ok ? 0 : cli_fail(cx, CLI_EXIT_IOERR, "%s : %s", path, strerror(errno));
+	}
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 8);
 	if (!tmp)

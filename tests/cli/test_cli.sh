@@ -374,6 +374,14 @@ check "export (JSON par défaut)" eval 'ok && py "d is not None"'
 cp "$TMP/out" "$TMP/export1.json"
 run export -o "$TMP/export2.json"
 check "export -o : les mêmes octets" eval 'ok && cmp -s "$TMP/export1.json" "$TMP/export2.json"'
+# -o on a pipe (or /dev/stdout) writes to it; it used to be replaced by a regular file.
+mkfifo "$TMP/fifo"
+cat "$TMP/fifo" > "$TMP/from-fifo" &
+reader=$!
+run export -o "$TMP/fifo"
+if [ -p "$TMP/fifo" ]; then wait "$reader"; else kill "$reader"; fi
+check "export -o FIFO : écrit dans le tube, qui reste un tube" \
+	eval 'ok && [ -p "$TMP/fifo" ] && cmp -s "$TMP/export1.json" "$TMP/from-fifo"'
 run export --format json
 check "export --format json : les mêmes octets" cmp -s "$TMP/out" "$TMP/export1.json"
 run export --format csv
