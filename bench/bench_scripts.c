@@ -16,33 +16,13 @@
 
 #include <jalon.h>
 
+#include "plan.h"
+
 static double now(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* A plan of n actions: an OS per 1,000 actions, an OO per 100. */
-static char *generate(int n, size_t *len)
-{
-	size_t cap = (size_t)n * 160 + 4096, used = 0;
-	char *text = malloc(cap);
-	used += (size_t)snprintf(text, cap, "---\norganisation: CPAS de Banc d'essai\n"
-	                                    "titre: PST 2025-2030\npériode: 2025-2030\n---\n");
-	for (int i = 0; i < n; i++) {
-		if (i % 1000 == 0)
-			used += (size_t)snprintf(text + used, cap - used, "## OS %d : Objectif %d\n",
-			                         i / 1000 + 1, i / 1000 + 1);
-		if (i % 100 == 0)
-			used += (size_t)snprintf(text + used, cap - used, "### OO %d : Levier %d\n",
-			                         i / 100 + 1, i / 100 + 1);
-		used += (size_t)snprintf(text + used, cap - used,
-		                         "- Action %d : Mener l'action numéro %d\n  qui: DG\n"
-		                         "  échéance: mars 2027\n", i + 1, i + 1);
-	}
-	*len = used;
-	return text;
 }
 
 static double import_into(const char *dir, const char *plan, size_t len, const char *script)
@@ -76,7 +56,7 @@ int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 10000;
 	size_t len;
-	char *plan = generate(n, &len);
+	char *plan = bench_plan(n, &len);
 	char tmpl[] = "/tmp/jalon-bench-XXXXXX";
 	char *base = mkdtemp(tmpl);
 	char a[4096], b[4096], c[4096];

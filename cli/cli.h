@@ -104,7 +104,8 @@ int cmd_plugins(cli_ctx *cx, int argc, char **argv);
 enum { CLI_OPT_END = -1, CLI_OPT_EXIT = -2 };
 
 typedef struct cli_parser {
-	const char *shortopts;         /* the command's own, without ':' or '+' prefix */
+	const char *shortopts;         /* the command's own, without ':'; a '+' prefix stops
+	                                  at the first operand */
 	const struct option *longopts; /* the command's own, ending with {0}; may be NULL */
 	const char *arg;               /* the current option's argument, or NULL */
 	int index;                     /* after CLI_OPT_END: the first operand */

@@ -1,4 +1,5 @@
-/* `jalon report`: the reports scripts define (jalon.report, docs/scripts.md). */
+/* `jalon report`: the built-in reports and those scripts define (docs/reports.md). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -9,7 +10,7 @@ int cmd_report(cli_ctx *cx, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
 	};
-	cli_parser p = CLI_PARSER("o:", opts);
+	cli_parser p = CLI_PARSER("+o:", opts);
 	const char *output = NULL;
 	int c;
 	while ((c = cli_next_option(cx, &p, argc, argv)) != CLI_OPT_END) {
@@ -20,15 +21,34 @@ int cmd_report(cli_ctx *cx, int argc, char **argv)
 	}
 	if (p.index == argc)
 		return cli_usage_error(cx, "quel rapport ?");
+	/* After the report's name, -o FILE is still ours; everything else is the report's. */
+	const char **args = calloc((size_t)argc, sizeof *args);
+	size_t nargs = 0;
+	if (!args)
+		return cli_fail(cx, 1, "mémoire épuisée");
+	for (int i = p.index + 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			if (i + 1 == argc) {
+				free(args);
+				return cli_usage_error(cx, "l’option « %s » demande une valeur", argv[i]);
+			}
+			output = argv[++i];
+		} else if (!strncmp(argv[i], "--output=", 9)) {
+			output = argv[i] + 9;
+		} else {
+			args[nargs++] = argv[i];
+		}
+	}
 	jalon_store *store;
 	int code = cli_open_store(cx, &store, CLI_OPEN_READ);
-	if (code)
+	if (code) {
+		free(args);
 		return code;
+	}
 	char *out = NULL;
 	size_t len = 0;
-	int rc = jalon_report_run(&out, &len, store, argv[p.index],
-	                          (const char *const *)argv + p.index + 1,
-	                          (size_t)(argc - p.index - 1));
+	int rc = jalon_report_run(&out, &len, store, argv[p.index], args, nargs, output);
+	free(args);
 	if (rc < 0) {
 		code = cli_fail_api(cx, store, rc);
 	} else {

@@ -353,7 +353,10 @@ static int global_option(cli_ctx *cx, int c)
 
 static void build_parser(cli_parser *p)
 {
-	snprintf(p->shortbuf, sizeof p->shortbuf, ":%shq", p->shortopts ? p->shortopts : "");
+	/* "+…": options stop at the first operand (what follows is the operand's own). */
+	const char *own = p->shortopts ? p->shortopts : "";
+	int in_order = *own == '+';
+	snprintf(p->shortbuf, sizeof p->shortbuf, "%s:%shq", in_order ? "+" : "", own + in_order);
 	size_t n = 0;
 	for (const struct option *o = p->longopts; o && o->name && n < 31 - NGLOBAL; o++)
 		p->longbuf[n++] = *o;

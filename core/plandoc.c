@@ -848,14 +848,18 @@ static char *amount_text(json_int_t cents)
 	                  (int)(a % 100));
 }
 
-/* "2020 ; 12500,00 ; 8451 ; Wallonie ; libellé", trailing empty parts left out. */
+/* "2020 ; 12500,00 ; 8451 ; Wallonie ; libellé ; 8000,00", trailing empty parts left out. */
 static int put_budget(const json_t *item, json_t *out)
 {
 	size_t i;
 	json_t *line;
 	json_array_foreach(json_object_get(item, "budget"), i, line) {
-		const char *parts[3] = {str(line, "fonction"), str(line, "source"), str(line, "label")};
-		int last = 3;
+		json_t *spent_cents = json_object_get(line, "spent_cents");
+		char *spent = json_is_integer(spent_cents) ? amount_text(json_integer_value(spent_cents))
+		                                           : NULL;
+		const char *parts[4] = {str(line, "fonction"), str(line, "source"), str(line, "label"),
+		                        spent ? spent : ""};
+		int last = 4;
 		while (last > 0 && !*parts[last - 1])
 			last--;
 		char *amount = amount_text(json_integer_value(json_object_get(line, "amount_cents")));
@@ -865,6 +869,7 @@ static int put_budget(const json_t *item, json_t *out)
 		for (int k = 0; k < last; k++)
 			jl_buf_printf(&b, " ; %s", parts[k]);
 		free(amount);
+		free(spent);
 		if (put_owned(out, "budget", jl_buf_detach(&b)))
 			return JALON_ENOMEM;
 	}

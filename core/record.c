@@ -72,6 +72,7 @@ static const struct field BUDGET_FIELDS[] = {
 	{"fonction", T_STR, 0, "fonction", 0, 0, NULL, "", 0},
 	{"source", T_STR, 0, "source", 0, 0, NULL, "", 0},
 	{"label", T_STR, 0, "libellé", 0, 0, NULL, "", 0},
+	{"spent_cents", T_NINT, 0, "dépensé", -1000000000000000L, 1000000000000000L, NULL, NULL, 0},
 	END};
 static const struct field MEASURE_FIELDS[] = {
 	{"date", T_STR, 0, "date", 0, 0, NULL, "", 0},
@@ -890,20 +891,24 @@ static int set_budget(json_t *rec, const char *value, char *err, size_t errlen)
 	}
 	json_t *parts = split_parts(value, ";", 1);
 	long year = 0;
-	long long cents = 0;
+	long long cents = 0, spent = 0;
 	int rc = 0;
 	if (json_array_size(parts) < 2 || parse_int(part(parts, 0), 1900, 2200, &year) != 0)
-		rc = jl_say(err, errlen, "budget : « année ; montant ; fonction ; source [; libellé] » "
-		                       "attendu, pas « %s »", value);
+		rc = jl_say(err, errlen, "budget : « année ; montant ; fonction ; source [; libellé"
+		                         " [; dépensé]] » attendu, pas « %s »", value);
 	else if (parse_amount(part(parts, 1), &cents) != 0)
 		rc = jl_say(err, errlen, "budget : montant illisible « %s » (ex. « 12 500,00 € »)",
 		          part(parts, 1));
+	else if (*part(parts, 5) && parse_amount(part(parts, 5), &spent) != 0)
+		rc = jl_say(err, errlen, "budget : montant dépensé illisible « %s » (ex. « 8 000 € »)",
+		          part(parts, 5));
 	if (rc == 0) {
-		json_array_append_new(lines, json_pack("{s:I, s:I, s:s, s:s, s:s}", "year",
-		                                       (json_int_t)year, "amount_cents",
-		                                       (json_int_t)cents, "fonction", part(parts, 2),
-		                                       "source", part(parts, 3), "label",
-		                                       part(parts, 4)));
+		json_t *line = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o}", "year", (json_int_t)year,
+		                         "amount_cents", (json_int_t)cents, "fonction", part(parts, 2),
+		                         "source", part(parts, 3), "label", part(parts, 4),
+		                         "spent_cents", *part(parts, 5) ? json_integer(spent)
+		                                                         : json_null());
+		json_array_append_new(lines, line);
 	}
 	json_decref(parts);
 	return rc;
@@ -1496,7 +1501,14 @@ char *record_display_name(const json_t *rec)
 		return jl_strdup("Plan");
 	if (kind == JALON_KIND_PERSON)
 		return jl_sprintf("Personne « %s »", json_string_value(json_object_get(rec, "name")));
-	const char *label = json_string_value(json_object_get(rec, "label"));
+	return record_item_name(kind, json_string_value(json_object_get(rec, "label")),
+	                        json_string_value(json_object_get(rec, "title")));
+}
+
+char *record_item_name(int kind, const char *label, const char *title_text)
+{
+	if (kind < JALON_KIND_OS || kind >= JALON_KIND_COUNT_)
+		return jl_strdup("?");
 	if (label && *label) {
 		char *l = squeeze(label), *w = squeeze(KIND_WORDS[kind]);
 		int named = l && w && !strncmp(l, w, strlen(w));
@@ -1504,7 +1516,7 @@ char *record_display_name(const json_t *rec)
 		free(w);
 		return named ? jl_strdup(label) : jl_sprintf("%s %s", KIND_WORDS[kind], label);
 	}
-	char *title = jl_shorten(json_string_value(json_object_get(rec, "title")), 40);
+	char *title = jl_shorten(title_text, 40);
 	char *name = jl_sprintf("%s « %s »", KIND_WORDS[kind], title);
 	free(title);
 	return name;
@@ -1602,6 +1614,10 @@ static void put_element(jl_buf *b, const char *field, const json_t *e, const jso
 		put_amount(b, json_integer_value(json_object_get(e, "amount_cents")));
 		jl_buf_printf(b, " (fonction %s, %s%s%s)", member(e, "fonction"), member(e, "source"),
 		              *member(e, "label") ? ", " : "", member(e, "label"));
+		if (json_is_integer(json_object_get(e, "spent_cents"))) {
+			jl_buf_puts(b, ", dépensé ");
+			put_amount(b, json_integer_value(json_object_get(e, "spent_cents")));
+		}
 	} else if (!strcmp(field, "indicators")) {
 		put_indicator(b, e);
 	} else if (json_is_object(e) && json_object_get(e, "title")) {

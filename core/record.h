@@ -143,6 +143,8 @@ const char *record_kind_word(int kind);
 /* How a person names the record in a message: "Action (7)", "OO 7", "Tâche « Établir
  * un rapport… »", "Plan", "Personne « DG »". Returns a malloc'd string. */
 char *record_display_name(const json_t *rec);
+/* The same for an item from its kind, label and title (which may be NULL). malloc'd. */
+char *record_item_name(int kind, const char *label, const char *title);
 
 /* A field's value as a person reads it, knowing which field it is: strings as they
  * are, booleans oui/non, lists as "a, b", an échéance or récurrence as written, parents

@@ -37,7 +37,9 @@
 #include "jalon/script.h"
 #include "pipeline.h"
 #include "plandoc.h"
+#include "odf.h"
 #include "plugin.h"
+#include "progress.h"
 #include "record.h"
 #include "remind.h"
 #include "util.h"
@@ -67,6 +69,9 @@ struct jl_script {
 	int rules_ref;          /* { function, … }: reminder rules */
 	int fields_ref;         /* { "Nom ; type: … ; pour: …", … }: custom fields declared */
 	int texts_ref;          /* { function, … }: reminder message texts */
+	int progress_rules_ref; /* rule name → function: progress rules (progress.h) */
+	int builtin;            /* loading the built-in reports: a store's own report wins */
+	int reports_loaded;     /* the built-in reports were loaded */
 	char dirs[16][1024];    /* the script and Lua plug-in folders, for require */
 	char files[8][1024];    /* scripts.files: the only folders io.open reaches (real paths) */
 	size_t nfiles;
@@ -501,15 +506,9 @@ static int l_at(lua_State *L)
 /* jalon.progress(ref [, day]): the roll-up of docs/progress.md, {progress, expected,
    health, items, by_status = {["à lancer"] = n, …}, overdue, priority}; progress and
    expected are nil when unknown. */
-static int l_progress(lua_State *L)
+static void push_measure(lua_State *L, const jalon_progress *m)
 {
-	static const char *const STATUSES[] = {"à lancer", "en cours", "terminé", "reporté",
-	                                       "abandonné"};
-	struct jl_script *sc = script_of(L);
-	jalon_progress p;
-	if (jalon_progress_get(&p, sc->s, luaL_optstring(L, 1, "plan"), luaL_optstring(L, 2, NULL))
-	    != 0)
-		return luaL_error(L, "jalon.progress : %s", jalon_errmsg(sc->s));
+	const jalon_progress p = *m;
 	lua_createtable(L, 0, 7);
 	if (p.progress >= 0) {
 		lua_pushinteger(L, p.progress);
@@ -526,13 +525,182 @@ static int l_progress(lua_State *L)
 	lua_createtable(L, 0, 5);
 	for (int i = 0; i < 5; i++) {
 		lua_pushinteger(L, p.by_status[i]);
-		lua_setfield(L, -2, STATUSES[i]);
+		lua_setfield(L, -2, progress_status_name(i));
 	}
 	lua_setfield(L, -2, "by_status");
 	lua_pushinteger(L, p.overdue);
 	lua_setfield(L, -2, "overdue");
 	lua_pushinteger(L, p.priority);
 	lua_setfield(L, -2, "priority");
+}
+
+static int l_progress(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	jalon_progress p;
+	if (jalon_progress_get(&p, sc->s, luaL_optstring(L, 1, "plan"), luaL_optstring(L, 2, NULL))
+	    != 0)
+		return luaL_error(L, "jalon.progress : %s", jalon_errmsg(sc->s));
+	push_measure(L, &p);
+	return 1;
+}
+
+static void set_string(lua_State *L, const char *key, const char *value)
+{
+	if (value) {
+		lua_pushstring(L, value);
+		lua_setfield(L, -2, key);
+	}
+}
+
+static void set_integer(lua_State *L, const char *key, long long value)
+{
+	lua_pushinteger(L, (lua_Integer)value);
+	lua_setfield(L, -2, key);
+}
+
+/* A node of the plan (progress.h) as reports and progress rules see it. */
+static void push_node(lua_State *L, const progress_node *n)
+{
+	lua_createtable(L, 0, 28);
+	set_string(L, "id", n->id);
+	set_string(L, "kind", jalon_kind_name((jalon_kind)n->kind));
+	set_string(L, "label", n->label);
+	set_string(L, "title", n->title);
+	char *name = record_item_name(n->kind, n->label, n->title);
+	set_string(L, "name", name);
+	free(name);
+	if (n->volet && *n->volet)
+		set_string(L, "volet", n->volet);
+	set_string(L, "status", n->status);
+	if (n->health_flag && *n->health_flag)
+		set_string(L, "health", n->health_flag);
+	set_string(L, "parent", n->parent);
+	set_string(L, "due_start", n->due_start);
+	set_string(L, "due_end", n->due_end);
+	set_string(L, "planned_start", n->planned_start);
+	set_string(L, "planned_end", n->planned_end);
+	lua_pushboolean(L, n->draft);
+	lua_setfield(L, -2, "draft");
+	lua_pushboolean(L, n->priority);
+	lua_setfield(L, -2, "priority");
+	lua_pushboolean(L, n->synergy);
+	lua_setfield(L, -2, "synergy");
+	set_integer(L, "position", n->position);
+	if (n->manual >= 0)
+		set_integer(L, "progress", n->manual);
+	set_integer(L, "weight", n->weight);
+	set_integer(L, "budget_cents", n->budget_cents);
+	if (n->spent_cents >= 0)
+		set_integer(L, "spent_cents", n->spent_cents);
+	set_integer(L, "indicators", n->indicators);
+}
+
+/* jalon.plan([day]) builds the tree in a protected call, so that the plan read in C is
+   freed also when Lua runs out of memory. */
+static int push_plan(lua_State *L)
+{
+	const progress_plan *p = lua_touserdata(L, 1);
+	lua_createtable(L, 0, 8); /* the plan */
+	char day[11];
+	jl_date_format_iso(p->day, day);
+	set_string(L, "day", day);
+	push_measure(L, &p->plan);
+	lua_setfield(L, -2, "measure");
+	lua_createtable(L, 0, 2);
+	push_measure(L, &p->externe);
+	lua_setfield(L, -2, "externe");
+	push_measure(L, &p->interne);
+	lua_setfield(L, -2, "interne");
+	lua_setfield(L, -2, "volets");
+	lua_createtable(L, 0, (int)p->n); /* items: id → node */
+	int items = lua_gettop(L);
+	for (size_t i = 0; i < p->n; i++) {
+		push_node(L, &p->nodes[i]);
+		push_measure(L, &p->nodes[i].measure);
+		lua_setfield(L, -2, "measure");
+		lua_setfield(L, items, p->nodes[i].id);
+	}
+	lua_newtable(L); /* os, in plan order */
+	int os = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const progress_node *n = &p->nodes[i];
+		lua_getfield(L, items, n->id);
+		lua_createtable(L, (int)n->nchildren, 0);
+		for (size_t e = 0; e < n->nchildren; e++) {
+			lua_getfield(L, items, p->nodes[p->edges[n->first_child + e].child].id);
+			lua_rawseti(L, -2, (lua_Integer)e + 1);
+		}
+		lua_setfield(L, -2, "children");
+		if (n->kind == JALON_KIND_OS)
+			lua_rawseti(L, -2, ++os);
+		else
+			lua_pop(L, 1);
+	}
+	lua_setfield(L, -3, "os");
+	lua_setfield(L, -2, "items");
+	return 1;
+}
+
+/* jalon.plan([day]): the whole plan measured on day (default today), see docs/reports.md. */
+static int l_plan(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	progress_plan *p;
+	if (progress_load(sc->s, luaL_optstring(L, 1, NULL), &p) != 0)
+		return luaL_error(L, "jalon.plan : %s", jalon_errmsg(sc->s));
+	lua_pushcfunction(L, push_plan);
+	lua_pushlightuserdata(L, p);
+	int status = lua_pcall(L, 1, 1, 0);
+	progress_free(p);
+	if (status != LUA_OK)
+		return lua_error(L);
+	json_t *plan = store_record_get(sc->s, "plan");
+	const char *key;
+	json_t *v;
+	json_object_foreach(plan, key, v) {
+		if (!strcmp(key, "id") || !strcmp(key, "kind"))
+			continue;
+		push_json(L, v); /* the plan's own fields: organisation, title, period… */
+		lua_setfield(L, -2, key);
+	}
+	json_decref(plan);
+	return 1;
+}
+
+/* jalon.odf(mimetype, {["content.xml"] = …, ["styles.xml"] = …}): the bytes of an
+   OpenDocument package (.odt, .ods), its parts in name order. */
+static int l_odf(lua_State *L)
+{
+	const char *mimetype = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	odf_part parts[32];
+	size_t n = 0;
+	lua_pushnil(L);
+	while (lua_next(L, 2)) {
+		if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "jalon.odf : les parties sont des textes nommés");
+		if (n == sizeof parts / sizeof *parts)
+			return luaL_error(L, "jalon.odf : plus de %d parties", (int)n);
+		parts[n].name = lua_tostring(L, -2);
+		parts[n].data = lua_tolstring(L, -1, &parts[n].len);
+		n++;
+		lua_pop(L, 1); /* the strings stay alive in the table */
+	}
+	for (size_t i = 1; i < n; i++) /* name order: the same parts give the same bytes */
+		for (size_t k = i; k > 0 && strcmp(parts[k - 1].name, parts[k].name) > 0; k--) {
+			odf_part t = parts[k];
+			parts[k] = parts[k - 1];
+			parts[k - 1] = t;
+		}
+	jl_buf out = JL_BUF_INIT;
+	char err[512];
+	if (odf_package(&out, mimetype, parts, n, err, sizeof err) != 0) {
+		jl_buf_free(&out);
+		return luaL_error(L, "jalon.odf : %s", err);
+	}
+	lua_pushlstring(L, out.ptr ? out.ptr : "", out.len);
+	jl_buf_free(&out);
 	return 1;
 }
 
@@ -637,11 +805,31 @@ static int l_report(lua_State *L)
 	check_loading(L, "jalon.report");
 	struct jl_script *sc = script_of(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->reports_ref);
-	if (lua_getfield(L, -1, name) != LUA_TNIL)
+	if (lua_getfield(L, -1, name) != LUA_TNIL && sc->builtin)
+		return 0; /* the store's own version of a built-in report */
+	if (!lua_isnil(L, -1))
 		return luaL_error(L, "jalon.report : le rapport « %s » existe déjà", name);
 	lua_pop(L, 1);
 	lua_pushvalue(L, 2);
 	lua_setfield(L, -2, name);
+	return 0;
+}
+
+/* jalon.progress_rule("avancement" | "poids" | "santé", function(item, …) … end) */
+static int l_progress_rule(lua_State *L)
+{
+	static const char *const RULES[] = {"avancement", "poids", "santé", NULL};
+	int rule = luaL_checkoption(L, 1, NULL, RULES);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	check_loading(L, "jalon.progress_rule");
+	struct jl_script *sc = script_of(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->progress_rules_ref);
+	if (lua_getfield(L, -1, RULES[rule]) != LUA_TNIL)
+		return luaL_error(L, "jalon.progress_rule : la règle « %s » est déjà remplacée",
+		                  RULES[rule]);
+	lua_pop(L, 1);
+	lua_pushvalue(L, 2);
+	lua_setfield(L, -2, RULES[rule]);
 	return 0;
 }
 
@@ -683,6 +871,7 @@ static const luaL_Reg MODULE[] = {
 	{"report", l_report},   {"remind_rule", l_remind_rule}, {"field", l_field},
 	{"history", l_history}, {"diff", l_diff},     {"at", l_at},
 	{"remind_text", l_remind_text}, {"progress", l_progress},
+	{"plan", l_plan},       {"progress_rule", l_progress_rule}, {"odf", l_odf},
 	{NULL, NULL}};
 
 /* ---------------------------------------------------------------- hooks */
@@ -1332,6 +1521,8 @@ static struct jl_script *script_new(jalon_store *s, git_config *cfg)
 	sc->fields_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
 	lua_newtable(sc->L);
 	sc->texts_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
+	lua_newtable(sc->L);
+	sc->progress_rules_ref = luaL_ref(sc->L, LUA_REGISTRYINDEX);
 	return sc;
 }
 
@@ -1345,6 +1536,16 @@ static size_t script_dirs(jalon_store *s, git_config *cfg, char dirs[8][1024])
 	return n;
 }
 
+/* Adds a folder require searches, once. */
+static void add_dir(struct jl_script *sc, const char *dir)
+{
+	for (size_t i = 0; i < sc->ndirs; i++)
+		if (!strcmp(sc->dirs[i], dir))
+			return;
+	if (sc->ndirs < sizeof sc->dirs / sizeof *sc->dirs)
+		snprintf(sc->dirs[sc->ndirs++], sizeof *sc->dirs, "%s", dir);
+}
+
 /* Runs the accepted Lua plug-ins (plugin.h), before the scripts, which may build on
    them. A plug-in that fails is refused (`jalon plugins` says why) and, like a broken
    script, makes the store refuse changes. */
@@ -1354,14 +1555,82 @@ static int run_plugins(struct jl_script *sc, const plugin_lua *plugs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!plugins_lua_loaded(sc->s, &plugs[i]))
 			continue;
-		if (sc->ndirs < sizeof sc->dirs / sizeof *sc->dirs)
-			snprintf(sc->dirs[sc->ndirs++], sizeof *sc->dirs, "%s", plugs[i].dir);
+		add_dir(sc, plugs[i].dir);
 		if (run_script(sc, plugs[i].main, err, sizeof err) != 0) {
 			plugins_lua_refuse(sc->s, &plugs[i], err);
 			return store_fail(sc->s, JALON_ESCRIPT, "plug-in « %s » : %s", plugs[i].name, err);
 		}
 	}
 	return 0;
+}
+
+/* The progress rules a script replaced (jalon.progress_rule), called by progress.c. */
+static int progress_rules(void *ud, jalon_store *s, const char *rule, const progress_node *node,
+                          const int extra[2], int *value)
+{
+	struct jl_script *sc = ud;
+	lua_State *L = sc->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->progress_rules_ref);
+	lua_getfield(L, -1, rule);
+	lua_remove(L, -2);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	int health = !strcmp(rule, "santé");
+	push_node(L, node);
+	int nargs = 2;
+	if (health) {
+		for (int i = 0; i < 2; i++)
+			if (extra[i] >= 0)
+				lua_pushinteger(L, extra[i]);
+			else
+				lua_pushnil(L);
+		lua_pushstring(L, progress_health_name(*value));
+		nargs = 4;
+	} else if (*value >= 0) {
+		lua_pushinteger(L, *value);
+	} else {
+		lua_pushnil(L);
+	}
+	char err[4096];
+	if (call(sc, nargs, 1, err, sizeof err) != 0)
+		return store_fail(s, JALON_ESCRIPT, "règle « %s » : %s", rule, err);
+	int rc = 0;
+	if (health && lua_type(L, -1) == LUA_TSTRING) {
+		const char *name = lua_tostring(L, -1);
+		int found = -1;
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(name, progress_health_name(i)))
+				found = i;
+		if (found < 0)
+			rc = store_fail(s, JALON_ESCRIPT, "règle « santé » : « %s » n'est pas « dans les "
+			                                  "temps », « à risque », « en retard » ni « »", name);
+		else
+			*value = found;
+	} else if (!health && lua_isinteger(L, -1)) {
+		*value = (int)lua_tointeger(L, -1);
+	} else if (!health && lua_type(L, -1) == LUA_TNUMBER) {
+		*value = (int)(lua_tonumber(L, -1) + 0.5);
+	} else if (!lua_isnil(L, -1)) {
+		rc = store_fail(s, JALON_ESCRIPT, "règle « %s » : %s attendu, pas %s", rule,
+		                health ? "un nom de santé" : "un nombre", luaL_typename(L, -1));
+	}
+	lua_pop(L, 1);
+	return rc;
+}
+
+/* The built-in reports' folders (docs/reports.md): reports.path, else
+   $JALON_REPORTS_PATH, else the installed folder. Their modules (require "lib.html")
+   are there for every script. */
+static size_t reports_dirs(jalon_store *s, git_config *cfg, char dirs[8][1024])
+{
+	char *path = NULL;
+	config_get(s, cfg, "reports.path", &path);
+	const char *env = getenv("JALON_REPORTS_PATH");
+	size_t n = config_folders(s, path ? path : env && *env ? env : JALON_REPORTS_DIR, dirs, 8);
+	free(path);
+	return n;
 }
 
 static int load_all(jalon_store *s)
@@ -1375,6 +1644,8 @@ static int load_all(jalon_store *s)
 	if (config_open(s, &cfg) != 0)
 		return JALON_ECONFIG;
 	size_t ndirs = script_dirs(s, cfg, dirs);
+	char reports[8][1024];
+	size_t nreports = reports_dirs(s, cfg, reports);
 	char **files[8] = {NULL};
 	int counts[8] = {0}, total = (int)loaded;
 	for (size_t i = 0; i < ndirs; i++) {
@@ -1392,8 +1663,10 @@ static int load_all(jalon_store *s)
 	if (total && !sc)
 		rc = JALON_ENOMEM;
 	if (sc) {
-		memcpy(sc->dirs, dirs, sizeof dirs);
-		sc->ndirs = ndirs;
+		for (size_t i = 0; i < ndirs; i++)
+			add_dir(sc, dirs[i]);
+		for (size_t i = 0; i < nreports; i++)
+			add_dir(sc, reports[i]);
 		s->script = sc;
 		sc->loading = 1;
 		rc = run_plugins(sc, plugs, nplugs);
@@ -1415,6 +1688,8 @@ static int load_all(jalon_store *s)
 		rc = remind_hook_add(s, remind_rules, sc);
 	if (rc == 0 && sc)
 		rc = remind_text_hook_add(s, remind_texts, sc);
+	if (rc == 0 && sc)
+		rc = progress_hook_set(s, progress_rules, sc);
 	return rc;
 }
 
@@ -1477,6 +1752,7 @@ static int declare_fields(jalon_store *s)
 int script_load(jalon_store *s)
 {
 	if (s->script_state == 0) {
+		s->script_state = 2; /* loading: what a script calls then does not load again */
 		int rc = load_all(s);
 		s->script_state = rc ? rc : 1;
 		if (rc == 0 && (rc = declare_fields(s)) != 0)
@@ -1515,29 +1791,75 @@ static int l_write(lua_State *L)
 	return 0;
 }
 
+/*
+ * The built-in reports (scripts/reports/ in the sources, installed in
+ * share/jalon/reports): reports.path in jalon.conf, else $JALON_REPORTS_PATH, else the
+ * installed folder. Loaded the first time a report runs, after the store's own scripts,
+ * so that a store's copy of a built-in report replaces it.
+ */
+static int load_reports(jalon_store *s)
+{
+	if (s->script && s->script->reports_loaded)
+		return 0;
+	git_config *cfg;
+	if (config_open(s, &cfg) != 0)
+		return JALON_ECONFIG;
+	char dirs[8][1024];
+	size_t ndirs = reports_dirs(s, cfg, dirs);
+	int rc = 0;
+	if (!s->script && !(s->script = script_new(s, cfg)))
+		rc = JALON_ENOMEM;
+	git_config_free(cfg);
+	struct jl_script *sc = s->script;
+	if (rc)
+		return rc;
+	sc->reports_loaded = 1;
+	sc->loading = sc->builtin = 1;
+	char err[4096];
+	for (size_t i = 0; rc == 0 && i < ndirs; i++) {
+		char **files;
+		int n = list_scripts(dirs[i], &files);
+		if (n < 0)
+			rc = store_fail(s, JALON_ESCRIPT, "rapports : dossier %s illisible (%s)", dirs[i],
+			                strerror(errno));
+		add_dir(sc, dirs[i]);
+		for (int k = 0; k < n; k++) {
+			if (rc == 0 && run_script(sc, files[k], err, sizeof err) != 0)
+				rc = store_fail(s, JALON_ESCRIPT, "rapport intégré : %s", err);
+			free(files[k]);
+		}
+		free(files);
+	}
+	sc->loading = sc->builtin = 0;
+	return rc;
+}
+
 int jalon_report_run(char **out, size_t *len, jalon_store *s, const char *name,
-                     const char *const *args, size_t nargs)
+                     const char *const *args, size_t nargs, const char *output)
 {
 	*out = NULL;
 	store_clear_error(s);
 	int rc = script_load(s);
+	if (rc == 0)
+		rc = load_reports(s);
 	if (rc)
 		return rc;
 	struct jl_script *sc = s->script;
-	lua_State *L = sc ? sc->L : NULL;
-	if (L) {
-		lua_rawgeti(L, LUA_REGISTRYINDEX, sc->reports_ref);
-		lua_getfield(L, -1, name);
-		lua_remove(L, -2);
-	}
-	if (!L || !lua_isfunction(L, -1)) {
-		if (L)
-			lua_pop(L, 1);
+	lua_State *L = sc->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->reports_ref);
+	lua_getfield(L, -1, name);
+	lua_remove(L, -2);
+	if (!lua_isfunction(L, -1)) {
+		lua_pop(L, 1);
 		return store_fail(s, JALON_ENOTFOUND, "rapport « %s » : aucun script ne le définit", name);
 	}
-	lua_createtable(L, 0, 1); /* ctx */
+	lua_createtable(L, 0, 2); /* ctx */
 	lua_pushcfunction(L, l_write);
 	lua_setfield(L, -2, "write");
+	if (output) {
+		lua_pushstring(L, output);
+		lua_setfield(L, -2, "output");
+	}
 	lua_createtable(L, (int)nargs, 0);
 	for (size_t i = 0; i < nargs; i++) {
 		lua_pushstring(L, args[i]);

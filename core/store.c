@@ -156,6 +156,29 @@ static const char *const MIGRATIONS[] = {
 	" status TEXT NOT NULL, attempts INTEGER NOT NULL, message_id TEXT, sent_at INTEGER,"
 	" error TEXT, PRIMARY KEY(item, occurrence, recipient, offset));"
 	"CREATE INDEX reminders_status ON reminders(status);",
+	/* 2 → 3: what the progress roll-up and the reports read of each item (progress.c),
+	 * so that a whole plan is measured without parsing its records. */
+	"ALTER TABLE items ADD COLUMN progress INTEGER;"
+	"ALTER TABLE items ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE items ADD COLUMN planned_start TEXT;"
+	"ALTER TABLE items ADD COLUMN planned_end TEXT;"
+	"ALTER TABLE items ADD COLUMN health TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE items ADD COLUMN synergy INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN budget_cents INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN spent_cents INTEGER;"
+	"ALTER TABLE items ADD COLUMN indicators INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE items SET progress = json_extract(r.body, '$.progress'),"
+	" weight = json_extract(r.body, '$.weight'),"
+	" planned_start = json_extract(r.body, '$.planned_start'),"
+	" planned_end = json_extract(r.body, '$.planned_end'),"
+	" health = json_extract(r.body, '$.health'),"
+	" synergy = json_extract(r.body, '$.synergy'),"
+	" budget_cents = (SELECT coalesce(sum(json_extract(value, '$.amount_cents')), 0)"
+	"                 FROM json_each(r.body, '$.budget')),"
+	" spent_cents = (SELECT sum(json_extract(value, '$.spent_cents'))"
+	"                FROM json_each(r.body, '$.budget')),"
+	" indicators = json_array_length(r.body, '$.indicators')"
+	" FROM records AS r WHERE r.id = items.id;",
 };
 
 static int migrate(jalon_store *s)
@@ -316,6 +339,7 @@ void jalon_store_close(jalon_store *s)
 	remind_hooks_free(s);
 	script_close(s);
 	plugins_free(s);
+	free(s->progress_rule);
 	sqlite3_close_v2(s->db);
 	git_repository_free(s->repo);
 	free(s->dir);
@@ -429,8 +453,10 @@ static int project_item(jalon_store *s, const json_t *rec)
 	if (store_prepare(s, &st,
 	                  "INSERT INTO items(id, kind, label, label_key, name_key, title, title_key,"
 	                  " parent, position, volet, status, draft, priority, who_key, due_start,"
-	                  " due_end, rule, flagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	                  " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)") != 0)
+	                  " due_end, rule, flagged, progress, weight, planned_start, planned_end,"
+	                  " health, synergy, budget_cents, spent_cents, indicators) VALUES (?1, ?2,"
+	                  " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	                  " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)") != 0)
 		return JALON_ERROR;
 	json_t *deadline = json_object_get(rec, "deadline");
 	json_t *recur = json_object_get(rec, "recurrence");
@@ -460,6 +486,32 @@ static int project_item(jalon_store *s, const json_t *rec)
 	bind_text_or_null(st, 16, json_string_value(json_object_get(deadline, "end")));
 	bind_text_or_null(st, 17, json_string_value(json_object_get(recur, "rule")));
 	sqlite3_bind_int(st, 18, flagged);
+	json_t *progress = json_object_get(rec, "progress");
+	if (json_is_integer(progress))
+		sqlite3_bind_int64(st, 19, json_integer_value(progress));
+	else
+		sqlite3_bind_null(st, 19);
+	sqlite3_bind_int64(st, 20, json_integer_value(json_object_get(rec, "weight")));
+	bind_text_or_null(st, 21, json_string_value(json_object_get(rec, "planned_start")));
+	bind_text_or_null(st, 22, json_string_value(json_object_get(rec, "planned_end")));
+	sqlite3_bind_text(st, 23, str(rec, "health"), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 24, json_is_true(json_object_get(rec, "synergy")));
+	json_int_t budget = 0, spent = 0;
+	int any_spent = 0;
+	size_t n;
+	json_t *line;
+	json_array_foreach(json_object_get(rec, "budget"), n, line) {
+		budget += json_integer_value(json_object_get(line, "amount_cents"));
+		json_t *v = json_object_get(line, "spent_cents");
+		any_spent |= json_is_integer(v);
+		spent += json_integer_value(v);
+	}
+	sqlite3_bind_int64(st, 25, budget);
+	if (any_spent)
+		sqlite3_bind_int64(st, 26, spent);
+	else
+		sqlite3_bind_null(st, 26);
+	sqlite3_bind_int64(st, 27, (sqlite3_int64)json_array_size(json_object_get(rec, "indicators")));
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(name);

@@ -24,9 +24,10 @@ struct jalon_store {
 	jl_hook *hooks; /* see pipeline.h */
 	struct remind_hook *remind_hooks; /* see remind.h */
 	struct jl_script *script;         /* the Lua runtime (script.h), NULL without scripts */
-	int script_state;                 /* 0 not loaded yet, 1 loaded, < 0 the error */
+	int script_state;                 /* 0 not loaded yet, 1 loaded, 2 loading, < 0 the error */
 	char script_error[2048];          /* why loading failed, repeated by every call */
 	struct plugin_registry *plugins;  /* plug-ins (plugin.h), NULL until discovered */
+	struct progress_rule *progress_rule; /* a script's progress rules (progress.h) */
 };
 
 void plugins_free(jalon_store *s); /* plugin.c: for jalon_store_close */

@@ -17,6 +17,7 @@ luacheck --codes -- scripts plugins examples   # .luacheckrc: the sandbox
 echo "== build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
+cmake --build build -j "$jobs" --target bench_scripts bench_dashboard   # built, not run
 echo "== tests"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
@@ -28,7 +29,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 echo "== unit tests under valgrind"
 for t in build/tests/test_*; do
-    TMPDIR=$top/build/tests valgrind -q --error-exitcode=1 --leak-check=full \
+    TMPDIR=$top/build/tests JALON_REPORTS_PATH=$top/scripts/reports valgrind -q --error-exitcode=1 --leak-check=full \
         --errors-for-leak-kinds=definite "$t" >/dev/null
     echo "valgrind: $(basename "$t") clean"
 done

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <jalon.h>
 
@@ -65,6 +66,30 @@ static inline int store_fixture_teardown(void **state)
 	scratch_store_close(f->store, f->dir);
 	free(f);
 	return 0;
+}
+
+/* Writes DIR/scripts/name with text. */
+static inline void store_fixture_script(struct store_fixture *f, const char *name,
+                                        const char *text)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/scripts", f->dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/scripts/%s", f->dir, name);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	fclose(out);
+}
+
+/* Closes and reopens the fixture's store (which then loads its scripts anew), acting as
+ * author. */
+static inline void store_fixture_reopen(struct store_fixture *f, const char *author,
+                                        const char *email)
+{
+	jalon_store_close(f->store);
+	assert_int_equal(jalon_store_open(&f->store, f->dir, NULL), 0);
+	assert_int_equal(jalon_store_set_author(f->store, author, email), 0);
 }
 
 /* Runs a shell command and returns its first output line (malloc'd, no newline). */

@@ -1,6 +1,6 @@
 /* The progress roll-up: own progress by hand, from tasks or from the status; weights,
  * shares of transversal actions, abandoned items left out; expected progress and health
- * bands; volets and the plan. */
+ * bands; volets and the plan; the rules a script replaces; the plan as reports read it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -133,6 +133,124 @@ static void test_schedule_health(void **state)
 	                    "avancement : « 2020-02-30 » n'est pas une date AAAA-MM-JJ");
 }
 
+/* Each rule replaced by a script: an item's own progress, its weight, its health. */
+static void test_rules_replaced_by_a_script(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "regles.lua",
+	                     "jalon.progress_rule('avancement', function(item, value)\n"
+	                     "  if item.name == 'Action 4' then return 80 end\n"
+	                     "end)\n"
+	                     "jalon.progress_rule('poids', function(item, weight)\n"
+	                     "  if item.name == 'Action 2' then return 0 end\n"
+	                     "  return weight\n"
+	                     "end)\n"
+	                     "jalon.progress_rule('santé', function(item, progress, expected, health)\n"
+	                     "  if item.status == 'terminé' and item.kind == 'action' then\n"
+	                     "    return 'à risque'\n"
+	                     "  end\n"
+	                     "end)\n");
+	store_fixture_reopen(f, "Test", "test@example.org");
+	assert_int_equal(get(f, "Action 4").progress, 80);
+	/* OO 1: Action 1 (25), Action 2 weighs nothing, Action 4 (80), 40 % of Action 5 (100):
+	   (25 + 80 + 40) / 2.4. */
+	assert_int_equal(get(f, "OO 1").progress, 60);
+	assert_string_equal(get(f, "Action 5").health, "à risque");
+	assert_string_equal(get(f, "Action 2").health, "dans les temps"); /* kept: nil */
+
+	/* A rule that fails, or answers nonsense, stops the roll-up with its message. */
+	store_fixture_script(f, "regles.lua", "jalon.progress_rule('poids', function(item)\n"
+	                                      "  return 'lourd'\n"
+	                                      "end)\n");
+	store_fixture_reopen(f, "Test", "test@example.org");
+	jalon_progress p;
+	assert_int_equal(jalon_progress_get(&p, f->store, "OO 1", "2020-07-01"), JALON_ESCRIPT);
+	assert_string_equal(jalon_errmsg(f->store),
+	                    "règle « poids » : un nombre attendu, pas string");
+	store_fixture_script(f, "regles.lua", "jalon.progress_rule('santé', function(item)\n"
+	                                      "  error('pas de santé pour ' .. item.id)\n"
+	                                      "end)\n");
+	store_fixture_reopen(f, "Test", "test@example.org");
+	assert_int_equal(jalon_progress_get(&p, f->store, "OO 1", "2020-07-01"), JALON_ESCRIPT);
+	assert_non_null(strstr(jalon_errmsg(f->store), "scripts/regles.lua:2: pas de santé pour"));
+	store_fixture_script(f, "regles.lua", "jalon.progress_rule('vitesse', print)\n");
+	store_fixture_reopen(f, "Test", "test@example.org");
+	assert_int_equal(jalon_progress_get(&p, f->store, "OO 1", "2020-07-01"), JALON_ESCRIPT);
+	assert_non_null(strstr(jalon_errmsg(f->store), "invalid option 'vitesse'"));
+}
+
+/* jalon.plan: the tree reports read, measured as jalon_progress_get measures each node. */
+static void test_plan_for_reports(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "arbre.lua",
+	                     "jalon.report('arbre', function(ctx, args)\n"
+	                     "  local p = jalon.plan(args[1])\n"
+	                     "  ctx.write(p.organisation, ' ', p.day, ' ', p.measure.progress, '\\n')\n"
+	                     "  local function walk(node, depth)\n"
+	                     "    ctx.write(string.rep(' ', depth), node.name, ' ', node.kind, ' ',\n"
+	                     "              node.measure.progress or '-', ' ', node.measure.items,\n"
+	                     "              node.priority and ' prioritaire' or '', '\\n')\n"
+	                     "    for _, child in ipairs(node.children) do walk(child, depth + 1) end\n"
+	                     "  end\n"
+	                     "  for _, os in ipairs(p.os) do walk(os, 0) end\n"
+	                     "  ctx.write(p.volets.externe.progress, ' ', p.items['action-4'].due_end)\n"
+	                     "end)\n");
+	store_fixture_reopen(f, "Test", "test@example.org");
+	const char *args[] = {"2020-07-01"};
+	char *out = NULL;
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "arbre", args, 1, NULL), 0);
+	assert_string_equal(out, "CPAS de Test 2020-07-01 44\n"
+	                         "OS 1 os 44 7\n"
+	                         " OO 1 oo 51 6\n"
+	                         "  Action 1 action 25 3\n"
+	                         "   Tâche « Ouvrir le guichet » task 100 1\n"
+	                         "   Tâche « Former les agents » task 0 1\n"
+	                         "  Action 2 action 60 1\n"
+	                         "  Action 3 action - 0\n"
+	                         "  Action 4 action 50 1 prioritaire\n"
+	                         "  Action 5 action 100 1\n"
+	                         " OO 2 oo 38 2\n"
+	                         "  Action 6 action 0 1\n"
+	                         "  Action 5 action 100 1\n"
+	                         "OS 2 os - 0\n"
+	                         "44 2019-12-31");
+	jalon_free(out);
+	const char *bad[] = {"demain"};
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "arbre", bad, 1, NULL), JALON_ESCRIPT);
+	assert_non_null(strstr(jalon_errmsg(f->store), "jalon.plan : avancement : « demain »"));
+}
+
+/* A store made before the query tables held what the roll-up reads (schema 2) is
+   migrated when opened: the same figures, read from the new columns. */
+static void test_store_of_schema_2_migrated(void **state)
+{
+	struct store_fixture *f = *state;
+	const char *set[] = {"budget=2020 ; 1 000 € ; 8451 ; Wallonie ; ; 250 €", "synergie=oui",
+	                     "indicateur=Dossiers ; cible: 10"};
+	assert_int_equal(jalon_item_set(f->store, "Action 2", set, 3), 0);
+	jalon_store_close(f->store);
+	char cmd[4400];
+	snprintf(cmd, sizeof cmd,
+	         "sqlite3 '%s/jalon.db' 'ALTER TABLE items DROP COLUMN progress;"
+	         " ALTER TABLE items DROP COLUMN weight; ALTER TABLE items DROP COLUMN planned_start;"
+	         " ALTER TABLE items DROP COLUMN planned_end; ALTER TABLE items DROP COLUMN health;"
+	         " ALTER TABLE items DROP COLUMN synergy; ALTER TABLE items DROP COLUMN budget_cents;"
+	         " ALTER TABLE items DROP COLUMN spent_cents; ALTER TABLE items DROP COLUMN indicators;"
+	         " PRAGMA user_version = 2'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(jalon_store_open(&f->store, f->dir, NULL), 0);
+	assert_int_equal(get(f, "Action 2").progress, 60);
+	assert_int_equal(get(f, "Action 2").expected, 50);
+	assert_int_equal(get(f, "OO 1").progress, 51);
+	snprintf(cmd, sizeof cmd,
+	         "sqlite3 '%s/jalon.db' \"SELECT budget_cents, spent_cents, synergy, indicators,"
+	         " weight FROM items WHERE title = 'Permanence téléphonique'\"", f->dir);
+	char *row = run_line(cmd);
+	assert_string_equal(row, "100000|25000|1|1|1");
+	free(row);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +258,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_roll_up_with_weights_and_shares, setup,
 		                                store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule_health, setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_rules_replaced_by_a_script, setup,
+		                                store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_plan_for_reports, setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_store_of_schema_2_migrated, setup,
+		                                store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,6 +158,13 @@ static void test_budget_in_integer_cents(void **state)
 	                 9950);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(b, 0), "source")),
 	                    "Wallonie");
+	/* What was spent, when known: a sixth part. */
+	assert_true(json_is_null(json_object_get(json_array_get(b, 0), "spent_cents")));
+	set_ok(a, "budget", "2023 ; 10 000 € ; 8451 ; Wallonie ; Formation ; 8 000,25 €");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(b, 3), "spent_cents")),
+	                 800025);
+	set_fails(a, "budget", "2023 ; 10 000 ; 8451 ; Wallonie ; Formation ; presque tout",
+	          "montant dépensé illisible « presque tout »");
 	json_decref(a);
 }
 

@@ -26,26 +26,6 @@ static const char PLAN[] =
 	"  qui: DG\n"
 	"  échéance: 15/01/2020\n";
 
-static void write_script(struct store_fixture *f, const char *name, const char *text)
-{
-	char path[4200];
-	snprintf(path, sizeof path, "%s/scripts", f->dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof path, "%s/scripts/%s", f->dir, name);
-	FILE *out = fopen(path, "w");
-	assert_non_null(out);
-	fputs(text, out);
-	fclose(out);
-}
-
-/* A store with the plan, closed and reopened with scripts in DIR/scripts. */
-static void reopen(struct store_fixture *f)
-{
-	jalon_store_close(f->store);
-	assert_int_equal(jalon_store_open(&f->store, f->dir, NULL), 0);
-	assert_int_equal(jalon_store_set_author(f->store, "DG", "dg@cpas-test.be"), 0);
-}
-
 static int setup(void **state)
 {
 	struct store_fixture *f = calloc(1, sizeof *f);
@@ -59,7 +39,7 @@ static int setup(void **state)
 static char *report(struct store_fixture *f, const char *name, int expect)
 {
 	char *out = NULL;
-	int rc = jalon_report_run(&out, NULL, f->store, name, NULL, 0);
+	int rc = jalon_report_run(&out, NULL, f->store, name, NULL, 0, NULL);
 	if (rc != expect)
 		fail_msg("report %s: %d (%s)", name, rc, jalon_errmsg(f->store));
 	return out;
@@ -85,7 +65,7 @@ static int commits(struct store_fixture *f)
 static void test_sandbox_escapes_are_refused(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "evasion.lua",
+	store_fixture_script(f, "evasion.lua",
 		"local tries = {\n"
 		"  {'os.execute', function() return os.execute('true') end},\n"
 		"  {'os.remove', function() return os.remove('/tmp/x') end},\n"
@@ -119,7 +99,7 @@ static void test_sandbox_escapes_are_refused(void **state)
 		"    if not ok then ctx.write('  ', tostring(err), '\\n') end\n"
 		"  end\n"
 		"end)\n");
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	char *out = report(f, "evasion", 0);
 	/* A script's own globals are its own; nothing shared can be changed or reached. */
 	const char *refused[] = {"os.execute refusé", "os.remove refusé", "os.getenv refusé",
@@ -140,7 +120,7 @@ static void test_sandbox_escapes_are_refused(void **state)
 static void test_budget_and_memory_cannot_be_caught(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "boucles.lua",
+	store_fixture_script(f, "boucles.lua",
 		"jalon.report('boucle', function() while true do end end)\n"
 		"jalon.report('boucle-pcall', function()\n"
 		"  for _ = 1, 10 do pcall(function() while true do end end) end\n"
@@ -157,7 +137,7 @@ static void test_budget_and_memory_cannot_be_caught(void **state)
 		"jalon.report('ok', function() return 'encore là' end)\n");
 	assert_int_equal(jalon_config_set(f->store, "scripts.timeout-ms", "200"), 0);
 	assert_int_equal(jalon_config_set(f->store, "scripts.memory-kb", "8192"), 0);
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	report(f, "boucle", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "boucles.lua:1: délai dépassé : le script a tourné plus "
 	                                   "de 200 ms");
@@ -178,7 +158,7 @@ static void test_budget_and_memory_cannot_be_caught(void **state)
 static void test_a_nested_call_keeps_the_budget(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "imbrique.lua",
+	store_fixture_script(f, "imbrique.lua",
 		"jalon.on('after_commit', function()\n"
 		"  local a = jalon.get('Action 1')\n"
 		"  if a.status == 'en cours' then jalon.set(a.id, { note = 'suivi' }) end\n"
@@ -187,7 +167,7 @@ static void test_a_nested_call_keeps_the_budget(void **state)
 		"  if change.new and #change.new.notes > 0 then while true do end end\n"
 		"end)\n");
 	assert_int_equal(jalon_config_set(f->store, "scripts.timeout-ms", "200"), 0);
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	int before = commits(f);
 	const char *a[] = {"statut=en cours"};
 	assert_int_equal(jalon_item_set(f->store, "Action 1", a, 1), 0);
@@ -198,7 +178,7 @@ static void test_a_nested_call_keeps_the_budget(void **state)
 static void test_set_from_lua_checks_its_table(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "set.lua",
+	store_fixture_script(f, "set.lua",
 		"jalon.report('set', function(_, args)\n"
 		"  if args[1] == 'liste' then jalon.set('Action 1', { 'terminé' }) end\n"
 		"  if args[1] == 'trop' then\n"
@@ -209,15 +189,15 @@ static void test_set_from_lua_checks_its_table(void **state)
 		"  jalon.set('Action 1', { statut = 'en cours', avancement = 40 })\n"
 		"  return jalon.get('Action 1').status .. ' ' .. jalon.get('Action 1').progress\n"
 		"end)\n");
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	char *out = NULL;
 	const char *liste[] = {"liste"}, *trop[] = {"trop"};
-	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", liste, 1), JALON_ESCRIPT);
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", liste, 1, NULL), JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "jalon.set : les clés sont des noms de champs, pas des "
 	                                   "number");
-	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", trop, 1), JALON_ESCRIPT);
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", trop, 1, NULL), JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "jalon.set : au plus 64 champs à la fois");
-	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", NULL, 0), 0);
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "set", NULL, 0, NULL), 0);
 	assert_string_equal(out, "en cours 40");
 	jalon_free(out);
 }
@@ -225,7 +205,7 @@ static void test_set_from_lua_checks_its_table(void **state)
 static void test_a_veto_changes_nothing(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "workflow.lua",
+	store_fixture_script(f, "workflow.lua",
 		"jalon.on('action.status', function(change)\n"
 		"  if change.new.status == 'terminé' and #change.new.notes == 0 then\n"
 		"    return false, change.name .. ' : une note d’évaluation est requise pour terminer'\n"
@@ -234,7 +214,7 @@ static void test_a_veto_changes_nothing(void **state)
 		"jalon.on('before_change', function(change)\n"
 		"  if change.new and change.new.title == 'boum' then error('titre interdit') end\n"
 		"end)\n");
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	int before = commits(f);
 	const char *done[] = {"statut=terminé"};
 	assert_int_equal(jalon_item_set(f->store, "Action 1", done, 1), JALON_ESCRIPT);
@@ -261,8 +241,8 @@ static void test_a_veto_changes_nothing(void **state)
 static void test_a_broken_script_names_its_file_and_line(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "casse.lua", "-- un script\n\nlocal x = = 1\n");
-	reopen(f);
+	store_fixture_script(f, "casse.lua", "-- un script\n\nlocal x = = 1\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	const char *a[] = {"statut=en cours"};
 	assert_int_equal(jalon_item_set(f->store, "Action 1", a, 1), JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "/scripts/casse.lua:3:");
@@ -275,7 +255,7 @@ static void test_a_broken_script_names_its_file_and_line(void **state)
 static void test_reports_and_after_commit(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "rapports.lua",
+	store_fixture_script(f, "rapports.lua",
 		"local compte = 0\n"
 		"jalon.on('after_commit', function(c)\n"
 		"  compte = compte + 1\n"
@@ -306,16 +286,16 @@ static void test_reports_and_after_commit(void **state)
 		"    ' ; en 2100 : ', jalon.at('Action 1', '2100-01-01').status,\n"
 		"    ' ; enregistrements changés : ', #jalon.diff('@0', '2100-01-01'))\n"
 		"end)\n");
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	const char *done[] = {"statut=terminé"};
 	assert_int_equal(jalon_item_set(f->store, "Action 1", done, 1), 0);
 	char *out = NULL;
 	const char *args[] = {"2019", "tous"};
-	assert_int_equal(jalon_report_run(&out, NULL, f->store, "actions", args, 2), 0);
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "actions", args, 2, NULL), 0);
 	assert_string_equal(out, "Action 1 ; Rédiger le règlement de travail ; terminé ; 2020-01-31\n"
 	                         "arguments : 2019,tous ; commits vus : 1 ; auteur : DG");
 	jalon_free(out);
-	assert_int_equal(jalon_report_run(&out, NULL, f->store, "inconnu", NULL, 0),
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "inconnu", NULL, 0, NULL),
 	                 JALON_ENOTFOUND);
 	out = report(f, "historique", 0);
 	assert_has(out, "DG : Action 1 : fin effective (vide) → « 2020-01-31 »\n"
@@ -330,17 +310,17 @@ static void test_reports_and_after_commit(void **state)
 static void test_registration_only_while_loading(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "tard.lua",
+	store_fixture_script(f, "tard.lua",
 		"jalon.report('tard', function() jalon.on('after_commit', print) end)\n"
 		"jalon.report('évènement', function() end)\n");
-	write_script(f, "zz.lua", "jalon.on('action.statut_inconnu', print)\n");
-	reopen(f);
+	store_fixture_script(f, "zz.lua", "jalon.on('action.statut_inconnu', print)\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	report(f, "tard", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "zz.lua:1: jalon.on : événement « action.statut_inconnu »");
 	char path[4200];
 	snprintf(path, sizeof path, "%s/scripts/zz.lua", f->dir);
 	unlink(path);
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	report(f, "tard", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "tard.lua:1: jalon.on : ne s'appelle qu'au chargement");
 }
@@ -350,10 +330,10 @@ static void test_registration_only_while_loading(void **state)
 static void test_custom_field_from_a_script(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "synergies.lua",
+	store_fixture_script(f, "synergies.lua",
 		"jalon.field('Synergie ville ; type: liste ; valeurs: à étudier, engagée, réalisée ;"
 		" pour: action')\n");
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	int before = commits(f);
 	const char *bad[] = {"synergie ville=peut-être"};
 	assert_int_equal(jalon_item_set(f->store, "Action 1", bad, 1), JALON_EINVALID);
@@ -390,7 +370,7 @@ static void test_lua_plugin_synergies(void **state)
 {
 	struct store_fixture *f = *state;
 	assert_int_equal(jalon_config_set(f->store, "plugins.path", JALON_PLUGINS_SRC), 0);
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	const char *alone[] = {"synergie=oui"};
 	assert_int_equal(jalon_item_set(f->store, "Action 1", alone, 1), JALON_ESCRIPT);
 	assert_string_equal(jalon_errmsg(f->store), "Action 1 : une action en synergie nomme au "
@@ -435,7 +415,7 @@ static void test_broken_lua_plugin(void **state)
 	m = fopen(path, "w");
 	fputs("local x = nil\nreturn x.champ\n", m);
 	fclose(m);
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	/* Listing first: the plug-in's code runs for the list to tell. */
 	size_t n;
 	const jalon_plugin *casse = NULL;
@@ -459,7 +439,7 @@ static void test_file_access_where_granted(void **state)
 	snprintf(path, sizeof path, "%s/exports", f->dir);
 	mkdir(path, 0755);
 	assert_int_equal(jalon_config_set(f->store, "scripts.files", "exports"), 0);
-	write_script(f, "fichiers.lua",
+	store_fixture_script(f, "fichiers.lua",
 		"jalon.report('fichiers', function(ctx)\n"
 		"  local out = assert(io.open('exports/liste.txt', 'w'))\n"
 		"  out:write('Action 1\\n')\n"
@@ -472,7 +452,7 @@ static void test_file_access_where_granted(void **state)
 		"  end\n"
 		"  ctx.write('popen : ', tostring(io.popen), ' ; lines : ', tostring(io.lines), '\\n')\n"
 		"end)\n");
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	char *out = report(f, "fichiers", 0);
 	assert_string_equal(out, "Action 1\n"
 	                         "jalon.conf : hors des dossiers\n"
@@ -488,7 +468,7 @@ static void test_file_access_where_granted(void **state)
 static void test_reminders_from_lua(void **state)
 {
 	struct store_fixture *f = *state;
-	write_script(f, "rappels.lua",
+	store_fixture_script(f, "rappels.lua",
 		"jalon.remind_rule(function(item, what, rule)\n"
 		"  rule.before = { 3, 30 }\n"
 		"  rule.extra[#rule.extra + 1] = 'Président <president@cpas-test.be>'\n"
@@ -501,7 +481,7 @@ static void test_reminders_from_lua(void **state)
 		"  end\n"
 		"  return table.concat(lines, '\\n') .. '\\n\\n(texte Jalon : ' .. #m.text .. ' octets)'\n"
 		"end)\n");
-	reopen(f);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	assert_int_equal(jalon_config_set(f->store, "remind.calendar", "false"), 0);
 	jalon_remind_options o = JALON_REMIND_OPTIONS_INIT;
 	char *text = NULL;

@@ -16,11 +16,15 @@
 
 /*
  * Runs the report a script registered as name with its arguments (strings, as given on
- * the command line), and gives what it wrote (ctx:write) followed by what it returned.
- * *out owned (jalon_free); len may be NULL. JALON_ENOTFOUND when no script defines the
- * report; JALON_ESCRIPT when it fails (the message names the file and line).
+ * the command line), and gives what it wrote (ctx.write) followed by what it returned.
+ * output is the name of the file the result goes to, or NULL: a report may take its
+ * format from its extension (ctx.output). The built-in reports (docs/reports.md) are
+ * loaded with the first report, after the store's scripts, whose reports of the same
+ * name replace them. *out owned (jalon_free); len may be NULL. JALON_ENOTFOUND when no
+ * script defines the report; JALON_ESCRIPT when it fails (the message names the file and
+ * line).
  */
 JALON_API int jalon_report_run(char **out, size_t *len, jalon_store *store, const char *name,
-                               const char *const *args, size_t nargs);
+                               const char *const *args, size_t nargs, const char *output);
 
 #endif

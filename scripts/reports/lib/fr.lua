@@ -1,0 +1,52 @@
+-- French as reports write it: amounts, dates, percentages, plurals.
+
+local fr = {}
+
+local NBSP = "\u{202F}" -- narrow no-break space: thousands, before € and %
+
+local MONTHS = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                "septembre", "octobre", "novembre", "décembre"}
+
+-- 1250000 cents → « 12 500,00 € »
+function fr.amount(cents)
+  if cents == nil then return "" end
+  local sign = cents < 0 and "-" or ""
+  cents = math.abs(math.tointeger(cents) or math.floor(cents + 0.5))
+  local units = tostring(cents // 100)
+  local grouped = units:reverse():gsub("(%d%d%d)", "%1" .. NBSP:reverse()):reverse()
+  if grouped:sub(1, #NBSP) == NBSP then grouped = grouped:sub(#NBSP + 1) end
+  return string.format("%s%s,%02d%s€", sign, grouped, cents % 100, NBSP)
+end
+
+-- "2020-01-15" → « 15 janvier 2020 »; anything else as it is.
+function fr.date(iso)
+  local y, m, d = tostring(iso or ""):match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
+  if not y then return iso or "" end
+  local day = tonumber(d)
+  return string.format("%s %s %s", day == 1 and "1er" or tostring(day), MONTHS[tonumber(m)], y)
+end
+
+-- "2020-01-15" → « 15/01/2020 »
+function fr.short_date(iso)
+  local y, m, d = tostring(iso or ""):match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
+  if not y then return iso or "" end
+  return d .. "/" .. m .. "/" .. y
+end
+
+-- 42 → « 42 % »; nil → « — »
+function fr.percent(n)
+  if n == nil then return "—" end
+  return tostring(math.tointeger(n) or n) .. NBSP .. "%"
+end
+
+-- (3, "action", "actions") → « 3 actions »
+function fr.count(n, one, many)
+  return tostring(n) .. " " .. (n == 1 and one or (many or one .. "s"))
+end
+
+-- Seconds since 1970 → "2020-01-15" (UTC)
+function fr.iso_day(time)
+  return os.date("!%Y-%m-%d", time)
+end
+
+return fr
