@@ -4,6 +4,7 @@
  * date, what changed between two dates, who last changed each field, tags.
  */
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,13 +163,18 @@ static void add_record_change(jalon_store *s, jalon_log *log, jalon_log_entry *e
 /* Above this many records, a commit's entry in the whole-store log lists no fields. */
 #define LOG_DETAIL_MAX 50
 
-static int log_all(jalon_store *s, jalon_log *log, size_t limit)
+/* The commits after since and up to until, newest first, at most limit (0: all). */
+static int log_all(jalon_store *s, jalon_log *log, size_t limit, long long since,
+                   long long until)
 {
 	sqlite3_stmt *st, *ch;
 	if (store_prepare(s, &st, "SELECT seq, oid, time, author_name, author_email, message,"
 	                          " (SELECT count(*) FROM record_changes r WHERE r.seq = c.seq)"
-	                          " FROM commits c ORDER BY seq DESC LIMIT ?1") != 0)
+	                          " FROM commits c WHERE time > ?2 AND time <= ?3"
+	                          " ORDER BY seq DESC LIMIT ?1") != 0)
 		return JALON_ERROR;
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, until);
 	if (store_prepare(s, &ch, "SELECT record, old_blob, new_blob FROM record_changes"
 	                          " WHERE seq = ?1") != 0) {
 		sqlite3_finalize(st);
@@ -215,6 +221,22 @@ static int log_record(jalon_store *s, jalon_log *log, const char *id, size_t lim
 	return 0;
 }
 
+int jalon_history_log_between(jalon_log **out, jalon_store *s, long long since, long long until)
+{
+	store_clear_error(s);
+	*out = NULL;
+	jalon_log *log = calloc(1, sizeof *log);
+	if (!log)
+		return JALON_ENOMEM;
+	int rc = log_all(s, log, 0, since, until);
+	if (rc) {
+		jalon_log_free(log);
+		return rc;
+	}
+	*out = log;
+	return 0;
+}
+
 int jalon_history_log(jalon_log **out, jalon_store *s, const char *ref, size_t limit)
 {
 	char id[128];
@@ -225,7 +247,7 @@ int jalon_history_log(jalon_log **out, jalon_store *s, const char *ref, size_t l
 	jalon_log *log = calloc(1, sizeof *log);
 	if (!log)
 		return JALON_ENOMEM;
-	int rc = ref ? log_record(s, log, id, limit) : log_all(s, log, limit);
+	int rc = ref ? log_record(s, log, id, limit) : log_all(s, log, limit, LLONG_MIN, LLONG_MAX);
 	if (rc) {
 		jalon_log_free(log);
 		return rc;

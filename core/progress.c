@@ -8,6 +8,7 @@
  */
 #include "progress.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -52,10 +53,33 @@ int progress_hook_set(jalon_store *s, progress_rule_hook fn, void *ud)
 
 /* ---------------------------------------------------------------- reading */
 
-static char *column(sqlite3_stmt *st, int i)
+/* The plan's texts live in blocks freed together (a plan holds some 100,000 of them). */
+struct text_block {
+	struct text_block *next;
+	size_t used, size;
+	char text[];
+};
+
+static char *column(progress_plan *p, sqlite3_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
-	return v ? jl_strdup((const char *)v) : NULL;
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	if (!v)
+		return NULL;
+	size_t len = (size_t)sqlite3_column_bytes(st, i) + 1;
+	struct text_block *b = p->texts;
+	if (!b || b->size - b->used < len) {
+		size_t size = len > 65536 ? len : 65536;
+		if (!(b = malloc(sizeof *b + size)))
+			return NULL;
+		b->next = p->texts;
+		b->used = 0;
+		b->size = size;
+		p->texts = b;
+	}
+	char *out = b->text + b->used;
+	memcpy(out, v, len);
+	b->used += len;
+	return out;
 }
 
 static int status_index(const char *status)
@@ -87,8 +111,16 @@ const progress_node *progress_find(const progress_plan *p, const char *id)
 	return NULL;
 }
 
-#define ORDER " CASE i.kind WHEN 'os' THEN 0 WHEN 'oo' THEN 1 WHEN 'action' THEN 2 ELSE 3 END," \
-              " i.position, CAST(substr(i.id, instr(i.id, '-') + 1) AS INTEGER)"
+/* Plan order: OS, OO, actions, tasks; among each, by position, then by id number. */
+static int compare_plan_order(const void *a, const void *b)
+{
+	const progress_node *x = a, *y = b;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->position != y->position)
+		return x->position < y->position ? -1 : 1;
+	return x->number < y->number ? -1 : x->number > y->number;
+}
 
 static int read_nodes(jalon_store *s, progress_plan *p)
 {
@@ -101,28 +133,25 @@ static int read_nodes(jalon_store *s, progress_plan *p)
 	if (!p->nodes)
 		return JALON_ENOMEM;
 	if (store_prepare(s, &st,
-	                  "SELECT i.id, i.kind, i.label, i.title, i.volet, i.status, i.health,"
-	                  " i.parent, i.due_start, i.due_end, i.planned_start, i.planned_end,"
-	                  " i.draft, i.priority, i.synergy, i.position, i.progress, i.weight,"
-	                  " i.budget_cents, i.spent_cents, i.indicators FROM items AS i"
-	                  " ORDER BY" ORDER) != 0)
+	                  "SELECT id, kind, label, title, volet, status, health, parent, due_start,"
+	                  " due_end, planned_start, planned_end, draft, priority, synergy, position,"
+	                  " progress, weight, budget_cents, spent_cents, indicators FROM items") != 0)
 		return JALON_ERROR;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && p->n < cap) {
 		progress_node *n = &p->nodes[p->n++];
-		n->id = column(st, 0);
+		n->id = column(p, st, 0);
 		n->kind = jalon_kind_from_name((const char *)sqlite3_column_text(st, 1));
-		n->label = column(st, 2);
-		n->title = column(st, 3);
-		n->volet = column(st, 4);
-		n->status = column(st, 5);
-		n->status_index = status_index(n->status);
-		n->health_flag = column(st, 6);
-		n->parent = column(st, 7);
-		n->due_start = column(st, 8);
-		n->due_end = column(st, 9);
-		n->planned_start = column(st, 10);
-		n->planned_end = column(st, 11);
+		n->label = column(p, st, 2);
+		n->title = column(p, st, 3);
+		n->volet = column(p, st, 4);
+		n->status = column(p, st, 5);
+		n->health_flag = column(p, st, 6);
+		n->parent = column(p, st, 7);
+		n->due_start = column(p, st, 8);
+		n->due_end = column(p, st, 9);
+		n->planned_start = column(p, st, 10);
+		n->planned_end = column(p, st, 11);
 		n->draft = sqlite3_column_int(st, 12);
 		n->priority = sqlite3_column_int(st, 13);
 		n->synergy = sqlite3_column_int(st, 14);
@@ -133,12 +162,18 @@ static int read_nodes(jalon_store *s, progress_plan *p)
 		n->spent_cents = sqlite3_column_type(st, 19) == SQLITE_NULL ? -1
 		                                                              : sqlite3_column_int64(st, 19);
 		n->indicators = sqlite3_column_int(st, 20);
+		jl_date due;
+		n->due_day = n->due_end && jl_date_parse_iso(n->due_end, &due) == 0 ? jl_date_to_days(due)
+		                                                                    : LONG_MIN;
 		if (!n->id || !n->status)
 			rc = SQLITE_NOMEM;
+		else
+			n->status_index = status_index(n->status), n->number = record_id_number(n->id);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return rc == SQLITE_NOMEM ? JALON_ENOMEM : store_fail_db(s, "lecture du plan");
+	qsort(p->nodes, p->n, sizeof *p->nodes, compare_plan_order);
 	p->by_id = malloc((p->n + 1) * sizeof *p->by_id);
 	if (!p->by_id)
 		return JALON_ENOMEM;
@@ -148,7 +183,21 @@ static int read_nodes(jalon_store *s, progress_plan *p)
 	return 0;
 }
 
-/* Each node's children in plan order: edges grouped by parent. */
+/* An edge being read: the parent's index beside the child's. */
+struct edge_row {
+	size_t parent;
+	progress_edge edge;
+};
+
+static int compare_edges(const void *a, const void *b)
+{
+	const struct edge_row *x = a, *y = b;
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
+	return x->edge.child < y->edge.child ? -1 : x->edge.child > y->edge.child;
+}
+
+/* Each node's children in plan order (the nodes' order): edges grouped by parent. */
 static int read_edges(jalon_store *s, progress_plan *p)
 {
 	sqlite3_stmt *st;
@@ -156,32 +205,42 @@ static int read_edges(jalon_store *s, progress_plan *p)
 		return JALON_ERROR;
 	size_t cap = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
+	struct edge_row *rows = calloc(cap + 1, sizeof *rows);
 	p->edges = calloc(cap + 1, sizeof *p->edges);
-	if (!p->edges)
+	if (!rows || !p->edges) {
+		free(rows);
 		return JALON_ENOMEM;
-	if (store_prepare(s, &st, "SELECT p.parent, p.item, p.share FROM item_parents AS p"
-	                          " JOIN items AS i ON i.id = p.item ORDER BY p.parent," ORDER) != 0)
+	}
+	if (store_prepare(s, &st, "SELECT parent, item, share FROM item_parents") != 0) {
+		free(rows);
 		return JALON_ERROR;
+	}
 	int rc;
-	progress_node *current = NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && p->nedges < cap) {
-		progress_node *parent =
-			(progress_node *)progress_find(p, (const char *)sqlite3_column_text(st, 0));
+	size_t n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < cap) {
+		const progress_node *parent = progress_find(p, (const char *)sqlite3_column_text(st, 0));
 		const progress_node *child = progress_find(p, (const char *)sqlite3_column_text(st, 1));
 		if (!parent || !child)
 			continue;
-		if (parent != current) {
-			current = parent;
-			parent->first_child = p->nedges;
-		}
-		p->edges[p->nedges].child = (size_t)(child - p->nodes);
-		p->edges[p->nedges].share = sqlite3_column_int(st, 2);
-		p->nedges++;
-		parent->nchildren++;
+		rows[n].parent = (size_t)(parent - p->nodes);
+		rows[n].edge.child = (size_t)(child - p->nodes);
+		rows[n].edge.share = sqlite3_column_int(st, 2);
+		n++;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		free(rows);
 		return store_fail_db(s, "lecture du plan");
+	}
+	qsort(rows, n, sizeof *rows, compare_edges);
+	for (size_t i = 0; i < n; i++) {
+		progress_node *parent = &p->nodes[rows[i].parent];
+		if (!parent->nchildren)
+			parent->first_child = p->nedges;
+		parent->nchildren++;
+		p->edges[p->nedges++] = rows[i].edge;
+	}
+	free(rows);
 	return 0;
 }
 
@@ -200,12 +259,14 @@ static int rule(jalon_store *s, const char *name, const progress_node *n, int a,
 static double expected_of(const progress_plan *p, const progress_node *n)
 {
 	jl_date start = p->plan_start, due;
-	if ((!n->planned_end || jl_date_parse_iso(n->planned_end, &due) != 0) &&
-	    (!n->due_end || jl_date_parse_iso(n->due_end, &due) != 0))
+	long to = n->due_day;
+	if (n->planned_end && jl_date_parse_iso(n->planned_end, &due) == 0)
+		to = jl_date_to_days(due);
+	if (to == LONG_MIN)
 		return -1;
 	if (n->planned_start)
 		jl_date_parse_iso(n->planned_start, &start);
-	long from = jl_date_to_days(start), to = jl_date_to_days(due), at = jl_date_to_days(p->day);
+	long from = jl_date_to_days(start), at = p->today;
 	if (at >= to)
 		return 100;
 	if (at <= from)
@@ -289,9 +350,7 @@ static void count(progress_plan *p, size_t i, jalon_progress *c, int depth)
 		if (n->status_index != ABANDONED) {
 			c->items++;
 			c->priority += n->priority;
-			jl_date due;
-			if (n->status_index != DONE && n->due_end &&
-			    jl_date_parse_iso(n->due_end, &due) == 0 && jl_date_compare(due, p->day) < 0)
+			if (n->status_index != DONE && n->due_day != LONG_MIN && n->due_day < p->today)
 				c->overdue++;
 		}
 	}
@@ -379,6 +438,7 @@ int progress_load(jalon_store *s, const char *day, progress_plan **out)
 		return store_fail(s, JALON_EINVALID, "avancement : « %s » n'est pas une date AAAA-MM-JJ",
 		                  day);
 	}
+	p->today = jl_date_to_days(p->day);
 	json_t *plan = store_record_get(s, "plan");
 	jl_date end;
 	record_plan_span(plan, &p->plan_start, &end);
@@ -415,12 +475,10 @@ void progress_free(progress_plan *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n; i++) {
-		progress_node *n = &p->nodes[i];
-		char *owned[] = {n->id, n->label, n->title, n->volet, n->status, n->health_flag,
-		                 n->parent, n->due_start, n->due_end, n->planned_start, n->planned_end};
-		for (size_t k = 0; k < sizeof owned / sizeof *owned; k++)
-			free(owned[k]);
+	while (p->texts) {
+		struct text_block *next = p->texts->next;
+		free(p->texts);
+		p->texts = next;
 	}
 	free(p->nodes);
 	free(p->edges);

@@ -24,6 +24,8 @@ typedef struct progress_node {
 	long long budget_cents, spent_cents; /* spent_cents -1: nothing spent is known */
 	int indicators;        /* how many */
 	size_t first_child, nchildren; /* into progress_plan.edges */
+	long number;           /* of the id ("action-7": 7) */
+	long due_day;          /* due_end as jl_date_to_days, or LONG_MIN */
 	jalon_progress measure; /* computed on the plan's day */
 } progress_node;
 
@@ -39,12 +41,14 @@ typedef struct progress_plan {
 	size_t nedges;
 	jalon_progress plan, externe, interne;
 	jl_date day, plan_start;
+	long today;            /* day, as jl_date_to_days */
 	/* private */
 	progress_node **by_id; /* the nodes sorted by id */
 	unsigned *seen;        /* per node: the count pass that last counted it */
 	unsigned pass;
 	double *value, *expected; /* per node: own progress / expectation, or -1 */
 	char *done;            /* per node: value and expected computed */
+	struct text_block *texts; /* the nodes' texts */
 } progress_plan;
 
 /*

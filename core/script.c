@@ -47,6 +47,8 @@
 enum {
 	DEFAULT_TIMEOUT_MS = 2000,
 	DEFAULT_MEMORY_KB = 65536,
+	DEFAULT_REPORT_TIMEOUT_MS = 60000,
+	DEFAULT_REPORT_MEMORY_KB = 1048576,
 	COUNT_STEP = 1000 /* instructions between two looks at the clock */
 };
 
@@ -71,7 +73,7 @@ struct jl_script {
 	int texts_ref;          /* { function, … }: reminder message texts */
 	int progress_rules_ref; /* rule name → function: progress rules (progress.h) */
 	int builtin;            /* loading the built-in reports: a store's own report wins */
-	int reports_loaded;     /* the built-in reports were loaded */
+	int reports_loaded;     /* every built-in report file was run */
 	char dirs[16][1024];    /* the script and Lua plug-in folders, for require */
 	char files[8][1024];    /* scripts.files: the only folders io.open reaches (real paths) */
 	size_t nfiles;
@@ -178,6 +180,14 @@ static int traceback(lua_State *L)
 	const char *msg = lua_tostring(L, 1);
 	if (!msg)
 		msg = lua_pushfstring(L, "(erreur de type %s)", luaL_typename(L, 1));
+	/* error("message", 0): a message meant for the user as it is (a report's bad
+	   argument), without position nor traceback. */
+	lua_Debug ar;
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "nS", &ar) && ar.name &&
+	    !strcmp(ar.name, "error") && !strcmp(ar.what, "C") && !strstr(msg, ".lua:")) {
+		lua_pushstring(L, msg);
+		return 1;
+	}
 	luaL_traceback(L, L, msg, 1);
 	return 1;
 }
@@ -449,11 +459,13 @@ static void push_log(lua_State *L, const jalon_log *log)
 }
 
 /* A date as the CLI reads one ("2020-01-15", a tag, "@1577836800"), at its day's end. */
-static long long check_time(lua_State *L, int arg)
+/* A date, tag or @seconds argument: a day counts from its first second (since) or to its
+   last (until, at), as on the command line. */
+static long long check_time(lua_State *L, int arg, int end_of_day)
 {
 	struct jl_script *sc = script_of(L);
 	long long t;
-	if (jalon_time_parse(sc->s, luaL_checkstring(L, arg), 1, &t) != 0)
+	if (jalon_time_parse(sc->s, luaL_checkstring(L, arg), end_of_day, &t) != 0)
 		luaL_error(L, "%s", jalon_errmsg(sc->s));
 	return t;
 }
@@ -475,10 +487,23 @@ static int l_history(lua_State *L)
 static int l_diff(lua_State *L)
 {
 	struct jl_script *sc = script_of(L);
-	long long since = check_time(L, 1), until = check_time(L, 2);
+	long long since = check_time(L, 1, 0), until = check_time(L, 2, 1);
 	jalon_log *log;
 	if (jalon_history_diff(&log, sc->s, since, until) != 0)
 		return luaL_error(L, "jalon.diff : %s", jalon_errmsg(sc->s));
+	push_log(L, log);
+	jalon_log_free(log);
+	return 1;
+}
+
+/* jalon.log(since, until): every commit of the period, newest first. */
+static int l_log(lua_State *L)
+{
+	struct jl_script *sc = script_of(L);
+	long long since = check_time(L, 1, 0), until = check_time(L, 2, 1);
+	jalon_log *log;
+	if (jalon_history_log_between(&log, sc->s, since, until) != 0)
+		return luaL_error(L, "jalon.log : %s", jalon_errmsg(sc->s));
 	push_log(L, log);
 	jalon_log_free(log);
 	return 1;
@@ -490,7 +515,7 @@ static int l_at(lua_State *L)
 	struct jl_script *sc = script_of(L);
 	const char *ref = luaL_checkstring(L, 1);
 	jalon_item *item;
-	int rc = jalon_history_at(&item, sc->s, ref, check_time(L, 2));
+	int rc = jalon_history_at(&item, sc->s, ref, check_time(L, 2, 1));
 	if (rc == JALON_ENOTFOUND)
 		return lua_pushnil(L), 1;
 	if (rc)
@@ -545,100 +570,243 @@ static int l_progress(lua_State *L)
 	return 1;
 }
 
-static void set_string(lua_State *L, const char *key, const char *value)
+/* The fields of a node of the plan (progress.h), as reports and progress rules see them
+   (docs/reports.md); "children" and "measure" come with the tree of jalon.plan. */
+static const char *const NODE_FIELDS[] = {
+	"id", "kind", "label", "title", "name", "volet", "status", "health", "parent",
+	"due_start", "due_end", "planned_start", "planned_end", "draft", "priority", "synergy",
+	"position", "progress", "weight", "budget_cents", "spent_cents", "indicators",
+	"children", "measure", NULL};
+enum { NODE_NAME = 4, NODE_CHILDREN = 22, NODE_MEASURE = 23, NODE_PLAIN = 22 };
+
+static void push_text(lua_State *L, const char *v)
 {
-	if (value) {
-		lua_pushstring(L, value);
-		lua_setfield(L, -2, key);
+	if (v && *v)
+		lua_pushstring(L, v);
+	else
+		lua_pushnil(L);
+}
+
+/* Pushes field f (< NODE_PLAIN) of a node: its value, or nil. */
+static void push_node_field(lua_State *L, const progress_node *n, int f)
+{
+	switch (f) {
+	case 0: push_text(L, n->id); break;
+	case 1: push_text(L, jalon_kind_name((jalon_kind)n->kind)); break;
+	case 2: lua_pushstring(L, n->label ? n->label : ""); break;
+	case 3: lua_pushstring(L, n->title ? n->title : ""); break;
+	case 4: {
+		char *name = record_item_name(n->kind, n->label, n->title);
+		lua_pushstring(L, name ? name : "?");
+		free(name);
+		break;
+	}
+	case 5: push_text(L, n->volet); break;
+	case 6: push_text(L, n->status); break;
+	case 7: push_text(L, n->health_flag); break;
+	case 8: push_text(L, n->parent); break;
+	case 9: push_text(L, n->due_start); break;
+	case 10: push_text(L, n->due_end); break;
+	case 11: push_text(L, n->planned_start); break;
+	case 12: push_text(L, n->planned_end); break;
+	case 13: lua_pushboolean(L, n->draft); break;
+	case 14: lua_pushboolean(L, n->priority); break;
+	case 15: lua_pushboolean(L, n->synergy); break;
+	case 16: lua_pushinteger(L, n->position); break;
+	case 17: if (n->manual >= 0) lua_pushinteger(L, n->manual); else lua_pushnil(L); break;
+	case 18: lua_pushinteger(L, n->weight); break;
+	case 19: lua_pushinteger(L, (lua_Integer)n->budget_cents); break;
+	case 20:
+		if (n->spent_cents >= 0)
+			lua_pushinteger(L, (lua_Integer)n->spent_cents);
+		else
+			lua_pushnil(L);
+		break;
+	default: lua_pushinteger(L, n->indicators); break;
 	}
 }
 
-static void set_integer(lua_State *L, const char *key, long long value)
-{
-	lua_pushinteger(L, (lua_Integer)value);
-	lua_setfield(L, -2, key);
-}
-
-/* A node of the plan (progress.h) as reports and progress rules see it. */
+/* A node as a plain table, every field set (the progress rules' item). */
 static void push_node(lua_State *L, const progress_node *n)
 {
-	lua_createtable(L, 0, 28);
-	set_string(L, "id", n->id);
-	set_string(L, "kind", jalon_kind_name((jalon_kind)n->kind));
-	set_string(L, "label", n->label);
-	set_string(L, "title", n->title);
-	char *name = record_item_name(n->kind, n->label, n->title);
-	set_string(L, "name", name);
-	free(name);
-	if (n->volet && *n->volet)
-		set_string(L, "volet", n->volet);
-	set_string(L, "status", n->status);
-	if (n->health_flag && *n->health_flag)
-		set_string(L, "health", n->health_flag);
-	set_string(L, "parent", n->parent);
-	set_string(L, "due_start", n->due_start);
-	set_string(L, "due_end", n->due_end);
-	set_string(L, "planned_start", n->planned_start);
-	set_string(L, "planned_end", n->planned_end);
-	lua_pushboolean(L, n->draft);
-	lua_setfield(L, -2, "draft");
-	lua_pushboolean(L, n->priority);
-	lua_setfield(L, -2, "priority");
-	lua_pushboolean(L, n->synergy);
-	lua_setfield(L, -2, "synergy");
-	set_integer(L, "position", n->position);
-	if (n->manual >= 0)
-		set_integer(L, "progress", n->manual);
-	set_integer(L, "weight", n->weight);
-	set_integer(L, "budget_cents", n->budget_cents);
-	if (n->spent_cents >= 0)
-		set_integer(L, "spent_cents", n->spent_cents);
-	set_integer(L, "indicators", n->indicators);
+	lua_createtable(L, 0, NODE_PLAIN);
+	for (int f = 0; f < NODE_PLAIN; f++) {
+		push_node_field(L, n, f);
+		lua_setfield(L, -2, NODE_FIELDS[f]);
+	}
 }
 
-/* jalon.plan([day]) builds the tree in a protected call, so that the plan read in C is
-   freed also when Lua runs out of memory. */
+/*
+ * The tree of jalon.plan: each node a small table that reads its fields from the plan
+ * in C when they are asked for (its children, measure and name then kept in the table),
+ * so that a report pays for what it reads. The plan in C lives in a userdata freed by the collector;
+ * NODE_INDEX is the private key of a node's index in it.
+ */
+static const char NODE_INDEX = 0;
+
+static const progress_plan *plan_of(lua_State *L)
+{
+	return *(progress_plan **)lua_touserdata(L, lua_upvalueindex(1));
+}
+
+static int plan_gc(lua_State *L)
+{
+	progress_plan **box = lua_touserdata(L, 1);
+	progress_free(*box);
+	*box = NULL;
+	return 0;
+}
+
+/* __index(node, key), upvalues: the plan userdata, the items table (id → node), the
+   field names (name → index in NODE_FIELDS). */
+static int node_index(lua_State *L)
+{
+	const progress_plan *p = plan_of(L);
+	lua_pushvalue(L, 2);
+	lua_Integer f = lua_rawget(L, lua_upvalueindex(3)) == LUA_TNUMBER ? lua_tointeger(L, -1) : -1;
+	lua_rawgetp(L, 1, &NODE_INDEX);
+	lua_Integer i = lua_tointeger(L, -1);
+	lua_pop(L, 2);
+	if (f < 0 || i < 0 || (size_t)i >= p->n) {
+		lua_pushnil(L);
+		return 1;
+	}
+	const progress_node *n = &p->nodes[i];
+	if (f == NODE_CHILDREN) {
+		lua_createtable(L, (int)n->nchildren, 0);
+		for (size_t e = 0; e < n->nchildren; e++) {
+			lua_getfield(L, lua_upvalueindex(2), p->nodes[p->edges[n->first_child + e].child].id);
+			lua_rawseti(L, -2, (lua_Integer)e + 1);
+		}
+	} else if (f == NODE_MEASURE) {
+		push_measure(L, &n->measure);
+	} else {
+		push_node_field(L, n, (int)f);
+		if (f != NODE_NAME)
+			return 1; /* a number, a boolean or a text the state already holds */
+	}
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1); /* tables and the name, made once */
+	return 1;
+}
+
+/* The index of a field name, or -1. */
+static int node_field(lua_State *L, int idx)
+{
+	if (lua_type(L, idx) != LUA_TSTRING)
+		return -1;
+	const char *key = lua_tostring(L, idx);
+	for (int f = 0; NODE_FIELDS[f]; f++)
+		if (!strcmp(NODE_FIELDS[f], key))
+			return f;
+	return -1;
+}
+
+/* __pairs(node): every field that has a value, then the keys the report added. */
+static int node_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	int f = lua_isnil(L, 2) ? 0 : node_field(L, 2);
+	if (f >= 0) {
+		if (!lua_isnil(L, 2))
+			f++;
+		for (; NODE_FIELDS[f]; f++) {
+			lua_pushstring(L, NODE_FIELDS[f]);
+			lua_pushvalue(L, -1);
+			if (lua_gettable(L, 1) != LUA_TNIL)
+				return 2;
+			lua_pop(L, 2);
+		}
+		lua_pushnil(L);
+		lua_replace(L, 2);
+	}
+	while (lua_next(L, 1)) {
+		if (lua_type(L, -2) != LUA_TLIGHTUSERDATA && node_field(L, -2) < 0)
+			return 2;
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+static int node_pairs(lua_State *L)
+{
+	lua_pushcfunction(L, node_next);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+/* jalon.plan([day]) builds the tree in a protected call: the plan in C is then owned by
+   its userdata, freed by the collector also when Lua runs out of memory on the way. */
+struct plan_handoff {
+	progress_plan *plan;
+	int owned; /* the userdata holds it */
+};
+
 static int push_plan(lua_State *L)
 {
-	const progress_plan *p = lua_touserdata(L, 1);
+	struct plan_handoff *h = lua_touserdata(L, 1);
+	progress_plan *p = h->plan;
+	progress_plan **box = lua_newuserdatauv(L, sizeof *box, 0);
+	*box = NULL;
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, plan_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	*box = p; /* from here the collector frees it */
+	h->owned = 1;
+	int plan_ud = lua_gettop(L);
 	lua_createtable(L, 0, 8); /* the plan */
+	int plan = lua_gettop(L);
 	char day[11];
 	jl_date_format_iso(p->day, day);
-	set_string(L, "day", day);
+	lua_pushstring(L, day);
+	lua_setfield(L, plan, "day");
 	push_measure(L, &p->plan);
-	lua_setfield(L, -2, "measure");
+	lua_setfield(L, plan, "measure");
 	lua_createtable(L, 0, 2);
 	push_measure(L, &p->externe);
 	lua_setfield(L, -2, "externe");
 	push_measure(L, &p->interne);
 	lua_setfield(L, -2, "interne");
-	lua_setfield(L, -2, "volets");
+	lua_setfield(L, plan, "volets");
 	lua_createtable(L, 0, (int)p->n); /* items: id → node */
 	int items = lua_gettop(L);
-	for (size_t i = 0; i < p->n; i++) {
-		push_node(L, &p->nodes[i]);
-		push_measure(L, &p->nodes[i].measure);
-		lua_setfield(L, -2, "measure");
-		lua_setfield(L, items, p->nodes[i].id);
+	lua_createtable(L, 0, 2); /* the nodes' metatable */
+	lua_pushvalue(L, plan_ud);
+	lua_pushvalue(L, items);
+	lua_createtable(L, 0, NODE_MEASURE + 1);
+	for (int f = 0; NODE_FIELDS[f]; f++) {
+		lua_pushinteger(L, f);
+		lua_setfield(L, -2, NODE_FIELDS[f]);
 	}
+	lua_pushcclosure(L, node_index, 3);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, node_pairs);
+	lua_setfield(L, -2, "__pairs");
+	int meta = lua_gettop(L);
 	lua_newtable(L); /* os, in plan order */
 	int os = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		const progress_node *n = &p->nodes[i];
-		lua_getfield(L, items, n->id);
-		lua_createtable(L, (int)n->nchildren, 0);
-		for (size_t e = 0; e < n->nchildren; e++) {
-			lua_getfield(L, items, p->nodes[p->edges[n->first_child + e].child].id);
-			lua_rawseti(L, -2, (lua_Integer)e + 1);
-		}
-		lua_setfield(L, -2, "children");
-		if (n->kind == JALON_KIND_OS)
+		lua_createtable(L, 0, 4);
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_rawsetp(L, -2, &NODE_INDEX);
+		lua_pushstring(L, p->nodes[i].id);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, -3, "id");
+		lua_pushvalue(L, -2);
+		lua_rawset(L, items);
+		lua_pushvalue(L, meta);
+		lua_setmetatable(L, -2);
+		if (p->nodes[i].kind == JALON_KIND_OS)
 			lua_rawseti(L, -2, ++os);
 		else
 			lua_pop(L, 1);
 	}
-	lua_setfield(L, -3, "os");
-	lua_setfield(L, -2, "items");
+	lua_setfield(L, plan, "os");
+	lua_pop(L, 1); /* meta */
+	lua_setfield(L, plan, "items");
 	return 1;
 }
 
@@ -646,15 +814,17 @@ static int push_plan(lua_State *L)
 static int l_plan(lua_State *L)
 {
 	struct jl_script *sc = script_of(L);
-	progress_plan *p;
-	if (progress_load(sc->s, luaL_optstring(L, 1, NULL), &p) != 0)
+	struct plan_handoff h = {NULL, 0};
+	if (progress_load(sc->s, luaL_optstring(L, 1, NULL), &h.plan) != 0)
 		return luaL_error(L, "jalon.plan : %s", jalon_errmsg(sc->s));
 	lua_pushcfunction(L, push_plan);
-	lua_pushlightuserdata(L, p);
+	lua_pushlightuserdata(L, &h);
 	int status = lua_pcall(L, 1, 1, 0);
-	progress_free(p);
-	if (status != LUA_OK)
+	if (status != LUA_OK) {
+		if (!h.owned)
+			progress_free(h.plan);
 		return lua_error(L);
+	}
 	json_t *plan = store_record_get(sc->s, "plan");
 	const char *key;
 	json_t *v;
@@ -872,6 +1042,7 @@ static const luaL_Reg MODULE[] = {
 	{"history", l_history}, {"diff", l_diff},     {"at", l_at},
 	{"remind_text", l_remind_text}, {"progress", l_progress},
 	{"plan", l_plan},       {"progress_rule", l_progress_rule}, {"odf", l_odf},
+	{"log", l_log},
 	{NULL, NULL}};
 
 /* ---------------------------------------------------------------- hooks */
@@ -1797,9 +1968,47 @@ static int l_write(lua_State *L)
  * installed folder. Loaded the first time a report runs, after the store's own scripts,
  * so that a store's copy of a built-in report replaces it.
  */
-static int load_reports(jalon_store *s)
+/* Whether a report of that name is registered. */
+static int report_defined(struct jl_script *sc, const char *name)
 {
-	if (s->script && s->script->reports_loaded)
+	lua_rawgeti(sc->L, LUA_REGISTRYINDEX, sc->reports_ref);
+	int found = lua_getfield(sc->L, -1, name) == LUA_TFUNCTION;
+	lua_pop(sc->L, 2);
+	return found;
+}
+
+/* Runs a built-in report file once. */
+static int run_builtin(struct jl_script *sc, const char *path)
+{
+	lua_State *L = sc->L;
+	lua_getfield(L, LUA_REGISTRYINDEX, "jalon.builtin");
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, "jalon.builtin");
+	}
+	int done = lua_getfield(L, -1, path) != LUA_TNIL;
+	lua_pop(L, 1);
+	if (!done) {
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, path);
+	}
+	lua_pop(L, 1);
+	char err[4096];
+	sc->loading = sc->builtin = 1;
+	int rc = done || run_script(sc, path, err, sizeof err) == 0
+	             ? 0
+	             : store_fail(sc->s, JALON_ESCRIPT, "rapport intégré : %s", err);
+	sc->loading = sc->builtin = 0;
+	return rc;
+}
+
+/* Makes report name available: the store's own, else the built-in NAME.lua of the
+   reports' folders, else whatever the built-in files define (all of them run). */
+static int load_reports(jalon_store *s, const char *name)
+{
+	if (s->script && (s->script->reports_loaded || report_defined(s->script, name)))
 		return 0;
 	git_config *cfg;
 	if (config_open(s, &cfg) != 0)
@@ -1813,25 +2022,52 @@ static int load_reports(jalon_store *s)
 	struct jl_script *sc = s->script;
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < ndirs; i++)
+		add_dir(sc, dirs[i]);
+	for (size_t i = 0; rc == 0 && i < ndirs; i++) {
+		char path[2048];
+		struct stat st;
+		snprintf(path, sizeof path, "%s/%s.lua", dirs[i], name);
+		if (!strchr(name, '/') && stat(path, &st) == 0 && (rc = run_builtin(sc, path)) == 0 &&
+		    report_defined(sc, name))
+			return 0;
+	}
 	sc->reports_loaded = 1;
-	sc->loading = sc->builtin = 1;
-	char err[4096];
 	for (size_t i = 0; rc == 0 && i < ndirs; i++) {
 		char **files;
 		int n = list_scripts(dirs[i], &files);
 		if (n < 0)
 			rc = store_fail(s, JALON_ESCRIPT, "rapports : dossier %s illisible (%s)", dirs[i],
 			                strerror(errno));
-		add_dir(sc, dirs[i]);
 		for (int k = 0; k < n; k++) {
-			if (rc == 0 && run_script(sc, files[k], err, sizeof err) != 0)
-				rc = store_fail(s, JALON_ESCRIPT, "rapport intégré : %s", err);
+			if (rc == 0)
+				rc = run_builtin(sc, files[k]);
 			free(files[k]);
 		}
 		free(files);
 	}
-	sc->loading = sc->builtin = 0;
 	return rc;
+}
+
+static void report_budget(jalon_store *s, struct jl_script *sc)
+{
+	git_config *cfg;
+	long timeout = DEFAULT_REPORT_TIMEOUT_MS, memory = DEFAULT_REPORT_MEMORY_KB;
+	if (config_open(s, &cfg) == 0) {
+		char *text = NULL;
+		if (config_get(s, cfg, "reports.timeout-ms", &text) == 0 && text && atol(text) > 0)
+			timeout = atol(text);
+		free(text);
+		text = NULL;
+		if (config_get(s, cfg, "reports.memory-kb", &text) == 0 && text && atol(text) > 0)
+			memory = atol(text);
+		free(text);
+		git_config_free(cfg);
+	}
+	if (timeout > sc->timeout_ms)
+		sc->timeout_ms = timeout;
+	if ((size_t)memory * 1024 > sc->cap)
+		sc->cap = (size_t)memory * 1024;
 }
 
 int jalon_report_run(char **out, size_t *len, jalon_store *s, const char *name,
@@ -1841,7 +2077,7 @@ int jalon_report_run(char **out, size_t *len, jalon_store *s, const char *name,
 	store_clear_error(s);
 	int rc = script_load(s);
 	if (rc == 0)
-		rc = load_reports(s);
+		rc = load_reports(s, name);
 	if (rc)
 		return rc;
 	struct jl_script *sc = s->script;
@@ -1867,16 +2103,28 @@ int jalon_report_run(char **out, size_t *len, jalon_store *s, const char *name,
 	}
 	char err[4096];
 	jl_buf_free(&sc->report);
-	if (call(sc, 2, 1, err, sizeof err) != 0) {
+	/* A report reads the whole plan: its own budget (reports.timeout-ms, default 60 s;
+	   reports.memory-kb, default 1 Gio), the scripts' otherwise. */
+	long timeout = sc->timeout_ms;
+	size_t cap = sc->cap;
+	report_budget(s, sc);
+	rc = call(sc, 2, 1, err, sizeof err);
+	if (rc == 0) {
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			size_t n;
+			const char *text = lua_tolstring(L, -1, &n);
+			jl_buf_put(&sc->report, text, n);
+		}
+		lua_pop(L, 1);
+	}
+	if (sc->used > cap) /* what the report held, before the scripts' budget is back */
+		lua_gc(L, LUA_GCCOLLECT);
+	sc->timeout_ms = timeout;
+	sc->cap = cap > sc->used ? cap : sc->used;
+	if (rc != 0) {
 		jl_buf_free(&sc->report);
 		return store_fail(s, JALON_ESCRIPT, "rapport « %s » : %s", name, err);
 	}
-	if (lua_type(L, -1) == LUA_TSTRING) {
-		size_t n;
-		const char *text = lua_tolstring(L, -1, &n);
-		jl_buf_put(&sc->report, text, n);
-	}
-	lua_pop(L, 1);
 	jl_buf_puts(&sc->report, "");
 	if (len)
 		*len = sc->report.len;

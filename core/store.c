@@ -245,7 +245,8 @@ static void sql_has_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int open_db(jalon_store *s, int create)
 {
 	char *path = join(s->dir, "jalon.db");
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	/* A handle is used by one thread at a time (store.h): no mutex on every call. */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
 	free(path);
 	if (rc != SQLITE_OK)

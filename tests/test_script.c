@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sys/stat.h>
@@ -137,14 +138,17 @@ static void test_budget_and_memory_cannot_be_caught(void **state)
 		"jalon.report('ok', function() return 'encore là' end)\n");
 	assert_int_equal(jalon_config_set(f->store, "scripts.timeout-ms", "200"), 0);
 	assert_int_equal(jalon_config_set(f->store, "scripts.memory-kb", "8192"), 0);
+	/* Reports have their own budget, when larger than the scripts'. */
+	assert_int_equal(jalon_config_set(f->store, "reports.timeout-ms", "300"), 0);
+	assert_int_equal(jalon_config_set(f->store, "reports.memory-kb", "12288"), 0);
 	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	report(f, "boucle", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "boucles.lua:1: délai dépassé : le script a tourné plus "
-	                                   "de 200 ms");
+	                                   "de 300 ms");
 	report(f, "boucle-pcall", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "délai dépassé");
 	report(f, "mémoire", JALON_ESCRIPT);
-	assert_has(jalon_errmsg(f->store), "mémoire épuisée : le script a dépassé 8192 Kio");
+	assert_has(jalon_errmsg(f->store), "mémoire épuisée : le script a dépassé 12288 Kio");
 	report(f, "mémoire-pcall", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "mémoire épuisée");
 	/* The state is still usable afterwards. */
@@ -323,6 +327,64 @@ static void test_registration_only_while_loading(void **state)
 	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
 	report(f, "tard", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "tard.lua:1: jalon.on : ne s'appelle qu'au chargement");
+}
+
+/* jalon.log lists every commit of a period, also a change undone in it, which
+   jalon.diff (states compared) does not show; a day counts from its first second. */
+static void test_log_of_a_period(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "journal.lua",
+		"jalon.report('journal', function(ctx, args)\n"
+		"  for _, e in ipairs(jalon.log(args[1], '2100-01-01')) do\n"
+		"    ctx.write(e.message, ' (', e.author.name, ')\\n')\n"
+		"  end\n"
+		"  ctx.write('diff : ', #jalon.diff(args[1], '2100-01-01'))\n"
+		"end)\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
+	char since[32];
+	snprintf(since, sizeof since, "@%lld", (long long)time(NULL));
+	sleep(1);
+	const char *start[] = {"statut=en cours"}, *undo[] = {"statut=à lancer"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", start, 1), 0);
+	assert_int_equal(jalon_item_set(f->store, "Action 1", undo, 1), 0);
+	const char *args[] = {since};
+	char *out = NULL;
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "journal", args, 1, NULL), 0);
+	assert_string_equal(out, "Action 1 : statut « en cours » → « à lancer » (DG)\n"
+	                         "Action 1 : statut « à lancer » → « en cours » (DG)\n"
+	                         "diff : 0");
+	jalon_free(out);
+	/* Today as a day: both changes are in it, from its first second. */
+	char today[16];
+	time_t now = time(NULL);
+	strftime(today, sizeof today, "%Y-%m-%d", gmtime(&now));
+	args[0] = today;
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "journal", args, 1, NULL), 0);
+	assert_has(out, "« à lancer » → « en cours »");
+	jalon_free(out);
+}
+
+/* A report's message for its user, error("…", 0), comes without traceback; any other
+   error keeps its file, line and traceback. A store's report replaces a built-in one. */
+static void test_report_errors_and_replaced_built_in(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "erreurs.lua",
+		"jalon.report('argument', function() error('argument : --since attend une date', 0) end)\n"
+		"jalon.report('bogue', function() local x; return x.y end)\n"
+		"jalon.report('dashboard', function(ctx) return 'le nôtre ' .. (ctx.output or '') end)\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
+	report(f, "argument", JALON_ESCRIPT);
+	assert_string_equal(jalon_errmsg(f->store),
+	                    "rapport « argument » : argument : --since attend une date");
+	report(f, "bogue", JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "erreurs.lua:2: attempt to index a nil value");
+	assert_has(jalon_errmsg(f->store), "stack traceback");
+	char *out = NULL;
+	assert_int_equal(jalon_report_run(&out, NULL, f->store, "dashboard", NULL, 0, "tdb.html"), 0);
+	assert_string_equal(out, "le nôtre tdb.html");
+	jalon_free(out);
 }
 
 /* A custom field a script declares: validated, stored, exported, in the history, kept
@@ -512,6 +574,8 @@ int main(void)
 		STORE_TEST(test_set_from_lua_checks_its_table),
 		STORE_TEST(test_a_broken_script_names_its_file_and_line),
 		STORE_TEST(test_reports_and_after_commit),
+		STORE_TEST(test_report_errors_and_replaced_built_in),
+		STORE_TEST(test_log_of_a_period),
 		STORE_TEST(test_registration_only_while_loading),
 		STORE_TEST(test_custom_field_from_a_script),
 		STORE_TEST(test_lua_plugin_synergies),

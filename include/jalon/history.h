@@ -39,6 +39,11 @@ typedef struct jalon_log jalon_log;
 /* The changes of one record (ref) or of the whole store (ref NULL), newest first, at
  * most limit entries (0: all). */
 JALON_API int jalon_history_log(jalon_log **out, jalon_store *store, const char *ref, size_t limit);
+/* Every commit after since and up to until (Unix times), newest first, with its changes
+ * (a commit touching more records than `jalon log` details, an import, has its message
+ * only): exactly what was done in the period, also what was undone in it. */
+JALON_API int jalon_history_log_between(jalon_log **out, jalon_store *store, long long since,
+                                        long long until);
 /* What changed between since (excluded) and until (included), by record and field,
  * each record's state at since compared with its state at until: one entry per record,
  * with the commit, time and author of its last change in the period and a one-line
