@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job on the bundled example: installs what is missing, builds, imports the
 # PST of the CPAS of Erezée into a store in a scratch directory, then shows it, changes
-# it and shows its history.
+# it, shows its history, its progress, the tableau de bord and the evaluation report.
 # Usage: scripts/demo.sh [EXAMPLE.md]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +17,7 @@ jalon() { "$top/build/jalon" --store "$store" "$@"; }
 step() { printf '\n\033[1m$ jalon %s\033[0m\n' "$*"; }
 
 export JALON_AUTHOR="Directrice générale <dg@cpas.example>"
+export JALON_REPORTS_PATH="$top/scripts/reports"   # the built-in reports, uninstalled
 step init; jalon init
 step import "$example"; jalon import "$example"
 step list --all; jalon list --all
@@ -33,6 +34,12 @@ step diff --since pst-adopte; jalon diff --since pst-adopte
 step list --overdue 2020-03-01; jalon list --overdue 2020-03-01
 step export ics --person "équipe sociale"
 jalon export ics --person "équipe sociale" | head -n 24
+step progress --date 2020-06-30; jalon progress --date 2020-06-30
+step report dashboard --date 2020-06-30 -o "$store/tableau-de-bord.html"
+jalon report dashboard --date 2020-06-30 -o "$store/tableau-de-bord.html"
+echo "→ $store/tableau-de-bord.html (à ouvrir dans un navigateur)"
+step report evaluation --since pst-adopte
+jalon report evaluation --since pst-adopte | head -n 30
 step fsck; jalon fsck
 printf '\n\033[1m$ git --git-dir %s/history.git log --format="%%h %%an : %%s" \033[0m\n' "$store"
 git --git-dir "$store/history.git" log --format='%h %an : %s'
