@@ -7,6 +7,7 @@
 --
 -- Un seul appel à jalon.plan() ; jalon.get seulement pour les éléments listés.
 
+local args = require "lib.args"
 local html = require "lib.html"
 local fr = require "lib.fr"
 
@@ -156,11 +157,6 @@ local function day_number(iso)
   return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 end
 
-local function valid_day(text)
-  local n = day_number(text)
-  return n ~= nil and os.date("!%Y-%m-%d", n * 86400) == text
-end
-
 -- The day n days after an ISO day, as ISO.
 local function iso_after(iso, n)
   return os.date("!%Y-%m-%d", (day_number(iso) + n) * 86400)
@@ -198,43 +194,12 @@ end
 
 -- ------------------------------------------------------------------ arguments
 
-local function usage_error(message)
-  error(NAME .. " : " .. message, 0)
-end
-
-local function parse_args(args, output)
-  local opts = {}
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    local key, value = a:match("^(%-%-[%w-]+)=(.*)$")
-    if not key then key, value = a, args[i + 1]; i = i + 1 end
-    if key == "--date" then
-      if value == nil then usage_error("--date attend une date AAAA-MM-JJ") end
-      if not valid_day(value) then
-        usage_error("--date attend une date AAAA-MM-JJ, pas « " .. value .. " »")
-      end
-      opts.day = value
-    elseif key == "--format" then
-      if value == nil then usage_error("--format attend un format (html)") end
-      if value:lower() ~= "html" then
-        usage_error("le tableau de bord n’existe qu’en HTML (--format html), pas « "
-                    .. value .. " »")
-      end
-      opts.format = "html"
-    else
-      usage_error("argument inconnu « " .. a .. " » (attendus : --date AAAA-MM-JJ, "
-                  .. "--format html, -o FICHIER.html)")
-    end
-    i = i + 1
-  end
-  if output and not opts.format then
-    local ext = output:match("%.([%w]+)$")
-    if ext and ext:lower() ~= "html" and ext:lower() ~= "htm" then
-      usage_error("le tableau de bord n’existe qu’en HTML : « " .. output
-                  .. " » devrait finir par .html")
-    end
-  end
+local function parse_args(words, output)
+  local opts = args.parse(NAME, words, output, {
+    options = {["--date"] = "day"}, formats = {"html"}, aliases = {htm = "html"},
+    default = "html", what = "le tableau de bord",
+    usage = "--date AAAA-MM-JJ, --format html, -o FICHIER.html"})
+  opts.day = opts.date
   return opts
 end
 
@@ -961,7 +926,7 @@ quand l’avancement atteint 95{{nnb}}% de l’attendu, «{{nb}}à risque{{nb}}�
                    css = CSS, body = body}
 end
 
-jalon.report(NAME, function(ctx, args)
-  local opts = parse_args(args or {}, ctx.output)
+jalon.report(NAME, function(ctx, words)
+  local opts = parse_args(words or {}, ctx.output)
   return dashboard(jalon.plan(opts.day))
 end)

@@ -12,6 +12,7 @@
 -- jalon.plan (l'arbre et l'avancement à la fin). L'annexe liste chaque changement de la
 -- période, ni plus ni moins.
 
+local args = require "lib.args"
 local html = require "lib.html"
 local fr = require "lib.fr"
 local odt = require "lib.odt"
@@ -25,10 +26,9 @@ local KIND_WORD = {os = "Objectif stratégique", oo = "Objectif opérationnel", 
                    task = "Tâche"}
 local KIND_ORDER = {os = 1, oo = 2, action = 3, task = 4}
 local RIGHT = {"left", "right", "right", "right", "right"}
-local FORMATS = {html = "html", htm = "html", md = "md", markdown = "md", odt = "odt"}
 
 local function fail(message, ...)
-  error(NAME .. " : " .. string.format(message, ...), 0)
+  args.fail(NAME, message, ...)
 end
 
 -- ------------------------------------------------------------------ small helpers
@@ -74,14 +74,6 @@ local function day_start(y, m, d)
   local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
   local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
   return (era * 146097 + doe - 719468) * 86400
-end
-
-local DAYS_IN = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
-
-local function valid_day(y, m, d)
-  if m < 1 or m > 12 or d < 1 then return false end
-  local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
-  return d <= (m == 2 and leap and 29 or DAYS_IN[m])
 end
 
 local function clock(t)
@@ -136,8 +128,8 @@ local function bound(text, option, is_since)
   end
   local y, m, d = text:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
   if y then
+    if not args.valid_day(text) then fail("%s : « %s » n’est pas une date valide", option, text) end
     y, m, d = tonumber(y), tonumber(m), tonumber(d)
-    if not valid_day(y, m, d) then fail("%s : « %s » n’est pas une date valide", option, text) end
     local start = day_start(y, m, d)
     return {time = is_since and start - 1 or start + 86399, kind = "date", text = text}
   end
@@ -176,50 +168,20 @@ local function period_words(p)
   return since_words(p.since) .. " " .. until_words(p.until_, p.since.kind == "tag")
 end
 
-local function parse_args(args, output)
-  local opts = {}
-  local i = 1
-  local function value(name)
-    i = i + 1
-    local v = args[i]
-    if v == nil or v:sub(1, 2) == "--" then fail("%s attend une valeur", name) end
-    return v
-  end
-  while i <= #args do
-    local a = args[i]
-    local key, inline = a:match("^(%-%-[%w-]+)=(.*)$")
-    if key then a = key end
-    local function take(name) if inline then return inline end return value(name) end
-    if a == "--since" then opts.since = take(a)
-    elseif a == "--until" then opts.until_ = take(a)
-    elseif a == "--format" then opts.format = take(a)
-    elseif a == "--between" then
-      if inline then fail("%s attend deux étiquettes séparées par une espace", a) end
-      opts.between = {value(a), value(a)}
-    else
-      fail("argument « %s » inconnu ; usage : jalon report evaluation --since DATE " ..
-           "[--until DATE] | --between ÉTIQUETTE1 ÉTIQUETTE2 [--format html|md|odt]", args[i])
-    end
-    i = i + 1
-  end
+local function parse_args(words, output)
+  local opts = args.parse(NAME, words, output, {
+    options = {["--since"] = "text", ["--until"] = "text", ["--between"] = 2},
+    formats = {"html", "md", "odt"}, aliases = {htm = "html", markdown = "md"},
+    default = "md", what = "l’évaluation",
+    usage = "--since DATE [--until DATE] | --between ÉTIQUETTE1 ÉTIQUETTE2 "
+            .. "[--format html|md|odt] [-o FICHIER]"})
+  opts.until_ = opts["until"]
   if opts.between and (opts.since or opts.until_) then
     fail("--between ne se combine pas avec --since ou --until")
   end
   if not opts.between and not opts.since then
     fail("quelle période ? --since DATE [--until DATE] ou --between ÉTIQUETTE1 ÉTIQUETTE2")
   end
-  local format = opts.format
-  if format then
-    format = FORMATS[format:lower()]
-    if not format then fail("--format attend html, md ou odt, pas « %s »", opts.format) end
-  elseif output then
-    local ext = output:match("%.([%w]+)$")
-    format = ext and FORMATS[ext:lower()]
-    if not format then
-      fail("le fichier « %s » : extension .html, .md ou .odt attendue (ou --format)", output)
-    end
-  end
-  opts.format = format or "md"
   return opts
 end
 
@@ -1401,8 +1363,8 @@ end
 
 -- ------------------------------------------------------------------ the report
 
-jalon.report(NAME, function(ctx, args)
-  local opts = parse_args(args, ctx.output)
+jalon.report(NAME, function(ctx, words)
+  local opts = parse_args(words or {}, ctx.output)
   local p = period_of(opts)
   local e = gather(p)
   local d = doc_builder()

@@ -10,8 +10,10 @@
 -- Markdown sur la sortie standard. La fiche est d'abord décrite en blocs (titres,
 -- champs, tableaux, listes), puis écrite dans le format voulu.
 
+local args = require "lib.args"
 local html = require "lib.html"
 local fr = require "lib.fr"
+local odt = require "lib.odt"
 
 local NAME = "fiche"
 local NBSP = "\u{A0}"
@@ -25,65 +27,19 @@ local KIND_PHRASE = {os = "un objectif stratégique", oo = "un objectif opérati
 
 -- ------------------------------------------------------------------ arguments
 
-local function usage_error(message)
-  error(NAME .. " : " .. message, 0)
-end
-
-local function valid_day(text)
-  local y, m, d = text:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
-  if not y then return false end
-  local t = os.date("*t", os.time{year = tonumber(y), month = tonumber(m), day = tonumber(d),
-                                   hour = 12})
-  return t.year == tonumber(y) and t.month == tonumber(m) and t.day == tonumber(d)
-end
-
-local FORMATS = {html = "html", htm = "html", md = "md", markdown = "md", odt = "odt"}
-
-local function parse_args(args, output)
-  local opts = {refs = {}}
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    if a == "--all" then
-      opts.all = true
-    elseif a:sub(1, 2) == "--" then
-      local key, value = a:match("^(%-%-[%w-]+)=(.*)$")
-      if not key then key, value = a, args[i + 1]; i = i + 1 end
-      if key == "--date" then
-        if value == nil or not valid_day(value) then
-          usage_error("--date attend une date AAAA-MM-JJ"
-                      .. (value and (", pas « " .. value .. " »") or ""))
-        end
-        opts.day = value
-      elseif key == "--format" then
-        opts.format = value and FORMATS[value:lower()]
-        if not opts.format then
-          usage_error("--format attend html, md ou odt" .. (value and (", pas « " .. value .. " »") or ""))
-        end
-      else
-        usage_error("argument inconnu « " .. a .. " » (attendus : ACTION…, --all, "
-                    .. "--format html|md|odt, --date AAAA-MM-JJ, -o FICHIER)")
-      end
-    else
-      opts.refs[#opts.refs + 1] = a
-    end
-    i = i + 1
-  end
+local function parse_args(words, output)
+  local opts = args.parse(NAME, words, output, {
+    options = {["--date"] = "day", ["--all"] = "flag"}, formats = {"html", "md", "odt"},
+    aliases = {htm = "html", markdown = "md"}, default = "md", what = "la fiche",
+    operands = true,
+    usage = "ACTION…, --all, --format html|md|odt, --date AAAA-MM-JJ, -o FICHIER"})
+  opts.refs = opts.operands
   if #opts.refs == 0 and not opts.all then
-    usage_error("quelle action ? (jalon report fiche ACTION… ou --all)")
+    args.fail(NAME, "quelle action ? (jalon report fiche ACTION… ou --all)")
   end
   if #opts.refs > 0 and opts.all then
-    usage_error("--all fait la fiche de toutes les actions : ne nommez pas d’action en plus")
+    args.fail(NAME, "--all fait la fiche de toutes les actions : ne nommez pas d’action en plus")
   end
-  if not opts.format and output then
-    local ext = (output:match("%.(%w+)$") or ""):lower()
-    opts.format = FORMATS[ext]
-    if not opts.format then
-      usage_error("« " .. output .. " » : la fiche s’écrit en .html, .md ou .odt "
-                  .. "(ou --format html|md|odt)")
-    end
-  end
-  opts.format = opts.format or "md"
   return opts
 end
 
@@ -617,11 +573,6 @@ local function odt_blocks(blocks, out)
 end
 
 local function odt_document(blocks, plan, title)
-  local ok, odt = pcall(require, "lib.odt")
-  if not ok then
-    usage_error("le format .odt demande scripts/reports/lib/odt.lua, absent ici : "
-                .. "choisissez --format html ou md")
-  end
   return odt.document{title = title, subject = plan.title, date = plan.day, blocks = blocks,
                       footer = title}
 end
@@ -630,9 +581,9 @@ end
 
 local function resolve(ref)
   local rec = jalon.get(ref)
-  if not rec then usage_error("« " .. ref .. " » ne désigne aucune action du plan") end
+  if not rec then args.fail(NAME, "« " .. ref .. " » ne désigne aucune action du plan") end
   if rec.kind ~= "action" then
-    usage_error("« " .. ref .. " » est " .. (KIND_PHRASE[rec.kind] or rec.kind)
+    args.fail(NAME, "« " .. ref .. " » est " .. (KIND_PHRASE[rec.kind] or rec.kind)
                 .. (rec.id and (" (" .. rec.id .. ")") or "") .. ", pas une action : "
                 .. "la fiche-action ne se fait que pour une action")
   end
@@ -654,8 +605,8 @@ end
 
 -- The fiches are written one by one as they are made (ctx.write), so that a plan's
 -- whole binder never sits in memory; the ODT, a single document, is the exception.
-jalon.report(NAME, function(ctx, args)
-  local opts = parse_args(args or {}, ctx.output)
+jalon.report(NAME, function(ctx, words)
+  local opts = parse_args(words or {}, ctx.output)
   local ids, given = {}, {}
   for _, ref in ipairs(opts.refs) do
     local rec = resolve(ref)
@@ -664,7 +615,7 @@ jalon.report(NAME, function(ctx, args)
   local plan = jalon.plan(opts.day)
   if opts.all then
     ids = all_actions(plan)
-    if #ids == 0 then usage_error("le plan n’a aucune action") end
+    if #ids == 0 then args.fail(NAME, "le plan n’a aucune action") end
   end
   local people = {}
   for _, p in ipairs(jalon.people()) do people[p.id] = p end

@@ -16,6 +16,7 @@
 --
 -- jalon.plan() donne l'arbre et les mesures ; jalon.get une fois par élément exporté.
 
+local args = require "lib.args"
 local ods = require "lib.ods"
 local fr = require "lib.fr"
 
@@ -27,53 +28,10 @@ local VOLETS = {{key = "externe", sheet = "Volet externe"}, {key = "interne", sh
 
 -- ------------------------------------------------------------------ arguments
 
-local function usage_error(message)
-  error(NAME .. " : " .. message, 0)
-end
-
-local function valid_day(text)
-  local y, m, d = text:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
-  if not y then return false end
-  local t = os.date("*t", os.time{year = tonumber(y), month = tonumber(m), day = tonumber(d),
-                                   hour = 12})
-  return t.year == tonumber(y) and t.month == tonumber(m) and t.day == tonumber(d)
-end
-
-local FORMATS = {ods = "ods", csv = "csv"}
-
-local function parse_args(args, output)
-  local opts = {}
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    local key, value = a:match("^(%-%-[%w-]+)=(.*)$")
-    if not key then key, value = a, args[i + 1]; i = i + 1 end
-    if key == "--date" then
-      if value == nil then usage_error("--date attend une date AAAA-MM-JJ") end
-      if not valid_day(value) then
-        usage_error("--date attend une date AAAA-MM-JJ, pas « " .. value .. " »")
-      end
-      opts.day = value
-    elseif key == "--format" then
-      if value == nil then usage_error("--format attend ods ou csv") end
-      opts.format = FORMATS[value:lower()]
-      if not opts.format then usage_error("--format attend ods ou csv, pas « " .. value .. " »") end
-    else
-      usage_error("argument inconnu « " .. a .. " » (attendus : --format ods|csv, "
-                  .. "--date AAAA-MM-JJ, -o FICHIER.ods|.csv)")
-    end
-    i = i + 1
-  end
-  if not opts.format and output then
-    local ext = (output:match("%.(%w+)$") or ""):lower()
-    opts.format = FORMATS[ext]
-    if not opts.format then
-      usage_error("« " .. output .. " » : le tableur s’écrit en .ods ou en .csv "
-                  .. "(ou --format ods|csv)")
-    end
-  end
-  opts.format = opts.format or "csv"
-  return opts
+local function parse_args(words, output)
+  return args.parse(NAME, words, output, {
+    options = {["--date"] = "day"}, formats = {"ods", "csv"}, default = "csv",
+    what = "le tableur", usage = "--format ods|csv, --date AAAA-MM-JJ, -o FICHIER.ods|.csv"})
 end
 
 -- ------------------------------------------------------------------ values
@@ -408,8 +366,8 @@ local function ods_book(plan, people)
   return book
 end
 
-jalon.report(NAME, function(ctx, args)
-  local opts = parse_args(args or {}, ctx.output)
+jalon.report(NAME, function(ctx, words)
+  local opts = parse_args(words or {}, ctx.output)
   if opts.format == "ods" then return ods_book(load(opts.day)):bytes() end
   csv_report(ctx, load(opts.day))
 end)

@@ -287,7 +287,7 @@ bad() {
 	[ "$rc" -ne 0 ] && [ ! -s "$TMP/out" ]
 }
 check "--format pdf : refusé" bad --format pdf
-check "--format pdf : le message dit pourquoi" grep -q "qu’en HTML (--format html), pas « pdf »" "$TMP/err"
+check "--format pdf : le message dit pourquoi" grep -q -- "--format attend html, pas « pdf »" "$TMP/err"
 check "-o x.odt : refusé" bad -o "$TMP/x.odt"
 check "-o x.odt : rien d’écrit" [ ! -e "$TMP/x.odt" ]
 check "--date 2020-02-30 : refusé" bad --date 2020-02-30

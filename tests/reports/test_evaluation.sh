@@ -291,7 +291,7 @@ fails "date invalide" "--since : « 2020-13-45 » n’est pas une date valide" -
 fails "étiquette inconnue" "--since attend une date AAAA-MM-JJ, @SECONDES ou une étiquette de l’historique, pas « nulle-part »" --since nulle-part
 fails "fin avant début" "précède son début" --since 2021-01-01 --until 2020-01-01
 fails "format inconnu" "--format attend html, md ou odt, pas « pdf »" --since 2020-01-01 --format pdf
-fails "extension inconnue" "extension .html, .md ou .odt attendue" --since 2020-01-01 -o "$TMP/x.csv"
+fails "extension inconnue" "l’évaluation s’écrit en .html, .md ou .odt" --since 2020-01-01 -o "$TMP/x.csv"
 fails "argument inconnu" "argument « --vite » inconnu" --since 2020-01-01 --vite
 fails "--between incomplet" "--between attend une valeur" --between pst-adopte
 fails "--between et --since" "--between ne se combine pas" --between pst-adopte mi-parcours --since 2020-01-01

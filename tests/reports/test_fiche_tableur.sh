@@ -428,6 +428,6 @@ check "tableur --format xls : refusé" has "$TMP/err" "--format attend ods ou cs
 report "$B" tableur --date hier
 check "tableur --date hier : refusé" has "$TMP/err" "--date attend une date AAAA-MM-JJ, pas « hier »"
 report "$B" tableur -o "$TMP/x.xlsx"
-check "tableur -o .xlsx : refusé" has "$TMP/err" "le tableur s’écrit en .ods ou en .csv"
+check "tableur -o .xlsx : refusé" has "$TMP/err" "le tableur s’écrit en .ods ou .csv"
 
 check_summary
