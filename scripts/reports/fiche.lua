@@ -74,13 +74,7 @@ end
 
 local function yes_no(b) return b and "oui" or "non" end
 
-local function join(list, sep)
-  local out = {}
-  for _, v in ipairs(list or {}) do
-    if v ~= nil and v ~= "" then out[#out + 1] = tostring(v) end
-  end
-  return table.concat(out, sep or ", ")
-end
+local join = fr.join
 
 local function person_text(p)
   if not p then return nil end

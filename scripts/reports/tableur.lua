@@ -69,13 +69,7 @@ end
 
 -- ------------------------------------------------------------------ fields as text
 
-local function join(list, sep)
-  local out = {}
-  for _, v in ipairs(list or {}) do
-    if v ~= nil and v ~= "" then out[#out + 1] = tostring(v) end
-  end
-  return table.concat(out, sep or ", ")
-end
+local join = fr.join
 
 -- « O.O.1.1 : Développer… », or the title alone when the item has no label.
 local function label_title(node)

@@ -44,6 +44,15 @@ function fr.count(n, one, many)
   return tostring(n) .. " " .. (n == 1 and one or (many or one .. "s"))
 end
 
+-- The texts of a list that are not empty, joined (", " by default).
+function fr.join(list, sep)
+  local out = {}
+  for _, v in ipairs(list or {}) do
+    if v ~= nil and v ~= "" then out[#out + 1] = tostring(v) end
+  end
+  return table.concat(out, sep or ", ")
+end
+
 -- Seconds since 1970 → "2020-01-15" (UTC)
 function fr.iso_day(time)
   return os.date("!%Y-%m-%d", time)
