@@ -72,8 +72,12 @@ as_dg set action-21 synergie=oui
 as_as set action-20 "mesure=$TODAY ; 6"
 as_as set action-7 "description=Lot deux"
 # A change undone within the period: no net change, but both are in the annex.
+sleep 1
+TR1=$(date +%s)
+sleep 1
 as_as set action-25 statut="en cours"
 as_dg set action-25 statut="à lancer"
+TR2=$(date +%s)
 P2=$(progress)
 T2=$(date +%s)
 as_dg tag mi-parcours -m "Évaluation à mi-parcours"
@@ -244,6 +248,9 @@ j report evaluation --since "$TODAY" --format md >"$TMP/today.md"
 check "--since AAAA-MM-JJ : toute la journée (lots un à trois)" \
 	sh -c 'grep -q "Lot un" "$1" && grep -q "Lot deux" "$1" && grep -q "Lot trois" "$1"' - "$TMP/today.md"
 check "--since AAAA-MM-JJ : « du … »" grep -q "Période évaluée : \*\*du [0-9]* [a-zéû]* [0-9]* au " "$TMP/today.md"
+j report evaluation --since "@$TR1" --until "@$TR2" --format md >"$TMP/undone.md"
+check "aller-retour seul : deux changements, aucun élément changé au bout (singulier)" \
+	has "$TMP/undone.md" "2 changements ont été enregistrés sur 0 élément, par 2 personnes."
 j report evaluation --since 2019-01-01 --until 2019-12-31 --format md >"$TMP/empty.md"
 check "période sans changement" has "$TMP/empty.md" "Aucun changement n’a été enregistré pendant la période."
 

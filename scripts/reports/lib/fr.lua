@@ -39,9 +39,9 @@ function fr.percent(n)
   return tostring(math.tointeger(n) or n) .. NBSP .. "%"
 end
 
--- (3, "action", "actions") → « 3 actions »
+-- (3, "action", "actions") → « 3 actions »; 0 and 1 take the singular, as in French.
 function fr.count(n, one, many)
-  return tostring(n) .. " " .. (n == 1 and one or (many or one .. "s"))
+  return tostring(n) .. " " .. ((n == 0 or n == 1) and one or (many or one .. "s"))
 end
 
 -- The texts of a list that are not empty, joined (", " by default).
