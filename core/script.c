@@ -789,12 +789,10 @@ static int push_plan(lua_State *L)
 	lua_newtable(L); /* os, in plan order */
 	int os = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		lua_createtable(L, 0, 4);
+		lua_createtable(L, 0, 1);
 		lua_pushinteger(L, (lua_Integer)i);
 		lua_rawsetp(L, -2, &NODE_INDEX);
 		lua_pushstring(L, p->nodes[i].id);
-		lua_pushvalue(L, -1);
-		lua_setfield(L, -3, "id");
 		lua_pushvalue(L, -2);
 		lua_rawset(L, items);
 		lua_pushvalue(L, meta);

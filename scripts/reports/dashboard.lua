@@ -232,43 +232,44 @@ local function collect(plan)
     overdue = {}, soon = {}, priority = {}, indicators = {},
     budget = {}, total = {planned = 0, spent = 0, known = false}, multi_os = false,
   }
-  local function item(node)
-    local kind = node.kind
-    if node.indicators and node.indicators > 0 then
-      st.indicators[#st.indicators + 1] = node
-    end
+  -- (each field read once: a node reads them from the plan in C)
+  local function item(node, kind, status)
+    if node.indicators > 0 then st.indicators[#st.indicators + 1] = node end
     if kind ~= "action" and kind ~= "task" then return end
     local c = st.counts[kind]
-    c[node.status] = (c[node.status] or 0) + 1
+    c[status] = (c[status] or 0) + 1
     if kind == "action" then st.actions = st.actions + 1 else st.tasks = st.tasks + 1 end
-    if node.status == "abandonné" then return end
+    if status == "abandonné" then return end
     if node.priority then st.priority[#st.priority + 1] = node end
     local due = node.due_end
-    if due and due <= soon_limit and not CLOSED[node.status] then
+    if due and due <= soon_limit and not CLOSED[status] then
       local buckets = due < plan.day and st.overdue or st.soon
       local bucket = buckets[due]
       if bucket then bucket[#bucket + 1] = node else buckets[due] = {node} end
     end
   end
-  local function add(b, node)
-    b.planned = b.planned + (node.budget_cents or 0)
-    if node.spent_cents then b.spent = b.spent + node.spent_cents; b.known = true end
+  local function add(b, planned, spent)
+    b.planned = b.planned + planned
+    if spent then b.spent = b.spent + spent; b.known = true end
   end
   -- visited[id] : le bloc budgétaire de l'OS qui l'a vu en dernier (une action
   -- transversale figure sous chacun de ses OO, peut-être dans plusieurs OS)
   local visited = {}
   local function walk(node, b, depth)
-    local prev = visited[node.id]
+    local id = node.id
+    local prev = visited[id]
     if node.draft or depth > 8 or prev == b then return end
-    visited[node.id] = b
-    if not prev then item(node) end
+    visited[id] = b
+    local kind, status = node.kind, node.status
+    if not prev then item(node, kind, status) end
     -- comme le calcul de l'avancement : une action ou une tâche abandonnée ne compte que
     -- dans les statuts, ni son budget ni rien en dessous
-    if node.status == "abandonné" and (node.kind == "action" or node.kind == "task") then
+    if status == "abandonné" and (kind == "action" or kind == "task") then
       return
     end
-    add(b, node)
-    if prev then st.multi_os = true else add(st.total, node) end
+    local planned, spent = node.budget_cents, node.spent_cents
+    add(b, planned, spent)
+    if prev then st.multi_os = true else add(st.total, planned, spent) end
     local children = node.children
     if children then
       for i = 1, #children do walk(children[i], b, depth + 1) end
