@@ -90,25 +90,32 @@ static int status_index(const char *status)
 	return 0;
 }
 
-static int compare_ids(const void *a, const void *b)
-{
-	return strcmp((*(const progress_node *const *)a)->id, (*(const progress_node *const *)b)->id);
-}
-
 const progress_node *progress_find(const progress_plan *p, const char *id)
 {
-	size_t lo = 0, hi = p->n;
-	while (id && lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(p->by_id[mid]->id, id);
-		if (c == 0)
-			return p->by_id[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	int kind = id ? record_id_kind(id) : -1;
+	long number = id ? record_id_number(id) : -1;
+	if (kind < JALON_KIND_OS || kind > JALON_KIND_TASK || number < 0)
+		return NULL;
+	const struct progress_ids *ids = &p->by_number[kind - JALON_KIND_OS];
+	const progress_node *n = (size_t)number < ids->size ? ids->nodes[number] : NULL;
+	return n && !strcmp(n->id, id) ? n : NULL;
+}
+
+/* Each kind's nodes by id number ("action-7": 7), for progress_find. */
+static int index_ids(progress_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct progress_ids *ids = &p->by_number[p->nodes[i].kind - JALON_KIND_OS];
+		if (p->nodes[i].number >= 0 && (size_t)p->nodes[i].number >= ids->size)
+			ids->size = (size_t)p->nodes[i].number + 1;
 	}
-	return NULL;
+	for (int k = 0; k < 4; k++)
+		if (!(p->by_number[k].nodes = calloc(p->by_number[k].size + 1, sizeof(progress_node *))))
+			return JALON_ENOMEM;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->nodes[i].number >= 0)
+			p->by_number[p->nodes[i].kind - JALON_KIND_OS].nodes[p->nodes[i].number] = &p->nodes[i];
+	return 0;
 }
 
 /* Plan order: OS, OO, actions, tasks; among each, by position, then by id number. */
@@ -165,6 +172,10 @@ static int read_nodes(jalon_store *s, progress_plan *p)
 		jl_date due;
 		n->due_day = n->due_end && jl_date_parse_iso(n->due_end, &due) == 0 ? jl_date_to_days(due)
 		                                                                    : LONG_MIN;
+		if (n->kind < JALON_KIND_OS || n->kind > JALON_KIND_TASK) {
+			p->n--; /* not an item of the tree */
+			continue;
+		}
 		if (!n->id || !n->status)
 			rc = SQLITE_NOMEM;
 		else
@@ -174,13 +185,7 @@ static int read_nodes(jalon_store *s, progress_plan *p)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return rc == SQLITE_NOMEM ? JALON_ENOMEM : store_fail_db(s, "lecture du plan");
 	qsort(p->nodes, p->n, sizeof *p->nodes, compare_plan_order);
-	p->by_id = malloc((p->n + 1) * sizeof *p->by_id);
-	if (!p->by_id)
-		return JALON_ENOMEM;
-	for (size_t i = 0; i < p->n; i++)
-		p->by_id[i] = &p->nodes[i];
-	qsort(p->by_id, p->n, sizeof *p->by_id, compare_ids);
-	return 0;
+	return index_ids(p);
 }
 
 /* An edge being read: the parent's index beside the child's. */
@@ -482,7 +487,8 @@ void progress_free(progress_plan *p)
 	}
 	free(p->nodes);
 	free(p->edges);
-	free(p->by_id);
+	for (int k = 0; k < 4; k++)
+		free(p->by_number[k].nodes);
 	free(p->seen);
 	free(p->value);
 	free(p->expected);

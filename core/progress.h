@@ -43,7 +43,10 @@ typedef struct progress_plan {
 	jl_date day, plan_start;
 	long today;            /* day, as jl_date_to_days */
 	/* private */
-	progress_node **by_id; /* the nodes sorted by id */
+	struct progress_ids {
+		progress_node **nodes; /* by id number */
+		size_t size;
+	} by_number[4];        /* os, oo, action, task */
 	unsigned *seen;        /* per node: the count pass that last counted it */
 	unsigned pass;
 	double *value, *expected; /* per node: own progress / expectation, or -1 */
