@@ -5,6 +5,7 @@
 #include "notify.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -469,14 +470,56 @@ static int sendmail_send(jl_notifier *n, const char *msg, size_t len, char *err,
 
 /* ---------------------------------------------------------------- smtp */
 
-/* curl_global_init is not thread-safe in libcurl 7.88 (Debian 12): once per process,
-   the one piece of global state, and never undone since a host may use libcurl too. */
+/*
+ * libcurl is loaded at the first SMTP delivery, not linked: the libraries it pulls in
+ * (TLS, Kerberos, LDAP…) cost every command some 10 ms at start, and only reminders
+ * sent by SMTP need it. Loading it and curl_global_init (not thread-safe in libcurl 7.88,
+ * Debian 12) happen once per process: the one piece of global state, never undone since
+ * a host may use libcurl too.
+ */
+static struct curl_api {
+	CURLcode (*global_init)(long flags);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	const char *(*easy_strerror)(CURLcode code);
+	void (*easy_cleanup)(CURL *curl);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *text);
+	void (*slist_free_all)(struct curl_slist *list);
+} libcurl;
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_result;
+static CURLcode curl_init_result = CURLE_FAILED_INIT;
+static char curl_load_error[512];
+
+/* dlsym into a function pointer, as POSIX shows it; 0 when the symbol is missing. */
+static int load_symbol(void *lib, void *slot, const char *name)
+{
+	*(void **)slot = dlsym(lib, name);
+	if (*(void **)slot)
+		return 0;
+	snprintf(curl_load_error, sizeof curl_load_error, " (%s : %s absent)", CURL_LIBRARY, name);
+	return -1;
+}
 
 static void curl_init(void)
 {
-	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+	void *lib = dlopen(CURL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		snprintf(curl_load_error, sizeof curl_load_error, " (%s)", dlerror());
+		return;
+	}
+	if (load_symbol(lib, &libcurl.global_init, "curl_global_init") ||
+	    load_symbol(lib, &libcurl.easy_init, "curl_easy_init") ||
+	    load_symbol(lib, &libcurl.easy_setopt, "curl_easy_setopt") ||
+	    load_symbol(lib, &libcurl.easy_perform, "curl_easy_perform") ||
+	    load_symbol(lib, &libcurl.easy_getinfo, "curl_easy_getinfo") ||
+	    load_symbol(lib, &libcurl.easy_strerror, "curl_easy_strerror") ||
+	    load_symbol(lib, &libcurl.easy_cleanup, "curl_easy_cleanup") ||
+	    load_symbol(lib, &libcurl.slist_append, "curl_slist_append") ||
+	    load_symbol(lib, &libcurl.slist_free_all, "curl_slist_free_all"))
+		return;
+	curl_init_result = libcurl.global_init(CURL_GLOBAL_DEFAULT);
 }
 
 struct upload {
@@ -533,29 +576,29 @@ static int smtp_open(jl_notifier *n, const jl_notifier_config *cfg, char *err, s
 		return fail(-1, err, errlen, "smtp : valeur tls %d invalide (0, 1 ou 2)", cfg->tls);
 	pthread_once(&curl_once, curl_init);
 	n->server = server_label(cfg->url);
-	if (curl_init_result != CURLE_OK || !n->server || !(n->curl = curl_easy_init()))
-		return fail(-1, err, errlen, "smtp : libcurl n'a pas pu démarrer");
+	if (curl_init_result != CURLE_OK || !n->server || !(n->curl = libcurl.easy_init()))
+		return fail(-1, err, errlen, "smtp : libcurl n'a pas pu démarrer%s", curl_load_error);
 
 	int tls = cfg->tls == 0 && cfg->user ? 2 : cfg->tls;
 	static const long USE_SSL[] = {CURLUSESSL_NONE, CURLUSESSL_TRY, CURLUSESSL_ALL};
 	CURL *c = n->curl;
 	/* libcurl copies every string option: cfg's strings may go. */
-	if (curl_easy_setopt(c, CURLOPT_URL, cfg->url) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_ERRORBUFFER, n->curl_error) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, n->timeout_s) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_TIMEOUT, n->timeout_s) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_UPLOAD, 1L) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_READFUNCTION, read_upload) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_USE_SSL, smtps ? CURLUSESSL_ALL : USE_SSL[tls]) != CURLE_OK
-	    || (cfg->user && curl_easy_setopt(c, CURLOPT_USERNAME, cfg->user) != CURLE_OK)
-	    || (cfg->password && curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->password) != CURLE_OK)
-	    || (cfg->ca_file && curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file) != CURLE_OK)
-	    || (cfg->insecure && (curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK
-	                          || curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK))
-	    || curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, keep_reply) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_DEBUGDATA, n) != CURLE_OK
-	    || curl_easy_setopt(c, CURLOPT_VERBOSE, 1L) != CURLE_OK)   /* feeds keep_reply */
+	if (libcurl.easy_setopt(c, CURLOPT_URL, cfg->url) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_ERRORBUFFER, n->curl_error) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, n->timeout_s) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_TIMEOUT, n->timeout_s) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_UPLOAD, 1L) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_READFUNCTION, read_upload) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_USE_SSL, smtps ? CURLUSESSL_ALL : USE_SSL[tls]) != CURLE_OK
+	    || (cfg->user && libcurl.easy_setopt(c, CURLOPT_USERNAME, cfg->user) != CURLE_OK)
+	    || (cfg->password && libcurl.easy_setopt(c, CURLOPT_PASSWORD, cfg->password) != CURLE_OK)
+	    || (cfg->ca_file && libcurl.easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file) != CURLE_OK)
+	    || (cfg->insecure && (libcurl.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK
+	                          || libcurl.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK))
+	    || libcurl.easy_setopt(c, CURLOPT_DEBUGFUNCTION, keep_reply) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_DEBUGDATA, n) != CURLE_OK
+	    || libcurl.easy_setopt(c, CURLOPT_VERBOSE, 1L) != CURLE_OK)   /* feeds keep_reply */
 		return fail(-1, err, errlen, "smtp : option refusée par libcurl");
 	return 0;
 }
@@ -604,27 +647,27 @@ static int smtp_send(jl_notifier *n, const char *sender, const char *const *rcpt
 		char addr[ADDRESS_MAX + 2] = "<";
 		jl_mail_address(rcpts[i], addr + 1, sizeof addr - 2);   /* checked by the caller */
 		strcat(addr, ">");
-		struct curl_slist *more = curl_slist_append(list, addr);
+		struct curl_slist *more = libcurl.slist_append(list, addr);
 		if (!more) {
-			curl_slist_free_all(list);
+			libcurl.slist_free_all(list);
 			return fail(JL_NOTIFY_TEMPFAIL, err, errlen, "smtp : mémoire insuffisante");
 		}
 		list = more;
 	}
 	snprintf(from, sizeof from, "<%s>", sender);
 	n->curl_error[0] = n->reply[0] = '\0';
-	curl_easy_setopt(n->curl, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(n->curl, CURLOPT_MAIL_RCPT, list);
-	curl_easy_setopt(n->curl, CURLOPT_READDATA, &up);
-	CURLcode rc = curl_easy_perform(n->curl);
-	curl_easy_setopt(n->curl, CURLOPT_MAIL_RCPT, NULL);   /* list is gone after this */
-	curl_slist_free_all(list);
+	libcurl.easy_setopt(n->curl, CURLOPT_MAIL_FROM, from);
+	libcurl.easy_setopt(n->curl, CURLOPT_MAIL_RCPT, list);
+	libcurl.easy_setopt(n->curl, CURLOPT_READDATA, &up);
+	CURLcode rc = libcurl.easy_perform(n->curl);
+	libcurl.easy_setopt(n->curl, CURLOPT_MAIL_RCPT, NULL);   /* list is gone after this */
+	libcurl.slist_free_all(list);
 	if (rc == CURLE_OK)
 		return 0;
 
 	long reply = 0;
-	curl_easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &reply);
-	const char *detail = *n->curl_error ? n->curl_error : curl_easy_strerror(rc);
+	libcurl.easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &reply);
+	const char *detail = *n->curl_error ? n->curl_error : libcurl.easy_strerror(rc);
 	if (*n->reply && reply >= 400)
 		return fail(smtp_failure(rc, reply), err, errlen, "smtp « %s » : %s, le serveur "
 		            "répond « %s » (%s)", n->server, smtp_what(rc), n->reply, detail);
@@ -718,7 +761,7 @@ void jl_notifier_close(jl_notifier *n)
 	if (!n)
 		return;
 	if (n->curl)
-		curl_easy_cleanup(n->curl);
+		libcurl.easy_cleanup(n->curl);
 	free(n->path);
 	free(n->command);
 	free(n->server);

@@ -553,6 +553,12 @@ check "fsck propre après rebuild" ok
 run list
 check "le store s’ouvre de nouveau" eval 'ok && out_has "Action 4"'
 
+# ------------------------------------------------------------------ start-up
+
+# libcurl (and the TLS, Kerberos and LDAP libraries it pulls in) is loaded by the first
+# SMTP delivery only: every other command starts without it.
+check "jalon démarre sans libcurl" eval '! ldd "$JALON" | grep -q libcurl'
+
 # ------------------------------------------------------------------ summary
 
 echo "$PASS passed, $FAIL failed"
