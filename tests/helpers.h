@@ -92,6 +92,29 @@ static inline void store_fixture_reopen(struct store_fixture *f, const char *aut
 	assert_int_equal(jalon_store_set_author(f->store, author, email), 0);
 }
 
+/* A whole file (malloc'd, NUL-terminated); its length in *len when len is not NULL.
+ * Fails the test when it cannot be read. */
+static inline char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	size_t used = 0, cap = 4096;
+	char *text = malloc(cap + 1);
+	for (size_t n; text && (n = fread(text + used, 1, cap - used, f)) > 0;) {
+		used += n;
+		if (used == cap)
+			text = realloc(text, (cap *= 2) + 1);
+	}
+	fclose(f);
+	if (!text)
+		fail_msg("out of memory reading %s", path);
+	text[used] = '\0';
+	if (len)
+		*len = used;
+	return text;
+}
+
 /* Runs a shell command and returns its first output line (malloc'd, no newline). */
 static inline char *run_line(const char *cmd)
 {

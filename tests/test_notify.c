@@ -53,20 +53,6 @@ static void scratch_dir_remove(char *dir)
 	free(dir);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	jl_buf b = JL_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	if (!f)
-		fail_msg("cannot read %s", path);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		jl_buf_put(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return jl_buf_detach(&b);
-}
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {

@@ -474,19 +474,6 @@ static void write_file(const char *path, const char *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	jl_buf b = JL_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	if (!f)
-		fail_msg("cannot read %s", path);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		jl_buf_put(&b, chunk, n);
-	fclose(f);
-	return jl_buf_detach(&b);
-}
 
 /* The text pdftotext reads from dir/name.pdf. */
 static char *pdf_text(const char *dir, const char *name)
@@ -495,12 +482,12 @@ static char *pdf_text(const char *dir, const char *name)
 	char *log = jl_sprintf("%s/pdftotext.log", dir);
 	char *argv[] = {"pdftotext", "-enc", "UTF-8", pdf, txt, NULL};
 	if (access(pdf, R_OK) != 0) {
-		char *out = read_file(jl_sprintf("%s/soffice.log", dir));
+		char *out = read_file(jl_sprintf("%s/soffice.log", dir), NULL);
 		fail_msg("LibreOffice made no %s; it said:\n%s", pdf, out);
 	}
 	if (run(argv, log, 60) != 0)
-		fail_msg("pdftotext failed on %s:\n%s", pdf, read_file(log));
-	char *text = read_file(txt);
+		fail_msg("pdftotext failed on %s:\n%s", pdf, read_file(log, NULL));
+	char *text = read_file(txt, NULL);
 	free(pdf);
 	free(txt);
 	free(log);
@@ -563,7 +550,7 @@ static void test_libreoffice_opens_an_odt_and_an_ods(void **state)
 	print_message("LibreOffice converted both in %.1f s\n",
 	              (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (rc != 0)
-		fail_msg("libreoffice exited with %d:\n%s", rc, read_file(log));
+		fail_msg("libreoffice exited with %d:\n%s", rc, read_file(log, NULL));
 
 	char *text = pdf_text(dir, "rapport");
 	expect_in(text, "Rapport", "rapport.odt");
