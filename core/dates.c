@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 enum { YEAR_MIN = 1900, YEAR_MAX = 2200, REASON_MAX = 256 };
 
@@ -96,6 +97,14 @@ int jl_date_compare(jl_date a, jl_date b)
  * Howard Hinnant's days_from_civil: count in 400-year eras of 146097 days, with
  * years starting in March so that the leap day is the last day of its year.
  */
+jl_date jl_date_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return (jl_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
 long jl_date_to_days(jl_date d)
 {
 	long y = (long)d.year - (d.month <= 2);

@@ -35,6 +35,8 @@ void jl_date_format_long(jl_date d, char out[48]);
 /* Days since 1970-01-01 (proleptic Gregorian), for arithmetic; exact inverse of
    jl_date_from_days for every valid date. */
 long jl_date_to_days(jl_date d);
+/* Today, in the local time zone. */
+jl_date jl_date_today(void);
 jl_date jl_date_from_days(long days);
 
 /*

@@ -521,16 +521,6 @@ static int fsck_entry(const char *root, const git_tree_entry *entry, void *paylo
 	return 0;
 }
 
-static sqlite3_int64 count_rows(jalon_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	sqlite3_int64 n = -1;
-	if (store_prepare(s, &st, sql) == 0 && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static size_t count_commits(jalon_store *s, const git_oid *head)
 {
 	git_revwalk *walk;
@@ -578,14 +568,14 @@ int jalon_store_fsck(jalon_store *s, char **report)
 		git_tree_free(tree);
 		git_commit_free(c);
 		size_t commits = count_commits(s, &branch);
-		sqlite3_int64 indexed = count_rows(s, "SELECT count(*) FROM commits");
+		sqlite3_int64 indexed = store_count(s, "SELECT count(*) FROM commits");
 		if ((sqlite3_int64)commits != indexed) {
 			jl_buf_printf(&b, "l'index de l'historique couvre %lld commits sur %zu\n",
 			              (long long)indexed, commits);
 			w.problems++;
 		}
 	}
-	sqlite3_int64 stored = count_rows(s, "SELECT count(*) FROM records");
+	sqlite3_int64 stored = store_count(s, "SELECT count(*) FROM records");
 	if (stored != (sqlite3_int64)w.seen) {
 		jl_buf_printf(&b, "SQLite tient %lld enregistrements, l'historique %zu\n",
 		              (long long)stored, w.seen);

@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "items.h"
 #include "record.h"
@@ -132,10 +131,10 @@ static int compare_plan_order(const void *a, const void *b)
 static int read_nodes(jalon_store *s, progress_plan *p)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT count(*) FROM items") != 0)
+	sqlite3_int64 count = store_count(s, "SELECT count(*) FROM items");
+	if (count < 0)
 		return JALON_ERROR;
-	size_t cap = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	size_t cap = (size_t)count;
 	p->nodes = calloc(cap + 1, sizeof *p->nodes);
 	if (!p->nodes)
 		return JALON_ENOMEM;
@@ -206,10 +205,10 @@ static int compare_edges(const void *a, const void *b)
 static int read_edges(jalon_store *s, progress_plan *p)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT count(*) FROM item_parents") != 0)
+	sqlite3_int64 count = store_count(s, "SELECT count(*) FROM item_parents");
+	if (count < 0)
 		return JALON_ERROR;
-	size_t cap = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	size_t cap = (size_t)count;
 	struct edge_row *rows = calloc(cap + 1, sizeof *rows);
 	p->edges = calloc(cap + 1, sizeof *p->edges);
 	if (!rows || !p->edges) {
@@ -421,24 +420,14 @@ static int finish_plan(jalon_store *s, progress_plan *p, const char *volet, jalo
 	return health(s, NULL, 0, out);
 }
 
-static int today_or(const char *day, jl_date *out)
-{
-	if (day)
-		return jl_date_parse_iso(day, out);
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	*out = (jl_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-	return 0;
-}
-
 int progress_load(jalon_store *s, const char *day, progress_plan **out)
 {
 	*out = NULL;
 	progress_plan *p = calloc(1, sizeof *p);
 	if (!p)
 		return JALON_ENOMEM;
-	if (today_or(day, &p->day) != 0) {
+	p->day = jl_date_today();
+	if (day && jl_date_parse_iso(day, &p->day) != 0) {
 		free(p);
 		return store_fail(s, JALON_EINVALID, "avancement : « %s » n'est pas une date AAAA-MM-JJ",
 		                  day);

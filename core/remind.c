@@ -1164,10 +1164,7 @@ static int run_day(struct run *r)
 			return store_fail(r->s, JALON_EINVALID, "rappels : « %s » n'est pas une date "
 			                                        "AAAA-MM-JJ", r->opts->date);
 	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		r->day = (jl_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+		r->day = jl_date_today();
 	}
 	jl_date_format_iso(r->day, r->day_iso);
 	memcpy(r->sum.date, r->day_iso, sizeof r->sum.date);

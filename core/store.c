@@ -366,6 +366,16 @@ int jalon_store_set_author(jalon_store *s, const char *name, const char *email)
 
 /* ---------------------------------------------------------------- records */
 
+sqlite3_int64 store_count(jalon_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 n = -1;
+	if (store_prepare(s, &st, sql) == 0 && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 json_t *store_records(jalon_store *s)
 {
 	sqlite3_stmt *st;

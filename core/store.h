@@ -48,6 +48,9 @@ int store_exec(jalon_store *s, const char *sql);
 /* Prepares a statement, setting the message on failure. */
 int store_prepare(jalon_store *s, sqlite3_stmt **stmt, const char *sql);
 
+/* The number a "SELECT count(*) …" gives, or -1 with the message set. */
+sqlite3_int64 store_count(jalon_store *s, const char *sql);
+
 /* meta table */
 int store_meta_get(jalon_store *s, const char *key, char **value);
 int store_meta_set(jalon_store *s, const char *key, const char *value);
