@@ -11,19 +11,10 @@
 # shellcheck disable=SC2016,SC1112  # $ in single-quoted sh -c; French apostrophes in text
 set -eu
 
-JALON=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-EXAMPLES=$SRC/examples
-RENDER=$HERE/render.sh
-PNG_CHECK=$HERE/png_check.py
-PY=/usr/bin/python3
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/jalon-dashboard.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-export TZ=UTC LC_ALL=C.UTF-8 JALON_AUTHOR="Anne DG <dg@cpas-baelen.be>"
-export JALON_REPORTS_PATH="$SRC/scripts/reports"
-# shellcheck source=../check.sh
-. "$HERE/../check.sh"
+REPORT=dashboard
+# shellcheck source=setup.sh
+. "$(dirname "$0")/setup.sh"
+export JALON_AUTHOR="Anne DG <dg@cpas-baelen.be>"
 
 NNBSP=$(printf '\342\200\257') # narrow no-break space: 12 500,00 €, 40 %
 NBSP=$(printf '\302\240')       # no-break space: « mars 2020 », Qui ?

@@ -13,17 +13,10 @@
 # shellcheck disable=SC2016  # python snippets in single quotes
 set -eu
 
-JALON=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-RENDER=$HERE/render.sh
-PY=/usr/bin/python3
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/jalon-evaluation.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-export TZ=UTC LC_ALL=C.UTF-8 JALON_AUTHOR="Test <test@example.org>"
-export JALON_REPORTS_PATH="$ROOT/scripts/reports"
-# shellcheck source=../check.sh
-. "$HERE/../check.sh"
+REPORT=evaluation
+# shellcheck source=setup.sh
+. "$(dirname "$0")/setup.sh"
+export JALON_AUTHOR="Test <test@example.org>"
 
 S=$TMP/baelen
 DG="Anne DG <dg@cpas-baelen.be>"

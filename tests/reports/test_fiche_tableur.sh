@@ -12,17 +12,10 @@
 # Prints "N passed, M failed" last.
 set -eu
 
-JALON=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-EXAMPLES=${2:-$HERE/../../examples}
-RENDER=$HERE/render.sh
-PY=/usr/bin/python3
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/jalon-fiche.XXXXXX")
-trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-JALON_REPORTS_PATH=$(cd "$HERE/../../scripts/reports" && pwd)
-export TZ=UTC LC_ALL=C.UTF-8 JALON_AUTHOR="Anne DG <dg@cpas.be>" JALON_REPORTS_PATH
-# shellcheck source=../check.sh
-. "$HERE/../check.sh"
+REPORT=fiche
+# shellcheck source=setup.sh
+. "$(dirname "$0")/setup.sh"
+export JALON_AUTHOR="Anne DG <dg@cpas.be>"
 
 NBSP=$(printf '\302\240')    # « x », « Statut : »
 NNBSP=$(printf '\342\200\257') # 12 500,00 €, 40 %
