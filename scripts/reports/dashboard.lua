@@ -177,20 +177,7 @@ local function parse_number(text)
 end
 
 -- 30.5 → « 30,5 » ; 1250 → « 1 250 »
-local function fr_number(n)
-  local text = string.format("%.2f", n):gsub("0+$", ""):gsub("%.$", "")
-  local int, dec = text:match("^(-?%d+)%.?(%d*)$")
-  local sign = int:sub(1, 1) == "-" and "-" or ""
-  int = int:gsub("^-", "")
-  local grouped = int:reverse():gsub("(%d%d%d)", "%1 "):reverse():gsub("^ ", "")
-  grouped = grouped:gsub(" ", NNBSP)
-  return sign .. grouped .. (dec ~= "" and "," .. dec or "")
-end
-
--- (0, "tâche") → « 0 tâche », (10000, "action") → « 10 000 actions » (0 et 1 au singulier)
-local function count(n, one, many)
-  return fr_number(n) .. " " .. (n <= 1 and one or (many or one .. "s"))
-end
+local fr_number, count = fr.number, fr.count
 
 -- ------------------------------------------------------------------ arguments
 

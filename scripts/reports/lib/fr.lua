@@ -7,15 +7,25 @@ local NBSP = "\u{202F}" -- narrow no-break space: thousands, before € and %
 local MONTHS = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                 "septembre", "octobre", "novembre", "décembre"}
 
+-- Digits grouped by three: "12500" → « 12 500 ».
+local function grouped(digits)
+  local text = digits:reverse():gsub("(%d%d%d)", "%1 "):reverse():gsub("^ ", "")
+  return (text:gsub(" ", NBSP))
+end
+
+-- 12500.5 → « 12 500,5 » (at most two decimals, none when whole)
+function fr.number(n)
+  local text = string.format("%.2f", n):gsub("0+$", ""):gsub("%.$", "")
+  local sign, int, dec = text:match("^(-?)(%d+)%.?(%d*)$")
+  return sign .. grouped(int) .. (dec ~= "" and "," .. dec or "")
+end
+
 -- 1250000 cents → « 12 500,00 € »
 function fr.amount(cents)
   if cents == nil then return "" end
   local sign = cents < 0 and "-" or ""
   cents = math.abs(math.tointeger(cents) or math.floor(cents + 0.5))
-  local units = tostring(cents // 100)
-  local grouped = units:reverse():gsub("(%d%d%d)", "%1" .. NBSP:reverse()):reverse()
-  if grouped:sub(1, #NBSP) == NBSP then grouped = grouped:sub(#NBSP + 1) end
-  return string.format("%s%s,%02d%s€", sign, grouped, cents % 100, NBSP)
+  return string.format("%s%s,%02d%s€", sign, grouped(tostring(cents // 100)), cents % 100, NBSP)
 end
 
 -- "2020-01-15" → « 15 janvier 2020 »; anything else as it is.
@@ -41,7 +51,7 @@ end
 
 -- (3, "action", "actions") → « 3 actions »; 0 and 1 take the singular, as in French.
 function fr.count(n, one, many)
-  return tostring(n) .. " " .. ((n == 0 or n == 1) and one or (many or one .. "s"))
+  return fr.number(n) .. " " .. ((n == 0 or n == 1) and one or (many or one .. "s"))
 end
 
 -- The texts of a list that are not empty, joined (", " by default).
