@@ -483,30 +483,30 @@ static int l_history(lua_State *L)
 	return 1;
 }
 
-/* jalon.diff(since, until): what changed between two dates or tags, record by record. */
-static int l_diff(lua_State *L)
+/* A history question over a period (since, until): its log as a Lua list. */
+static int period_log(lua_State *L, const char *name,
+                      int (*ask)(jalon_log **, jalon_store *, long long, long long))
 {
 	struct jl_script *sc = script_of(L);
 	long long since = check_time(L, 1, 0), until = check_time(L, 2, 1);
 	jalon_log *log;
-	if (jalon_history_diff(&log, sc->s, since, until) != 0)
-		return luaL_error(L, "jalon.diff : %s", jalon_errmsg(sc->s));
+	if (ask(&log, sc->s, since, until) != 0)
+		return luaL_error(L, "%s : %s", name, jalon_errmsg(sc->s));
 	push_log(L, log);
 	jalon_log_free(log);
 	return 1;
 }
 
+/* jalon.diff(since, until): what changed between two dates or tags, record by record. */
+static int l_diff(lua_State *L)
+{
+	return period_log(L, "jalon.diff", jalon_history_diff);
+}
+
 /* jalon.log(since, until): every commit of the period, newest first. */
 static int l_log(lua_State *L)
 {
-	struct jl_script *sc = script_of(L);
-	long long since = check_time(L, 1, 0), until = check_time(L, 2, 1);
-	jalon_log *log;
-	if (jalon_history_log_between(&log, sc->s, since, until) != 0)
-		return luaL_error(L, "jalon.log : %s", jalon_errmsg(sc->s));
-	push_log(L, log);
-	jalon_log_free(log);
-	return 1;
+	return period_log(L, "jalon.log", jalon_history_log_between);
 }
 
 /* jalon.at(ref, date): the record as it was then, or nil when it did not exist. */
