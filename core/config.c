@@ -12,11 +12,11 @@
 static int fail_read(jalon_store *s)
 {
 	const git_error *e = git_error_last(); /* may be NULL with libgit2 1.5 */
-	return store_fail(s, JALON_ECONFIG, "configuration illisible : %s",
+	return jl_store_fail(s, JALON_ECONFIG, "configuration illisible : %s",
 	                  e && e->message ? e->message : "erreur inconnue");
 }
 
-size_t config_folders(jalon_store *s, const char *list, char out[][1024], size_t max)
+size_t jl_config_folders(jalon_store *s, const char *list, char out[][1024], size_t max)
 {
 	size_t count = 0;
 	for (const char *c = list; *c && count < max;) {
@@ -31,17 +31,17 @@ size_t config_folders(jalon_store *s, const char *list, char out[][1024], size_t
 	return count;
 }
 
-int config_fail(jalon_store *s, const char *key, const char *fmt, ...)
+int jl_config_fail(jalon_store *s, const char *key, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return store_fail(s, JALON_ECONFIG, "%s/jalon.conf : %s : %s", s->dir, key, msg);
+	return jl_store_fail(s, JALON_ECONFIG, "%s/jalon.conf : %s : %s", s->dir, key, msg);
 }
 
-int config_open(jalon_store *s, git_config **out)
+int jl_config_open(jalon_store *s, git_config **out)
 {
 	char *path = jl_sprintf("%s/jalon.conf", s->dir);
 	git_config *cfg = NULL;
@@ -57,7 +57,7 @@ int config_open(jalon_store *s, git_config **out)
 	return 0;
 }
 
-int config_get(jalon_store *s, git_config *cfg, const char *key, char **out)
+int jl_config_get(jalon_store *s, git_config *cfg, const char *key, char **out)
 {
 	git_buf buf = GIT_BUF_INIT;
 	*out = NULL;
@@ -77,25 +77,25 @@ int jalon_config_get(char **out, jalon_store *store, const char *key)
 {
 	git_config *cfg;
 	*out = NULL;
-	if (config_open(store, &cfg) != 0)
+	if (jl_config_open(store, &cfg) != 0)
 		return JALON_ECONFIG;
-	int rc = config_get(store, cfg, key, out);
+	int rc = jl_config_get(store, cfg, key, out);
 	git_config_free(cfg);
 	if (rc == 0 && !*out)
-		return store_fail(store, JALON_ENOTFOUND, "%s : clé absente de la configuration", key);
+		return jl_store_fail(store, JALON_ENOTFOUND, "%s : clé absente de la configuration", key);
 	return rc;
 }
 
 int jalon_config_set(jalon_store *store, const char *key, const char *value)
 {
 	git_config *cfg;
-	if (config_open(store, &cfg) != 0)
+	if (jl_config_open(store, &cfg) != 0)
 		return JALON_ECONFIG;
 	int rc = value ? git_config_set_string(cfg, key, value) : git_config_delete_entry(cfg, key);
 	if (rc == GIT_ENOTFOUND)
-		rc = store_fail(store, JALON_ENOTFOUND, "%s : clé absente de la configuration", key);
+		rc = jl_store_fail(store, JALON_ENOTFOUND, "%s : clé absente de la configuration", key);
 	else if (rc != 0)
-		rc = store_fail(store, JALON_EINVALID, "%s : %s", key,
+		rc = jl_store_fail(store, JALON_EINVALID, "%s : %s", key,
 		                git_error_last() ? git_error_last()->message : "clé invalide");
 	git_config_free(cfg);
 	return rc;
@@ -108,7 +108,7 @@ int jalon_config_list(char **out, jalon_store *store)
 	git_config_entry *e;
 	jl_buf b = JL_BUF_INIT;
 	*out = NULL;
-	if (config_open(store, &cfg) != 0)
+	if (jl_config_open(store, &cfg) != 0)
 		return JALON_ECONFIG;
 	if (git_config_iterator_new(&it, cfg) != 0) {
 		git_config_free(cfg);

@@ -22,26 +22,26 @@
 #include "store.h"
 
 /* Opens DIR/jalon.conf (absent: empty). 0, or JALON_ECONFIG with the message set. */
-int config_open(jalon_store *s, git_config **out);
+int jl_config_open(jalon_store *s, git_config **out);
 
 /*
  * The value of key ("remind.from", "remind.task.deadline") as a new string in *out,
  * or *out NULL when the key is not set. 0, or JALON_ECONFIG when the file cannot be
  * read (message set).
  */
-int config_get(jalon_store *s, git_config *cfg, const char *key, char **out);
+int jl_config_get(jalon_store *s, git_config *cfg, const char *key, char **out);
 
 /*
  * The folders a list names ("scripts:/srv/jalon/commun"), ':'-separated, each made
  * absolute against the store's folder, trailing '/' dropped: at most max, into out;
  * returns how many. Empty entries are skipped.
  */
-size_t config_folders(jalon_store *s, const char *list, char out[][1024], size_t max);
+size_t jl_config_folders(jalon_store *s, const char *list, char out[][1024], size_t max);
 
 /* Fails with JALON_ECONFIG and "jalon.conf : KEY : message" (printf-style). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-int config_fail(jalon_store *s, const char *key, const char *fmt, ...);
+int jl_config_fail(jalon_store *s, const char *key, const char *fmt, ...);
 
 #endif

@@ -4,7 +4,7 @@
  * Reading is done in passes over the parsed rows, because a row may name a parent or a
  * répartition OO that comes later and ids may be given for some rows only: first every
  * row becomes an item (explicit ids kept, the others numbered after the highest), then
- * labels and titles are set, then parents, then the other columns through record_set().
+ * labels and titles are set, then parents, then the other columns through jl_record_set().
  */
 #include "csv.h"
 
@@ -169,7 +169,7 @@ static int folded_in(const char *folded, const char *const *list)
 static int known_item_key(const char *name)
 {
 	for (int k = JALON_KIND_OS; k <= JALON_KIND_TASK; k++)
-		if (record_knows_key((jalon_kind)k, name, NULL))
+		if (jl_record_knows_key((jalon_kind)k, name, NULL))
 			return 1;
 	return 0;
 }
@@ -178,7 +178,7 @@ static char *known_columns(void)
 {
 	jl_buf b = JL_BUF_INIT;
 	jl_buf_puts(&b, "type, id, parent");
-	for (const char *const *k = plandoc_attribute_keys(); *k; k++)
+	for (const char *const *k = jl_plandoc_attribute_keys(); *k; k++)
 		jl_buf_printf(&b, ", %s%s", *k, strcmp(*k, "indicateur") ? "" : ", mesure");
 	return jl_buf_detach(&b);
 }
@@ -363,7 +363,7 @@ static int create_items(loader *L)
 		if (kind < 0)
 			rc = cerr(&L->r, w->line, "type « %s » inconnu : os, oo, action ou tâche attendu",
 			          type ? type : "");
-		else if (*id && record_id_kind(id) != kind)
+		else if (*id && jl_record_id_kind(id) != kind)
 			rc = cerr(&L->r, w->line, "identifiant « %s » : un identifiant de %s est attendu "
 			          "(« %s-3 »)", id, jalon_kind_name((jalon_kind)kind),
 			          jalon_kind_name((jalon_kind)kind));
@@ -373,8 +373,8 @@ static int create_items(loader *L)
 		if (rc == 0 && *id)
 			json_object_set_new(seen, id, json_integer(w->line));
 		if (rc == 0) {
-			w->item = record_new((jalon_kind)kind, id);
-			if (!w->item || json_array_append_new(plandoc_items(L->doc), w->item))
+			w->item = jl_record_new((jalon_kind)kind, id);
+			if (!w->item || json_array_append_new(jl_plandoc_items(L->doc), w->item))
 				rc = cerr(&L->r, w->line, "mémoire insuffisante");
 		}
 		free(type);
@@ -389,27 +389,27 @@ static void assign_ids(loader *L)
 {
 	long next[JALON_KIND_COUNT_] = {0};
 	for (size_t i = 0; i < L->nrows; i++) {
-		const char *id = record_id(L->rows[i].item);
-		if (*id && record_id_number(id) > next[record_kind(L->rows[i].item)])
-			next[record_kind(L->rows[i].item)] = record_id_number(id);
+		const char *id = jl_record_id(L->rows[i].item);
+		if (*id && jl_record_id_number(id) > next[jl_record_kind(L->rows[i].item)])
+			next[jl_record_kind(L->rows[i].item)] = jl_record_id_number(id);
 	}
 	for (size_t i = 0; i < L->nrows; i++) {
 		json_t *item = L->rows[i].item;
-		int kind = record_kind(item);
-		if (*record_id(item))
+		int kind = jl_record_kind(item);
+		if (*jl_record_id(item))
 			continue;
 		char *id = jl_sprintf("%s-%ld", jalon_kind_name((jalon_kind)kind), ++next[kind]);
 		json_object_set_new(item, "id", json_string(id ? id : ""));
 		free(id);
 	}
 	for (size_t i = 0; i < L->nrows; i++)
-		json_object_set(L->ids, record_id(L->rows[i].item), L->rows[i].item);
+		json_object_set(L->ids, jl_record_id(L->rows[i].item), L->rows[i].item);
 }
 
 static int set_cell(loader *L, const row *w, size_t c, const char *key, const char *value)
 {
 	char msg[768];
-	if (record_set(w->item, key, value, &L->ctx, msg, sizeof msg) != 0)
+	if (jl_record_set(w->item, key, value, &L->ctx, msg, sizeof msg) != 0)
 		return cerr(&L->r, w->line, "colonne « %s » : %s", L->cols[c].name, msg);
 	return 0;
 }
@@ -430,7 +430,7 @@ static int set_labels(loader *L)
 static json_t *by_id(loader *L, const char *id, int kind)
 {
 	json_t *item = json_object_get(L->ids, id);
-	return item && record_kind(item) == kind ? item : NULL;
+	return item && jl_record_kind(item) == kind ? item : NULL;
 }
 
 /* Pass 3: the parent named in the "parent" column, else the last row above of the
@@ -441,7 +441,7 @@ static int set_parents(loader *L)
 	json_t *last[JALON_KIND_COUNT_] = {NULL};
 	for (size_t i = 0; i < L->nrows; i++) {
 		row *w = &L->rows[i];
-		int kind = record_kind(w->item);
+		int kind = jl_record_kind(w->item);
 		char *ref = pcol == SIZE_MAX ? jl_strdup("") : trimmed(w, pcol);
 		json_t *parent = kind > JALON_KIND_OS ? last[kind - 1] : NULL;
 		char msg[512];
@@ -450,7 +450,7 @@ static int set_parents(loader *L)
 			rc = cerr(&L->r, w->line, "un OS n'a pas de parent (colonne « parent » : « %s »)",
 			          ref);
 		else if (rc == 0 && *ref && !(parent = by_id(L, ref, kind - 1)) &&
-		         plandoc_resolve_item(L->doc, ref, kind - 1, &parent, msg, sizeof msg))
+		         jl_plandoc_resolve_item(L->doc, ref, kind - 1, &parent, msg, sizeof msg))
 			rc = cerr(&L->r, w->line, "colonne « parent » : %s", msg);
 		else if (rc == 0 && kind > JALON_KIND_OS && !parent)
 			rc = cerr(&L->r, w->line, "parent manquant : la colonne « parent » est vide et "
@@ -463,7 +463,7 @@ static int set_parents(loader *L)
 		w->explicit_parent = pcol != SIZE_MAX && *cell(w, pcol);
 		if (parent)
 			json_object_set_new(w->item, "parents",
-			                    json_pack("[{s:s, s:i}]", "id", record_id(parent), "share", 100));
+			                    json_pack("[{s:s, s:i}]", "id", jl_record_id(parent), "share", 100));
 		last[kind] = w->item;
 		for (int deeper = kind + 1; deeper < JALON_KIND_COUNT_; deeper++)
 			last[deeper] = NULL;
@@ -560,10 +560,10 @@ static int check_columns(loader *L)
 static int finish(loader *L)
 {
 	char bad[64], msg[768];
-	if (plandoc_check_at(L->doc, bad, sizeof bad, msg, sizeof msg) == 0)
+	if (jl_plandoc_check_at(L->doc, bad, sizeof bad, msg, sizeof msg) == 0)
 		return 0;
 	for (size_t i = 0; i < L->nrows; i++)
-		if (*bad && !strcmp(record_id(L->rows[i].item), bad))
+		if (*bad && !strcmp(jl_record_id(L->rows[i].item), bad))
 			return cerr(&L->r, L->rows[i].line, "%s", msg);
 	return cerr(&L->r, 0, "%s", msg);
 }
@@ -586,7 +586,7 @@ static int bad_utf8_line(const char *s, size_t len, size_t *col)
 	return line;
 }
 
-json_t *csv_parse(const char *text, size_t len, const char *filename, char *err,
+json_t *jl_csv_parse(const char *text, size_t len, const char *filename, char *err,
                   size_t errlen)
 {
 	char dummy[1];
@@ -599,9 +599,9 @@ json_t *csv_parse(const char *text, size_t len, const char *filename, char *err,
 	L.r = (reader){text, len, 0, 1, detect_separator(text, len),
 	               filename ? filename : "entrée", err && errlen ? err : dummy,
 	               err && errlen ? errlen : sizeof dummy};
-	L.doc = plandoc_new();
+	L.doc = jl_plandoc_new();
 	L.ids = json_object();
-	L.ctx = plandoc_context(L.doc);
+	L.ctx = jl_plandoc_context(L.doc);
 	json_t *header = json_array();
 	size_t bad_col = 0;
 	int bad = bad_utf8_line(text, len, &bad_col);
@@ -675,7 +675,7 @@ static char *attribute_cell(const json_t *doc, const json_t *item, const char *k
 	size_t i;
 	json_t *pair;
 	jl_buf_puts(&b, "");
-	plandoc_attribute_values(doc, item, key, PLANDOC_REF_BY_ID | PLANDOC_PERSON_EMAIL, values);
+	jl_plandoc_attribute_values(doc, item, key, PLANDOC_REF_BY_ID | PLANDOC_PERSON_EMAIL, values);
 	json_array_foreach(values, i, pair) {
 		const char *k = json_string_value(json_array_get(pair, 0));
 		if (i)
@@ -692,9 +692,9 @@ static void write_row(jl_buf *b, const json_t *doc, const json_t *item, char sep
 {
 	const char *parent = json_string_value(json_object_get(
 		json_array_get(json_object_get(item, "parents"), 0), "id"));
-	jl_buf_printf(b, "%s%c", type_word(record_kind(item)), sep);
-	put_field(b, record_id(item) ? record_id(item) : "", sep);
-	for (const char *const *k = plandoc_attribute_keys(); *k; k++) {
+	jl_buf_printf(b, "%s%c", type_word(jl_record_kind(item)), sep);
+	put_field(b, jl_record_id(item) ? jl_record_id(item) : "", sep);
+	for (const char *const *k = jl_plandoc_attribute_keys(); *k; k++) {
 		jl_buf_putc(b, sep);
 		char *value = attribute_cell(doc, item, *k);
 		put_field(b, value ? value : "", sep);
@@ -707,7 +707,7 @@ static void write_row(jl_buf *b, const json_t *doc, const json_t *item, char sep
 	jl_buf_puts(b, "\r\n");
 }
 
-char *csv_write(const json_t *doc, char sep)
+char *jl_csv_write(const json_t *doc, char sep)
 {
 	jl_buf b = JL_BUF_INIT;
 	size_t i;
@@ -717,15 +717,15 @@ char *csv_write(const json_t *doc, char sep)
 		sep = ';';
 	/* Tree order, whatever order the caller's list is in. */
 	json_t *copy = json_deep_copy(doc);
-	const json_t *src = copy && plandoc_check(copy, err, sizeof err) == 0 ? copy : doc;
+	const json_t *src = copy && jl_plandoc_check(copy, err, sizeof err) == 0 ? copy : doc;
 	jl_buf_printf(&b, "\xef\xbb\xbftype%cid", sep);
-	for (const char *const *k = plandoc_attribute_keys(); *k; k++) {
+	for (const char *const *k = jl_plandoc_attribute_keys(); *k; k++) {
 		jl_buf_printf(&b, "%c%s", sep, *k);
 		if (!strcmp(*k, "titre"))
 			jl_buf_printf(&b, "%cparent", sep);
 	}
 	jl_buf_puts(&b, "\r\n");
-	json_array_foreach(plandoc_items(src), i, item)
+	json_array_foreach(jl_plandoc_items(src), i, item)
 		write_row(&b, src, item, sep);
 	json_decref(copy);
 	return jl_buf_detach(&b);

@@ -8,7 +8,7 @@
  *
  * RFC 4180: fields separated by ";" or "," (whichever the header row holds more of; tabs
  * too), quoted with '"' when they hold a separator, a quote ('""') or a line break; UTF-8,
- * an optional BOM, CRLF or LF. Column names are record_set keys, case- and
+ * an optional BOM, CRLF or LF. Column names are jl_record_set keys, case- and
  * accent-insensitive ("Échéance", "echeance", "deadline"), plus "type" (os, oo, action,
  * tâche: required), "id" and "parent".
  */
@@ -25,16 +25,16 @@
  * "filename:line: message" in French to err, line being the physical line where the row
  * starts; nothing partial is returned.
  */
-json_t *csv_parse(const char *text, size_t len, const char *filename, char *err,
+json_t *jl_csv_parse(const char *text, size_t len, const char *filename, char *err,
                   size_t errlen);
 
 /*
  * Writes the items of a plan document as CSV with separator sep (';' for Belgian
  * spreadsheets, ',' or '\t'; anything else means ';'): a UTF-8 BOM (so that Excel reads
  * the accents), a header row naming every item column, one row per item in tree order,
- * CRLF line ends (RFC 4180). csv_parse of the result gives the items back with their ids.
+ * CRLF line ends (RFC 4180). jl_csv_parse of the result gives the items back with their ids.
  * Returns a malloc'd string, or NULL when out of memory.
  */
-char *csv_write(const json_t *doc, char sep);
+char *jl_csv_write(const json_t *doc, char sep);
 
 #endif

@@ -37,7 +37,7 @@ static int branch_head(jalon_store *s, git_oid *out, int *exists)
 	*exists = rc == 0;
 	if (rc == GIT_ENOTFOUND)
 		return 0;
-	return rc == 0 ? 0 : store_fail_git(s, "lecture de la branche");
+	return rc == 0 ? 0 : jl_store_fail_git(s, "lecture de la branche");
 }
 
 /* The head recorded in SQLite; *exists 0 before the first commit. */
@@ -45,7 +45,7 @@ static int recorded_head(jalon_store *s, git_oid *out, int *exists)
 {
 	char *hex;
 	*exists = 0;
-	if (store_meta_get(s, "head", &hex) != 0)
+	if (jl_store_meta_get(s, "head", &hex) != 0)
 		return JALON_ERROR;
 	if (hex && git_oid_fromstr(out, hex) == 0)
 		*exists = 1;
@@ -69,25 +69,25 @@ static const char *path_id(const char *path, char *buf, size_t len)
 
 static int bump_counter(jalon_store *s, const char *id)
 {
-	int kind = record_id_kind(id);
+	int kind = jl_record_id_kind(id);
 	if (kind <= JALON_KIND_PLAN)
 		return 0;
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO id_counters(kind, last) VALUES (?1, ?2)"
+	if (jl_store_prepare(s, &st, "INSERT INTO id_counters(kind, last) VALUES (?1, ?2)"
 	                          " ON CONFLICT(kind) DO UPDATE SET last = max(last, ?2)") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, jalon_kind_name(kind), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, record_id_number(id));
+	sqlite3_bind_int64(st, 2, jl_record_id_number(id));
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "compteur d'identifiants");
+	return rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "compteur d'identifiants");
 }
 
 static int insert_change(jalon_store *s, sqlite3_int64 seq, const char *id, const git_diff_delta *d)
 {
 	sqlite3_stmt *st;
 	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
-	if (store_prepare(s, &st, "INSERT INTO record_changes(record, seq, old_blob, new_blob)"
+	if (jl_store_prepare(s, &st, "INSERT INTO record_changes(record, seq, old_blob, new_blob)"
 	                          " VALUES (?1, ?2, ?3, ?4)") != 0)
 		return JALON_ERROR;
 	git_oid_tostr(old_hex, sizeof old_hex, &d->old_file.id);
@@ -100,28 +100,28 @@ static int insert_change(jalon_store *s, sqlite3_int64 seq, const char *id, cons
 		sqlite3_bind_text(st, 4, new_hex, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "index de l'historique");
+	return rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "index de l'historique");
 }
 
 /* Applies one record file of a commit to SQLite (replay and rebuild). */
 static int replay_delta(jalon_store *s, const char *id, const git_diff_delta *d)
 {
 	if (d->status == GIT_DELTA_DELETED)
-		return store_apply(s, id, NULL, NULL);
+		return jl_store_apply(s, id, NULL, NULL);
 	git_blob *blob;
 	if (git_blob_lookup(&blob, s->repo, &d->new_file.id) != 0)
-		return store_fail_git(s, "lecture d'un enregistrement");
+		return jl_store_fail_git(s, "lecture d'un enregistrement");
 	char err[512];
 	const char *text = git_blob_rawcontent(blob);
 	size_t len = (size_t)git_blob_rawsize(blob);
-	json_t *rec = record_parse(text, len, err, sizeof err);
+	json_t *rec = jl_record_parse(text, len, err, sizeof err);
 	int rc;
 	if (!rec) {
-		rc = store_fail(s, JALON_ECORRUPT, "%s : enregistrement illisible dans l'historique : %s",
+		rc = jl_store_fail(s, JALON_ECORRUPT, "%s : enregistrement illisible dans l'historique : %s",
 		                d->new_file.path, err);
 	} else {
 		char *copy = jl_strndup(text, len);
-		rc = store_apply(s, id, rec, copy);
+		rc = jl_store_apply(s, id, rec, copy);
 		free(copy);
 	}
 	json_decref(rec);
@@ -146,13 +146,13 @@ static int index_commit(jalon_store *s, git_commit *commit, int replay)
 	    (git_commit_parentcount(commit) > 0 && (git_commit_parent(&parent, commit, 0) != 0 ||
 	                                             git_commit_tree(&parent_tree, parent) != 0)) ||
 	    git_diff_tree_to_tree(&diff, s->repo, parent_tree, tree, NULL) != 0) {
-		rc = store_fail_git(s, "lecture d'un commit");
+		rc = jl_store_fail_git(s, "lecture d'un commit");
 		goto done;
 	}
 	const git_signature *author = git_commit_author(commit);
 	const char *summary = git_commit_summary(commit);
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO commits(oid, time, author_name, author_email, message)"
+	if (jl_store_prepare(s, &st, "INSERT INTO commits(oid, time, author_name, author_email, message)"
 	                          " VALUES (?1, ?2, ?3, ?4, ?5)") != 0)
 		goto done;
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
@@ -163,7 +163,7 @@ static int index_commit(jalon_store *s, git_commit *commit, int replay)
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
-		rc = store_fail_db(s, "index des commits");
+		rc = jl_store_fail_db(s, "index des commits");
 		goto done;
 	}
 	sqlite3_int64 seq = sqlite3_last_insert_rowid(s->db);
@@ -180,7 +180,7 @@ static int index_commit(jalon_store *s, git_commit *commit, int replay)
 		    (replay && replay_delta(s, id, d) != 0))
 			goto done;
 	}
-	rc = store_meta_set(s, "head", hex);
+	rc = jl_store_meta_set(s, "head", hex);
 done:
 	git_diff_free(diff);
 	git_tree_free(tree);
@@ -196,17 +196,17 @@ static int replay_range(jalon_store *s, const git_oid *from, const git_oid *to)
 	git_oid oid;
 	int rc = 0;
 	if (git_revwalk_new(&walk, s->repo) != 0)
-		return store_fail_git(s, "parcours de l'historique");
+		return jl_store_fail_git(s, "parcours de l'historique");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	git_revwalk_simplify_first_parent(walk);
 	if (git_revwalk_push(walk, to) != 0 || (from && git_revwalk_hide(walk, from) != 0)) {
 		git_revwalk_free(walk);
-		return store_fail_git(s, "parcours de l'historique");
+		return jl_store_fail_git(s, "parcours de l'historique");
 	}
 	while (rc == 0 && git_revwalk_next(&oid, walk) == 0) {
 		git_commit *c;
 		if (git_commit_lookup(&c, s->repo, &oid) != 0) {
-			rc = store_fail_git(s, "lecture d'un commit");
+			rc = jl_store_fail_git(s, "lecture d'un commit");
 			break;
 		}
 		rc = index_commit(s, c, 1);
@@ -216,7 +216,7 @@ static int replay_range(jalon_store *s, const git_oid *from, const git_oid *to)
 	return rc;
 }
 
-int history_catch_up(jalon_store *s)
+int jl_history_catch_up(jalon_store *s)
 {
 	git_oid branch, recorded;
 	int has_branch, has_recorded;
@@ -233,11 +233,11 @@ int history_catch_up(jalon_store *s)
 		return replay_range(s, &recorded, &branch);
 	if (has_branch && !has_recorded)
 		return replay_range(s, NULL, &branch);
-	return store_fail(s, JALON_ECORRUPT, "l'historique ne prolonge pas l'état enregistré ; "
+	return jl_store_fail(s, JALON_ECORRUPT, "l'historique ne prolonge pas l'état enregistré ; "
 	                                     "lancez « jalon rebuild »");
 }
 
-int history_recover(jalon_store *s)
+int jl_history_recover(jalon_store *s)
 {
 	git_oid branch, recorded;
 	int has_branch, has_recorded;
@@ -245,10 +245,10 @@ int history_recover(jalon_store *s)
 		return JALON_ERROR;
 	if (has_branch == has_recorded && (!has_branch || git_oid_equal(&branch, &recorded)))
 		return 0; /* the common case: nothing to do, no lock taken */
-	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (jl_store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
-	int rc = history_catch_up(s);
-	if (rc == 0 && store_exec(s, "COMMIT") == 0)
+	int rc = jl_history_catch_up(s);
+	if (rc == 0 && jl_store_exec(s, "COMMIT") == 0)
 		return 0;
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc ? rc : JALON_ERROR;
@@ -259,13 +259,13 @@ int history_recover(jalon_store *s)
 static int make_signature(jalon_store *s, git_signature **author, git_signature **committer)
 {
 	if (!s->author_name)
-		return store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui fait la modification "
+		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui fait la modification "
 		                                     "(--as \"Nom <email>\" ou JALON_AUTHOR)");
 	if (git_signature_now(author, s->author_name, s->author_email) != 0)
-		return store_fail_git(s, "signature de l'auteur");
+		return jl_store_fail_git(s, "signature de l'auteur");
 	if (git_signature_now(committer, "Jalon", "jalon@localhost") != 0) {
 		git_signature_free(*author);
-		return store_fail_git(s, "signature du système");
+		return jl_store_fail_git(s, "signature du système");
 	}
 	return 0;
 }
@@ -308,9 +308,9 @@ static int move_branch(jalon_store *s, const git_oid *target, const git_oid *exp
 			continue;
 		}
 		if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
-			return store_fail(s, JALON_ECONFLICT, "l'historique a changé pendant la "
+			return jl_store_fail(s, JALON_ECONFLICT, "l'historique a changé pendant la "
 			                                      "modification ; réessayez");
-		return store_fail_git(s, "mise à jour de la branche");
+		return jl_store_fail_git(s, "mise à jour de la branche");
 	}
 }
 
@@ -326,18 +326,18 @@ static int build_tree(jalon_store *s, git_repository *repo, const git_oid *base_
 		goto done;
 	if (base_commit && (git_commit_lookup(&commit, repo, base_commit) != 0 ||
 	                    git_commit_tree(&base, commit) != 0)) {
-		rc = store_fail_git(s, "lecture de l'état enregistré");
+		rc = jl_store_fail_git(s, "lecture de l'état enregistré");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
-		paths[i] = record_path(writes[i].id);
+		paths[i] = jl_record_path(writes[i].id);
 		updates[i].path = paths[i];
 		if (writes[i].text) {
 			updates[i].action = GIT_TREE_UPDATE_UPSERT;
 			updates[i].filemode = GIT_FILEMODE_BLOB;
 			if (git_blob_create_from_buffer(&updates[i].id, repo, writes[i].text,
 			                                strlen(writes[i].text)) != 0) {
-				rc = store_fail_git(s, "écriture d'un enregistrement");
+				rc = jl_store_fail_git(s, "écriture d'un enregistrement");
 				goto done;
 			}
 		} else {
@@ -345,7 +345,7 @@ static int build_tree(jalon_store *s, git_repository *repo, const git_oid *base_
 		}
 	}
 	if (git_tree_create_updated(tree_out, repo, base, n, updates) != 0)
-		rc = store_fail_git(s, "construction de l'arbre");
+		rc = jl_store_fail_git(s, "construction de l'arbre");
 	else
 		rc = 0;
 done:
@@ -372,12 +372,12 @@ static int write_commit(jalon_store *s, git_repository *repo, const git_oid *hea
 		rc = build_tree(s, repo, head, writes, n, &tree_id);
 	if (rc == 0 && (git_tree_lookup(&tree, repo, &tree_id) != 0 ||
 	                (head && git_commit_lookup(&parent, repo, head) != 0)))
-		rc = store_fail_git(s, "lecture de l'arbre");
+		rc = jl_store_fail_git(s, "lecture de l'arbre");
 	if (rc == 0) {
 		const git_commit *parents[1] = {parent};
 		if (git_commit_create(out, repo, NULL, author, committer, "UTF-8", message, tree,
 		                      head ? 1 : 0, parents) != 0)
-			rc = store_fail_git(s, "création du commit");
+			rc = jl_store_fail_git(s, "création du commit");
 	}
 	git_commit_free(parent);
 	git_tree_free(tree);
@@ -395,7 +395,7 @@ static int land_pack(jalon_store *s, const git_buf *pack)
 	int rc = 0;
 	if (git_repository_odb(&odb, s->repo) != 0 || git_odb_write_pack(&wp, odb, NULL, NULL) != 0 ||
 	    wp->append(wp, pack->ptr, pack->size, &stats) != 0 || wp->commit(wp, &stats) != 0)
-		rc = store_fail_git(s, "écriture du paquet d'objets");
+		rc = jl_store_fail_git(s, "écriture du paquet d'objets");
 	if (wp)
 		wp->free(wp);
 	if (rc == 0)
@@ -417,14 +417,14 @@ static int write_commit_bulk(jalon_store *s, const git_oid *head, const history_
 	if (git_repository_open_bare(&mem, git_repository_path(s->repo)) != 0 ||
 	    git_repository_odb(&odb, mem) != 0 || git_mempack_new(&mempack) != 0 ||
 	    git_odb_add_backend(odb, mempack, 1000) != 0) {
-		rc = store_fail_git(s, "préparation d'un paquet d'objets");
+		rc = jl_store_fail_git(s, "préparation d'un paquet d'objets");
 		if (mempack && !odb)
 			mempack->free(mempack);
 	}
 	if (rc == 0)
 		rc = write_commit(s, mem, head, writes, n, message, out);
 	if (rc == 0 && git_mempack_dump(&pack, mem, mempack) != 0)
-		rc = store_fail_git(s, "assemblage du paquet d'objets");
+		rc = jl_store_fail_git(s, "assemblage du paquet d'objets");
 	if (rc == 0)
 		rc = land_pack(s, &pack);
 	git_buf_dispose(&pack);
@@ -433,7 +433,7 @@ static int write_commit_bulk(jalon_store *s, const git_oid *head, const history_
 	return rc;
 }
 
-int history_commit(jalon_store *s, const history_write *writes, size_t n, const char *message,
+int jl_history_commit(jalon_store *s, const history_write *writes, size_t n, const char *message,
                    git_oid *out)
 {
 	git_oid head;
@@ -447,7 +447,7 @@ int history_commit(jalon_store *s, const history_write *writes, size_t n, const 
 		rc = move_branch(s, out, has_head ? &head : NULL);
 	git_commit *commit = NULL;
 	if (rc == 0 && git_commit_lookup(&commit, s->repo, out) != 0)
-		rc = store_fail_git(s, "lecture du commit");
+		rc = jl_store_fail_git(s, "lecture du commit");
 	if (rc == 0)
 		rc = index_commit(s, commit, 0);
 	git_commit_free(commit);
@@ -460,19 +460,19 @@ int jalon_store_rebuild(jalon_store *s)
 {
 	git_oid branch;
 	int has_branch;
-	store_clear_error(s);
-	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+	jl_store_clear_error(s);
+	if (jl_store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
-	int rc = store_clear_records(s);
+	int rc = jl_store_clear_records(s);
 	if (rc == 0)
-		rc = store_exec(s, "DELETE FROM commits; DELETE FROM record_changes;"
+		rc = jl_store_exec(s, "DELETE FROM commits; DELETE FROM record_changes;"
 		                   " DELETE FROM id_counters; DELETE FROM meta WHERE key = 'head';");
 	if (rc == 0)
 		rc = branch_head(s, &branch, &has_branch);
 	if (rc == 0 && has_branch)
 		rc = replay_range(s, NULL, &branch);
 	if (rc == 0)
-		rc = store_exec(s, "COMMIT");
+		rc = jl_store_exec(s, "COMMIT");
 	if (rc != 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
@@ -542,13 +542,13 @@ int jalon_store_fsck(jalon_store *s, char **report)
 	git_oid branch, recorded;
 	int has_branch, has_recorded;
 	struct fsck_walk w = {s, &b, 0, NULL, 0};
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	*report = NULL;
 	/* A read transaction: one consistent snapshot of SQLite for the whole check. */
-	if (store_exec(s, "BEGIN") != 0)
+	if (jl_store_exec(s, "BEGIN") != 0)
 		return JALON_ERROR;
 	if (branch_head(s, &branch, &has_branch) != 0 || recorded_head(s, &recorded, &has_recorded)) {
-		store_exec(s, "ROLLBACK");
+		jl_store_exec(s, "ROLLBACK");
 		return JALON_ERROR;
 	}
 	if (has_branch != has_recorded || (has_branch && !git_oid_equal(&branch, &recorded))) {
@@ -561,32 +561,32 @@ int jalon_store_fsck(jalon_store *s, char **report)
 		if (git_commit_lookup(&c, s->repo, &branch) != 0 || git_commit_tree(&tree, c) != 0) {
 			jl_buf_puts(&b, "la tête de l'historique est illisible\n");
 			w.problems++;
-		} else if (store_prepare(s, &w.lookup, "SELECT body FROM records WHERE id = ?1") == 0) {
+		} else if (jl_store_prepare(s, &w.lookup, "SELECT body FROM records WHERE id = ?1") == 0) {
 			git_tree_walk(tree, GIT_TREEWALK_PRE, fsck_entry, &w);
 			sqlite3_finalize(w.lookup);
 		}
 		git_tree_free(tree);
 		git_commit_free(c);
 		size_t commits = count_commits(s, &branch);
-		sqlite3_int64 indexed = store_count(s, "SELECT count(*) FROM commits");
+		sqlite3_int64 indexed = jl_store_count(s, "SELECT count(*) FROM commits");
 		if ((sqlite3_int64)commits != indexed) {
 			jl_buf_printf(&b, "l'index de l'historique couvre %lld commits sur %zu\n",
 			              (long long)indexed, commits);
 			w.problems++;
 		}
 	}
-	sqlite3_int64 stored = store_count(s, "SELECT count(*) FROM records");
+	sqlite3_int64 stored = jl_store_count(s, "SELECT count(*) FROM records");
 	if (stored != (sqlite3_int64)w.seen) {
 		jl_buf_printf(&b, "SQLite tient %lld enregistrements, l'historique %zu\n",
 		              (long long)stored, w.seen);
 		w.problems++;
 	}
-	store_exec(s, "COMMIT");
+	jl_store_exec(s, "COMMIT");
 	if (!w.problems)
 		jl_buf_printf(&b, "cohérent : %zu enregistrements, SQLite et l'historique concordent\n",
 		              w.seen);
 	*report = jl_buf_detach(&b);
-	return w.problems ? store_fail(s, JALON_ECORRUPT, "%d incohérence(s) ; lancez « jalon "
+	return w.problems ? jl_store_fail(s, JALON_ECORRUPT, "%d incohérence(s) ; lancez « jalon "
 	                                                  "rebuild »", w.problems)
 	                  : 0;
 }
@@ -645,14 +645,14 @@ int jalon_store_gc(jalon_store *s)
 	git_odb *odb = NULL;
 	git_packbuilder *pb = NULL;
 	int rc = 0;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	/* Holding the write lock: no writer adds loose objects while we pack them. */
-	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (jl_store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
 	if (git_repository_odb(&odb, s->repo) != 0 || git_packbuilder_new(&pb, s->repo) != 0 ||
 	    git_odb_foreach(odb, insert_object, pb) != 0 ||
 	    git_packbuilder_write(pb, NULL, 0, NULL, NULL) != 0)
-		rc = store_fail_git(s, "compactage de l'historique");
+		rc = jl_store_fail_git(s, "compactage de l'historique");
 	char *keep = rc == 0 ? jl_strdup(git_packbuilder_name(pb)) : NULL;
 	git_packbuilder_free(pb);
 	git_odb_free(odb);
@@ -665,11 +665,11 @@ int jalon_store_gc(jalon_store *s)
 		git_odb_free(fresh);
 	}
 	free(keep);
-	store_exec(s, "COMMIT");
+	jl_store_exec(s, "COMMIT");
 	return rc;
 }
 
-int history_maybe_pack(jalon_store *s)
+int jl_history_maybe_pack(jalon_store *s)
 {
 	/* As git does: estimate the loose objects from one of the 256 fan-out folders. */
 	char *dir = jl_sprintf("%s/history.git/objects/17", s->dir);
@@ -684,7 +684,7 @@ int history_maybe_pack(jalon_store *s)
 	return n * 256 > 6700 ? jalon_store_gc(s) : 0;
 }
 
-json_t *history_blob_record(jalon_store *s, const char *blob_hex)
+json_t *jl_history_blob_record(jalon_store *s, const char *blob_hex)
 {
 	git_oid oid;
 	git_blob *blob;
@@ -692,7 +692,7 @@ json_t *history_blob_record(jalon_store *s, const char *blob_hex)
 	if (!blob_hex || git_oid_fromstr(&oid, blob_hex) != 0 ||
 	    git_blob_lookup(&blob, s->repo, &oid) != 0)
 		return NULL;
-	json_t *rec = record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), err,
+	json_t *rec = jl_record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), err,
 	                           sizeof err);
 	git_blob_free(blob);
 	return rec;

@@ -17,9 +17,9 @@ typedef struct history_write {
 
 /* Brings SQLite up to the history's head when the history is ahead (a crash between the
  * git commit and the SQLite COMMIT). Takes the write lock only when needed. */
-int history_recover(jalon_store *s);
+int jl_history_recover(jalon_store *s);
 /* The same, inside a transaction that holds the write lock already. */
-int history_catch_up(jalon_store *s);
+int jl_history_catch_up(jalon_store *s);
 
 /*
  * Writes a commit with these record files on top of the recorded head, authored by the
@@ -27,13 +27,13 @@ int history_catch_up(jalon_store *s);
  * head. Then indexes it and records it as the head in SQLite (inside the caller's
  * transaction).
  */
-int history_commit(jalon_store *s, const history_write *writes, size_t n, const char *message,
+int jl_history_commit(jalon_store *s, const history_write *writes, size_t n, const char *message,
                    git_oid *out);
 
 /* Packs loose objects when there are many of them (as git gc --auto does). */
-int history_maybe_pack(jalon_store *s);
+int jl_history_maybe_pack(jalon_store *s);
 
 /* The blob text of a record at a commit-index row: helper for queries. */
-json_t *history_blob_record(jalon_store *s, const char *blob_hex);
+json_t *jl_history_blob_record(jalon_store *s, const char *blob_hex);
 
 #endif

@@ -30,10 +30,10 @@ static icalcomponent *new_event(const json_t *rec, const char *what, const char 
 {
 	char uid[256];
 	/* "Action 4 : Former le citoyen…"; an item without a label is its title alone. */
-	char *name = *str(rec, "label") ? record_display_name(rec) : NULL;
+	char *name = *str(rec, "label") ? jl_record_display_name(rec) : NULL;
 	char *summary = name ? jl_sprintf("%s : %s", name, str(rec, "title"))
 	                     : jl_strdup(str(rec, "title"));
-	snprintf(uid, sizeof uid, "%s-%s@%s", record_id(rec), what, domain);
+	snprintf(uid, sizeof uid, "%s-%s@%s", jl_record_id(rec), what, domain);
 	icalcomponent *ev = icalcomponent_vanew(
 		ICAL_VEVENT_COMPONENT, icalproperty_new_uid(uid),
 		icalproperty_new_dtstamp(icaltime_current_time_with_zone(icaltimezone_get_utc_timezone())),
@@ -48,7 +48,7 @@ static char *describe(const json_t *rec, const char *label, const char *text)
 {
 	return jl_sprintf("%s : %s\nQui : %s\nÉlément Jalon : %s", label, text,
 	                  *str(rec, "who") ? str(rec, "who") : "(personne désignée)",
-	                  record_id(rec));
+	                  jl_record_id(rec));
 }
 
 static void add_deadline(icalcomponent *cal, const json_t *rec, const char *domain)
@@ -71,7 +71,7 @@ static void add_recurrence(icalcomponent *cal, const json_t *plan, const json_t 
 {
 	json_t *r = json_object_get(rec, "recurrence");
 	jl_date start, end;
-	record_recurrence_span(plan, rec, &start, &end);
+	jl_record_recurrence_span(plan, rec, &start, &end);
 	const char *rule = str(r, "rule");
 	jl_date first;
 	char err[256];
@@ -97,13 +97,13 @@ int jalon_export_calendar(char **out, size_t *len, jalon_store *s, const char *p
 	jalon_query q = JALON_QUERY_INIT;
 	jalon_item_list *list;
 	*out = NULL;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	q.responsible = person && *person ? person : NULL;
 	int rc = jalon_query_run(&list, s, &q);
 	if (rc)
 		return rc;
-	json_t *plan = store_record_get(s, "plan");
-	char *domain = record_plan_domain(plan);
+	json_t *plan = jl_store_record_get(s, "plan");
+	char *domain = jl_record_plan_domain(plan);
 	icalcomponent *cal = icalcomponent_vanew(
 		ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
 		icalproperty_new_prodid("-//Jalon//Programme stratégique transversal//FR"),
@@ -121,7 +121,7 @@ int jalon_export_calendar(char **out, size_t *len, jalon_store *s, const char *p
 	char *text = icalcomponent_as_ical_string_r(cal);
 	icalcomponent_free(cal);
 	if (!text)
-		return store_fail(s, JALON_ENOMEM, "calendrier : mémoire insuffisante");
+		return jl_store_fail(s, JALON_ENOMEM, "calendrier : mémoire insuffisante");
 	*out = jl_strdup(text);
 	icalmemory_free_buffer(text);
 	if (len && *out)

@@ -48,9 +48,9 @@ static json_t *parse_document(const char *data, size_t len, const char *name,
 	case JALON_FORMAT_JSON:
 		return parse_json(data, len, name, err, errlen);
 	case JALON_FORMAT_CSV:
-		return csv_parse(data, len, name, err, errlen);
+		return jl_csv_parse(data, len, name, err, errlen);
 	default:
-		return outline_parse(data, len, name, err, errlen);
+		return jl_outline_parse(data, len, name, err, errlen);
 	}
 }
 
@@ -58,7 +58,7 @@ static sqlite3_int64 count_items(jalon_store *s)
 {
 	sqlite3_stmt *st;
 	sqlite3_int64 n = 0;
-	if (store_prepare(s, &st, "SELECT count(*) FROM items") == 0 && sqlite3_step(st) == SQLITE_ROW)
+	if (jl_store_prepare(s, &st, "SELECT count(*) FROM items") == 0 && sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
@@ -69,7 +69,7 @@ static long id_offset(jalon_store *s, const char *kind)
 {
 	sqlite3_stmt *st;
 	long last = 0;
-	if (store_prepare(s, &st, "SELECT last FROM id_counters WHERE kind = ?1") != 0)
+	if (jl_store_prepare(s, &st, "SELECT last FROM id_counters WHERE kind = ?1") != 0)
 		return 0;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -82,13 +82,13 @@ static long id_offset(jalon_store *s, const char *kind)
  * fresh store keeps the document's ids, so a JSON export imports back identical. */
 static json_t *moved_id(jalon_store *s, const char *id)
 {
-	int kind = record_id_kind(id);
+	int kind = jl_record_id_kind(id);
 	long offset = kind > JALON_KIND_PLAN ? id_offset(s, jalon_kind_name((jalon_kind)kind)) : 0;
 	if (!offset)
 		return NULL;
 	char buf[128];
 	snprintf(buf, sizeof buf, "%s-%ld", jalon_kind_name((jalon_kind)kind),
-	         offset + record_id_number(id));
+	         offset + jl_record_id_number(id));
 	return json_string(buf);
 }
 
@@ -96,11 +96,11 @@ static void move_ids(jalon_store *s, json_t *doc)
 {
 	size_t i, j;
 	json_t *rec, *e;
-	json_t *lists[2] = {plandoc_people(doc), plandoc_items(doc)};
+	json_t *lists[2] = {jl_plandoc_people(doc), jl_plandoc_items(doc)};
 	static const char *const LINKS[2][2] = {{"parents", "id"}, {"people", "person"}};
 	for (int l = 0; l < 2; l++) {
 		json_array_foreach(lists[l], i, rec) {
-			json_t *to = moved_id(s, record_id(rec));
+			json_t *to = moved_id(s, jl_record_id(rec));
 			if (to)
 				json_object_set_new(rec, "id", to);
 			for (int k = 0; k < 2; k++) {
@@ -119,9 +119,9 @@ static char *import_message(const json_t *doc)
 	size_t counts[JALON_KIND_COUNT_] = {0};
 	size_t i;
 	json_t *rec;
-	json_array_foreach(plandoc_items(doc), i, rec)
-		counts[record_kind(rec)]++;
-	json_t *plan = plandoc_plan(doc);
+	json_array_foreach(jl_plandoc_items(doc), i, rec)
+		counts[jl_record_kind(rec)]++;
+	json_t *plan = jl_plandoc_plan(doc);
 	return jl_sprintf("Import du plan « %s » (%s) : %zu OS, %zu OO, %zu actions, %zu tâches",
 	                  json_string_value(json_object_get(plan, "title")),
 	                  json_string_value(json_object_get(plan, "organisation")),
@@ -136,7 +136,7 @@ static char *flag_report(const json_t *doc)
 	size_t i;
 	json_t *rec;
 	jl_buf_puts(&b, "");
-	json_array_foreach(plandoc_items(doc), i, rec) {
+	json_array_foreach(jl_plandoc_items(doc), i, rec) {
 		static const char *const FIELDS[] = {"deadline", "recurrence"};
 		for (int f = 0; f < 2; f++) {
 			json_t *v = json_object_get(rec, FIELDS[f]);
@@ -145,9 +145,9 @@ static char *flag_report(const json_t *doc)
 				why = json_string_value(json_object_get(v, "note"));
 			if (!why)
 				continue;
-			char *name = record_display_name(rec);
-			jl_buf_printf(&b, "%s (%s) : %s « %s » — %s\n", name, record_id(rec),
-			              record_field_label(FIELDS[f]),
+			char *name = jl_record_display_name(rec);
+			jl_buf_printf(&b, "%s (%s) : %s « %s » — %s\n", name, jl_record_id(rec),
+			              jl_record_field_label(FIELDS[f]),
 			              json_string_value(json_object_get(v, "text")), why);
 			free(name);
 		}
@@ -159,30 +159,30 @@ static int import_document(jalon_store *s, json_t *doc, const char *name, char *
 {
 	char err[1024];
 	jl_txn *t;
-	if (plandoc_check(doc, err, sizeof err) != 0)
-		return store_fail(s, JALON_EINVALID, "%s : %s", name, err);
-	int rc = pipeline_begin(s, &t);
+	if (jl_plandoc_check(doc, err, sizeof err) != 0)
+		return jl_store_fail(s, JALON_EINVALID, "%s : %s", name, err);
+	int rc = jl_pipeline_begin(s, &t);
 	if (rc)
 		return rc;
 	if (count_items(s) > 0) {
-		pipeline_abort(t);
-		return store_fail(s, JALON_ECONFLICT, "%s : le registre contient déjà un plan ; "
+		jl_pipeline_abort(t);
+		return jl_store_fail(s, JALON_ECONFLICT, "%s : le registre contient déjà un plan ; "
 		                                      "importez dans un registre vide", name);
 	}
 	move_ids(s, doc);
-	rc = pipeline_put(t, plandoc_plan(doc));
+	rc = jl_pipeline_put(t, jl_plandoc_plan(doc));
 	size_t i;
 	json_t *rec;
-	json_t *lists[2] = {plandoc_people(doc), plandoc_items(doc)};
+	json_t *lists[2] = {jl_plandoc_people(doc), jl_plandoc_items(doc)};
 	for (int l = 0; rc == 0 && l < 2; l++)
 		json_array_foreach(lists[l], i, rec)
 			if (rc == 0)
-				rc = pipeline_put(t, rec);
+				rc = jl_pipeline_put(t, rec);
 	char *message = import_message(doc);
 	if (rc == 0)
-		rc = pipeline_finish(t, message);
+		rc = jl_pipeline_finish(t, message);
 	else
-		pipeline_abort(t);
+		jl_pipeline_abort(t);
 	free(message);
 	if (rc == 0 && report)
 		*report = flag_report(doc);
@@ -193,12 +193,12 @@ int jalon_import_buffer(jalon_store *s, const char *data, size_t len, const char
                         jalon_format format, char **report)
 {
 	char err[1024] = "";
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	if (report)
 		*report = NULL;
 	json_t *doc = parse_document(data, len, name, format, err, sizeof err);
 	if (!doc)
-		return store_fail(s, JALON_EINVALID, "%s", err);
+		return jl_store_fail(s, JALON_EINVALID, "%s", err);
 	int rc = import_document(s, doc, name, report);
 	json_decref(doc);
 	return rc;
@@ -206,10 +206,10 @@ int jalon_import_buffer(jalon_store *s, const char *data, size_t len, const char
 
 int jalon_import_file(jalon_store *s, const char *path, jalon_format format, char **report)
 {
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return store_fail(s, errno == ENOENT ? JALON_ENOTFOUND : JALON_ERROR, "%s : %s", path,
+		return jl_store_fail(s, errno == ENOENT ? JALON_ENOTFOUND : JALON_ERROR, "%s : %s", path,
 		                  errno == ENOENT   ? "fichier introuvable"
 		                  : errno == EACCES ? "lecture interdite"
 		                                    : strerror(errno));
@@ -222,7 +222,7 @@ int jalon_import_file(jalon_store *s, const char *path, jalon_format format, cha
 	fclose(f);
 	if (failed || b.failed) {
 		jl_buf_free(&b);
-		return store_fail(s, JALON_ERROR, "%s : lecture impossible", path);
+		return jl_store_fail(s, JALON_ERROR, "%s : lecture impossible", path);
 	}
 	int rc = jalon_import_buffer(s, b.ptr ? b.ptr : "", b.len, path, format, report);
 	jl_buf_free(&b);
@@ -236,7 +236,7 @@ static json_t *load_records(jalon_store *s, const char *kind)
 {
 	sqlite3_stmt *st;
 	json_t *list = json_array();
-	if (store_prepare(s, &st, "SELECT body FROM records WHERE kind = ?1"
+	if (jl_store_prepare(s, &st, "SELECT body FROM records WHERE kind = ?1"
 	                          " ORDER BY CAST(substr(id, length(?1) + 2) AS INTEGER)") != 0)
 		return list;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -260,7 +260,7 @@ static int build_document(jalon_store *s, json_t **out)
 	int rc = jalon_query_run(&list, s, &q);
 	if (rc)
 		return rc;
-	json_t *plan = store_record_get(s, "plan");
+	json_t *plan = jl_store_record_get(s, "plan");
 	json_t *items = json_array();
 	for (size_t i = 0; i < jalon_item_list_count(list); i++) {
 		const char *text = jalon_item_json(jalon_item_list_get(list, i));
@@ -269,7 +269,7 @@ static int build_document(jalon_store *s, json_t **out)
 	}
 	jalon_item_list_free(list);
 	*out = json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", PLANDOC_FORMAT, "version",
-	                 PLANDOC_VERSION, "plan", plan ? plan : record_new(JALON_KIND_PLAN, "plan"),
+	                 PLANDOC_VERSION, "plan", plan ? plan : jl_record_new(JALON_KIND_PLAN, "plan"),
 	                 "people", load_records(s, "person"), "items", items);
 	return *out ? 0 : JALON_ENOMEM;
 }
@@ -277,16 +277,16 @@ static int build_document(jalon_store *s, json_t **out)
 int jalon_export(char **out, size_t *len, jalon_store *s, jalon_format format)
 {
 	json_t *doc;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	*out = NULL;
 	int rc = build_document(s, &doc);
 	if (rc)
 		return rc;
 	char *text = NULL;
 	if (format == JALON_FORMAT_CSV) {
-		text = csv_write(doc, ';');
+		text = jl_csv_write(doc, ';');
 	} else if (format == JALON_FORMAT_OUTLINE) {
-		text = outline_write(doc);
+		text = jl_outline_write(doc);
 	} else {
 		char *body = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		text = body ? jl_sprintf("%s\n", body) : NULL;
@@ -294,7 +294,7 @@ int jalon_export(char **out, size_t *len, jalon_store *s, jalon_format format)
 	}
 	json_decref(doc);
 	if (!text)
-		return store_fail(s, JALON_ENOMEM, "export : mémoire insuffisante");
+		return jl_store_fail(s, JALON_ENOMEM, "export : mémoire insuffisante");
 	*out = text;
 	if (len)
 		*len = strlen(text);

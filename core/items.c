@@ -29,30 +29,30 @@ static int collect_matches(jalon_store *s, const char *sql, const char *key, int
                            json_t *found)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, sql) != 0)
+	if (jl_store_prepare(s, &st, sql) != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
-		if (kind < 0 || record_id_kind(id) == kind)
+		if (kind < 0 || jl_record_id_kind(id) == kind)
 			json_object_set_new(found, id, json_true());
 	}
 	sqlite3_finalize(st);
 	return 0;
 }
 
-int items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t idlen)
+int jl_items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t idlen)
 {
 	if (!ref || !*ref)
-		return store_fail(s, JALON_EINVALID, "référence vide");
-	json_t *exact = store_record_get(s, ref);
-	if (exact && (kind < 0 || record_kind(exact) == kind)) {
+		return jl_store_fail(s, JALON_EINVALID, "référence vide");
+	json_t *exact = jl_store_record_get(s, ref);
+	if (exact && (kind < 0 || jl_record_kind(exact) == kind)) {
 		json_decref(exact);
 		snprintf(id, idlen, "%s", ref);
 		return 0;
 	}
 	json_decref(exact);
-	char *key = store_ref_key(ref);
+	char *key = jl_store_ref_key(ref);
 	char *folded = jl_fold(ref);
 	json_t *found = json_object();
 	/* A display name ("Action (7)") or label ("OO 7", "O.O.3.2") of an item; a person's
@@ -70,7 +70,7 @@ int items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t id
 	if (n == 1) {
 		snprintf(id, idlen, "%s", json_object_iter_key(json_object_iter(found)));
 	} else if (n == 0) {
-		rc = store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément de ce nom ou de cet "
+		rc = jl_store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément de ce nom ou de cet "
 		                                    "identifiant%s%s", ref, kind >= 0 ? " de type " : "",
 		                kind >= 0 ? jalon_kind_name(kind) : "");
 	} else {
@@ -79,7 +79,7 @@ int items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t id
 		json_t *v;
 		json_object_foreach(found, k, v)
 			jl_buf_printf(&b, "%s%s", b.len ? ", " : "", k);
-		rc = store_fail(s, JALON_EAMBIGUOUS, "« %s » désigne plusieurs éléments (%s) ; "
+		rc = jl_store_fail(s, JALON_EAMBIGUOUS, "« %s » désigne plusieurs éléments (%s) ; "
 		                                     "utilisez l'identifiant", ref, b.ptr);
 		jl_buf_free(&b);
 	}
@@ -105,11 +105,11 @@ static json_t *referenced_names(jalon_store *s, const json_t *rec, json_t *cache
 				json_object_set(names, id, known);
 				continue;
 			}
-			json_t *other = id ? store_record_get(s, id) : NULL;
+			json_t *other = id ? jl_store_record_get(s, id) : NULL;
 			if (other) {
-				int person = record_kind(other) == JALON_KIND_PERSON;
+				int person = jl_record_kind(other) == JALON_KIND_PERSON;
 				char *name = person ? jl_strdup(json_string_value(json_object_get(other, "name")))
-				                    : record_display_name(other);
+				                    : jl_record_display_name(other);
 				json_object_set_new(names, id, json_string(name ? name : id));
 				if (cache)
 					json_object_set(cache, id, json_object_get(names, id));
@@ -121,7 +121,7 @@ static json_t *referenced_names(jalon_store *s, const json_t *rec, json_t *cache
 	return names;
 }
 
-struct jalon_item *items_wrap(jalon_store *s, json_t *rec, json_t *cache)
+struct jalon_item *jl_items_wrap(jalon_store *s, json_t *rec, json_t *cache)
 {
 	jalon_item *item = calloc(1, sizeof *item);
 	if (!item) {
@@ -129,8 +129,8 @@ struct jalon_item *items_wrap(jalon_store *s, json_t *rec, json_t *cache)
 		return NULL;
 	}
 	item->rec = rec;
-	item->json = record_text(rec);
-	item->name = record_display_name(rec);
+	item->json = jl_record_text(rec);
+	item->name = jl_record_display_name(rec);
 	item->names = referenced_names(s, rec, cache);
 	item->keys = calloc(json_object_size(rec) + 1, sizeof *item->keys);
 	const char *key;
@@ -145,16 +145,16 @@ int jalon_item_lookup(jalon_item **out, jalon_store *s, const char *ref)
 {
 	char id[128];
 	*out = NULL;
-	store_clear_error(s);
-	int rc = items_resolve(s, ref, -1, id, sizeof id);
+	jl_store_clear_error(s);
+	int rc = jl_items_resolve(s, ref, -1, id, sizeof id);
 	if (rc)
 		return rc;
-	json_t *rec = store_record_get(s, id);
+	json_t *rec = jl_store_record_get(s, id);
 	if (!rec && !strcmp(id, "plan"))
-		rec = record_new(JALON_KIND_PLAN, "plan");
+		rec = jl_record_new(JALON_KIND_PLAN, "plan");
 	if (!rec)
-		return store_fail(s, JALON_ENOTFOUND, "« %s » introuvable", ref);
-	*out = items_wrap(s, rec, NULL);
+		return jl_store_fail(s, JALON_ENOTFOUND, "« %s » introuvable", ref);
+	*out = jl_items_wrap(s, rec, NULL);
 	return *out ? 0 : JALON_ENOMEM;
 }
 
@@ -176,7 +176,7 @@ static const char *get_str(const jalon_item *item, const char *key)
 }
 
 const char *jalon_item_id(const jalon_item *item) { return get_str(item, "id"); }
-jalon_kind jalon_item_kind(const jalon_item *item) { return (jalon_kind)record_kind(item->rec); }
+jalon_kind jalon_item_kind(const jalon_item *item) { return (jalon_kind)jl_record_kind(item->rec); }
 const char *jalon_item_label(const jalon_item *item) { return get_str(item, "label"); }
 const char *jalon_item_status(const jalon_item *item) { return get_str(item, "status"); }
 const char *jalon_item_name(const jalon_item *item) { return item->name; }
@@ -206,12 +206,12 @@ const char *jalon_item_field_key(const jalon_item *item, size_t i)
 
 const char *jalon_field_label(const char *key)
 {
-	return record_field_label(key);
+	return jl_record_field_label(key);
 }
 
 int jalon_item_field_is_set(const jalon_item *item, const char *key)
 {
-	return !record_field_is_default(item->rec, key);
+	return !jl_record_field_is_default(item->rec, key);
 }
 
 int jalon_item_field(char **out, const jalon_item *item, const char *field)
@@ -225,7 +225,7 @@ int jalon_item_field(char **out, const jalon_item *item, const char *field)
 		json_t *val;
 		char *want = jl_fold(field);
 		json_object_foreach(item->rec, key, val) {
-			char *label = jl_fold(record_field_label(key));
+			char *label = jl_fold(jl_record_field_label(key));
 			if (label && want && !strcmp(label, want)) {
 				v = val;
 				name = key;
@@ -236,7 +236,7 @@ int jalon_item_field(char **out, const jalon_item *item, const char *field)
 	}
 	if (!v)
 		return JALON_ENOTFOUND;
-	*out = record_field_text(name, v, item->names);
+	*out = jl_record_field_text(name, v, item->names);
 	return *out ? 0 : JALON_ENOMEM;
 }
 
@@ -247,21 +247,21 @@ static int assign(jl_txn *t, jalon_store *s, json_t *rec, const char *const *ass
                   size_t n)
 {
 	record_context ctx;
-	json_t *plan = pipeline_get(t, "plan");
-	pipeline_context(t, &ctx);
+	json_t *plan = jl_pipeline_get(t, "plan");
+	jl_pipeline_context(t, &ctx);
 	ctx.plan = plan;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *eq = strchr(assignments[i], '=');
 		char err[1024];
 		if (!eq) {
-			rc = store_fail(s, JALON_EINVALID, "« %s » : clé=valeur attendu", assignments[i]);
+			rc = jl_store_fail(s, JALON_EINVALID, "« %s » : clé=valeur attendu", assignments[i]);
 			break;
 		}
 		char *key = jl_strndup(assignments[i], (size_t)(eq - assignments[i]));
-		if (record_set(rec, jl_trim(key), eq + 1, &ctx, err, sizeof err) != 0) {
-			char *name = record_display_name(rec);
-			rc = store_fail(s, JALON_EINVALID, "%s : %s", name, err);
+		if (jl_record_set(rec, jl_trim(key), eq + 1, &ctx, err, sizeof err) != 0) {
+			char *name = jl_record_display_name(rec);
+			rc = jl_store_fail(s, JALON_EINVALID, "%s : %s", name, err);
 			free(name);
 		}
 		free(key);
@@ -278,7 +278,7 @@ static long next_position(jalon_store *s, const char *parent, int kind)
 	const char *sql = parent ? "SELECT max(position) FROM items JOIN item_parents"
 	                           " ON item_parents.item = items.id WHERE item_parents.parent = ?1"
 	                         : "SELECT max(position) FROM items WHERE kind = ?2";
-	if (store_prepare(s, &st, sql) != 0)
+	if (jl_store_prepare(s, &st, sql) != 0)
 		return 1;
 	if (parent)
 		sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
@@ -297,26 +297,26 @@ int jalon_item_add(char **id_out, jalon_store *s, jalon_kind kind, const char *p
 	jl_txn *t;
 	if (id_out)
 		*id_out = NULL;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	if (kind < JALON_KIND_PERSON || kind >= JALON_KIND_COUNT_)
-		return store_fail(s, JALON_EINVALID, "type d'élément invalide");
-	if (record_parent_kind((int)kind) >= 0 && !parent)
-		return store_fail(s, JALON_EINVALID, "le parent manque : %s",
+		return jl_store_fail(s, JALON_EINVALID, "type d'élément invalide");
+	if (jl_record_parent_kind((int)kind) >= 0 && !parent)
+		return jl_store_fail(s, JALON_EINVALID, "le parent manque : %s",
 		                  kind == JALON_KIND_OO       ? "un OO se place sous un OS"
 		                  : kind == JALON_KIND_ACTION ? "une action se place sous un OO"
 		                                              : "une tâche se place sous une action");
-	if (record_parent_kind((int)kind) < 0 && parent)
-		return store_fail(s, JALON_EINVALID, "un %s n'a pas de parent",
+	if (jl_record_parent_kind((int)kind) < 0 && parent)
+		return jl_store_fail(s, JALON_EINVALID, "un %s n'a pas de parent",
 		                  kind == JALON_KIND_OS ? "OS" : "personne");
-	int rc = parent ? items_resolve(s, parent, record_parent_kind((int)kind), parent_id,
+	int rc = parent ? jl_items_resolve(s, parent, jl_record_parent_kind((int)kind), parent_id,
 	                                sizeof parent_id)
 	                : 0;
 	if (rc == 0)
-		rc = pipeline_begin(s, &t);
+		rc = jl_pipeline_begin(s, &t);
 	if (rc)
 		return rc;
-	rc = pipeline_new_id(t, kind, id, sizeof id);
-	json_t *rec = rc == 0 ? record_new(kind, id) : NULL;
+	rc = jl_pipeline_new_id(t, kind, id, sizeof id);
+	json_t *rec = rc == 0 ? jl_record_new(kind, id) : NULL;
 	if (rec) {
 		json_object_set_new(rec, kind == JALON_KIND_PERSON ? "name" : "title",
 		                    json_string(title ? title : ""));
@@ -333,11 +333,11 @@ int jalon_item_add(char **id_out, jalon_store *s, jalon_kind kind, const char *p
 		rc = JALON_ENOMEM;
 	}
 	if (rc == 0)
-		rc = pipeline_put(t, rec);
+		rc = jl_pipeline_put(t, rec);
 	json_decref(rec);
 	if (rc == 0)
-		return (rc = pipeline_finish(t, NULL)) == 0 && id_out ? (*id_out = jl_strdup(id), 0) : rc;
-	pipeline_abort(t);
+		return (rc = jl_pipeline_finish(t, NULL)) == 0 && id_out ? (*id_out = jl_strdup(id), 0) : rc;
+	jl_pipeline_abort(t);
 	return rc;
 }
 
@@ -345,22 +345,22 @@ int jalon_item_set(jalon_store *s, const char *ref, const char *const *assignmen
 {
 	char id[128];
 	jl_txn *t;
-	store_clear_error(s);
-	int rc = items_resolve(s, ref, -1, id, sizeof id);
+	jl_store_clear_error(s);
+	int rc = jl_items_resolve(s, ref, -1, id, sizeof id);
 	if (rc == 0)
-		rc = pipeline_begin(s, &t);
+		rc = jl_pipeline_begin(s, &t);
 	if (rc)
 		return rc;
-	json_t *rec = pipeline_get(t, id);
+	json_t *rec = jl_pipeline_get(t, id);
 	if (!rec && !strcmp(id, "plan"))
-		rec = record_new(JALON_KIND_PLAN, "plan");
-	rc = rec ? assign(t, s, rec, assignments, n) : store_fail(s, JALON_ENOTFOUND, "%s", ref);
+		rec = jl_record_new(JALON_KIND_PLAN, "plan");
+	rc = rec ? assign(t, s, rec, assignments, n) : jl_store_fail(s, JALON_ENOTFOUND, "%s", ref);
 	if (rc == 0)
-		rc = pipeline_put(t, rec);
+		rc = jl_pipeline_put(t, rec);
 	json_decref(rec);
 	if (rc == 0)
-		return pipeline_finish(t, NULL);
-	pipeline_abort(t);
+		return jl_pipeline_finish(t, NULL);
+	jl_pipeline_abort(t);
 	return rc;
 }
 
@@ -369,7 +369,7 @@ static int remove_tree(jl_txn *t, jalon_store *s, const char *id)
 {
 	sqlite3_stmt *st;
 	json_t *children = json_array();
-	if (store_prepare(s, &st, "SELECT item FROM item_parents WHERE parent = ?1") != 0) {
+	if (jl_store_prepare(s, &st, "SELECT item FROM item_parents WHERE parent = ?1") != 0) {
 		json_decref(children);
 		return JALON_ERROR;
 	}
@@ -377,14 +377,14 @@ static int remove_tree(jl_txn *t, jalon_store *s, const char *id)
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(children, json_string((const char *)sqlite3_column_text(st, 0)));
 	sqlite3_finalize(st);
-	int rc = pipeline_delete(t, id);
+	int rc = jl_pipeline_delete(t, id);
 	size_t i;
 	json_t *c;
 	json_array_foreach(children, i, c) {
 		if (rc)
 			break;
 		const char *cid = json_string_value(c);
-		json_t *child = pipeline_get(t, cid);
+		json_t *child = jl_pipeline_get(t, cid);
 		json_t *parents = json_object_get(child, "parents");
 		if (json_array_size(parents) > 1) {
 			/* A transversal action stays under its other OO, which take the share. */
@@ -401,7 +401,7 @@ static int remove_tree(jl_txn *t, jalon_store *s, const char *id)
 					rest -= json_integer_value(json_object_get(p, "share"));
 			json_object_set_new(first, "share", json_integer(rest));
 			json_object_set_new(child, "parents", kept);
-			rc = pipeline_put(t, child);
+			rc = jl_pipeline_put(t, child);
 		} else {
 			rc = remove_tree(t, s, cid);
 		}
@@ -415,22 +415,22 @@ int jalon_item_remove(jalon_store *s, const char *ref)
 {
 	char id[128];
 	jl_txn *t;
-	store_clear_error(s);
-	int rc = items_resolve(s, ref, -1, id, sizeof id);
+	jl_store_clear_error(s);
+	int rc = jl_items_resolve(s, ref, -1, id, sizeof id);
 	if (rc == 0 && !strcmp(id, "plan"))
-		rc = store_fail(s, JALON_EINVALID, "le plan ne se supprime pas");
+		rc = jl_store_fail(s, JALON_EINVALID, "le plan ne se supprime pas");
 	if (rc == 0)
-		rc = pipeline_begin(s, &t);
+		rc = jl_pipeline_begin(s, &t);
 	if (rc)
 		return rc;
-	json_t *rec = pipeline_get(t, id);
-	char *name = rec ? record_display_name(rec) : NULL;
+	json_t *rec = jl_pipeline_get(t, id);
+	char *name = rec ? jl_record_display_name(rec) : NULL;
 	rc = remove_tree(t, s, id);
 	char *message = name ? jl_sprintf("%s : suppression", name) : NULL;
 	if (rc == 0)
-		rc = pipeline_finish(t, message);
+		rc = jl_pipeline_finish(t, message);
 	else
-		pipeline_abort(t);
+		jl_pipeline_abort(t);
 	free(message);
 	free(name);
 	json_decref(rec);
@@ -441,30 +441,30 @@ int jalon_item_restore(jalon_store *s, const char *id)
 {
 	sqlite3_stmt *st;
 	jl_txn *t;
-	store_clear_error(s);
-	json_t *now = store_record_get(s, id);
+	jl_store_clear_error(s);
+	json_t *now = jl_store_record_get(s, id);
 	if (now) {
-		char *name = record_display_name(now);
+		char *name = jl_record_display_name(now);
 		json_decref(now);
-		int rc = store_fail(s, JALON_ECONFLICT, "%s n'est pas supprimé", name);
+		int rc = jl_store_fail(s, JALON_ECONFLICT, "%s n'est pas supprimé", name);
 		free(name);
 		return rc;
 	}
 	/* The records removed by the commit that removed id: id and its descendants. */
-	if (store_prepare(s, &st, "SELECT record, old_blob FROM record_changes WHERE new_blob IS NULL"
+	if (jl_store_prepare(s, &st, "SELECT record, old_blob FROM record_changes WHERE new_blob IS NULL"
 	                          " AND seq = (SELECT max(seq) FROM record_changes WHERE record = ?1"
 	                          " AND new_blob IS NULL)") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	json_t *removed = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *rec = history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
+		json_t *rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
 		if (rec)
 			json_array_append_new(removed, rec);
 	}
 	sqlite3_finalize(st);
-	int rc = json_array_size(removed) ? pipeline_begin(s, &t)
-	                                  : store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément "
+	int rc = json_array_size(removed) ? jl_pipeline_begin(s, &t)
+	                                  : jl_store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément "
 	                                                                   "supprimé de cet identifiant", id);
 	if (rc) {
 		json_decref(removed);
@@ -474,16 +474,16 @@ int jalon_item_restore(jalon_store *s, const char *id)
 	json_t *rec;
 	char *name = NULL;
 	json_array_foreach(removed, i, rec) {
-		if (!strcmp(record_id(rec), id))
-			name = record_display_name(rec);
-		if ((rc = pipeline_put(t, rec)) != 0)
+		if (!strcmp(jl_record_id(rec), id))
+			name = jl_record_display_name(rec);
+		if ((rc = jl_pipeline_put(t, rec)) != 0)
 			break;
 	}
 	char *message = jl_sprintf("%s : restauration", name ? name : id);
 	if (rc == 0)
-		rc = pipeline_finish(t, message);
+		rc = jl_pipeline_finish(t, message);
 	else
-		pipeline_abort(t);
+		jl_pipeline_abort(t);
 	free(message);
 	free(name);
 	json_decref(removed);

@@ -83,13 +83,13 @@ static void add_changes(jalon_log *log, jalon_log_entry *e, const char *id, cons
                         const json_t *new_rec)
 {
 	record_change *ch;
-	int n = record_diff(old_rec, new_rec, &ch);
+	int n = jl_record_diff(old_rec, new_rec, &ch);
 	if (n <= 0) {
 		if (n == 0)
-			record_changes_free(ch, 0);
+			jl_record_changes_free(ch, 0);
 		return;
 	}
-	char *name = record_display_name(new_rec ? new_rec : old_rec);
+	char *name = jl_record_display_name(new_rec ? new_rec : old_rec);
 	jalon_field_change *all = calloc(e->nchanges + (size_t)n, sizeof *all);
 	if (all) {
 		if (e->nchanges)
@@ -99,7 +99,7 @@ static void add_changes(jalon_log *log, jalon_log_entry *e, const char *id, cons
 			c->record = keep_str(log, id);
 			c->name = keep_str(log, name);
 			c->field = ch[i].field;
-			c->label = record_field_label(ch[i].field);
+			c->label = jl_record_field_label(ch[i].field);
 			c->before = keep(log, ch[i].before);
 			c->after = keep(log, ch[i].after);
 			ch[i].before = ch[i].after = NULL;
@@ -109,7 +109,7 @@ static void add_changes(jalon_log *log, jalon_log_entry *e, const char *id, cons
 		e->nchanges += (size_t)n;
 	}
 	free(name);
-	record_changes_free(ch, n);
+	jl_record_changes_free(ch, n);
 }
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -131,18 +131,18 @@ static void fill_commit(jalon_log *log, jalon_log_entry *e, sqlite3_stmt *st, in
  * that only the history still knows. */
 static int history_id(jalon_store *s, const char *ref, char *id, size_t idlen)
 {
-	if (items_resolve(s, ref, -1, id, idlen) == 0)
+	if (jl_items_resolve(s, ref, -1, id, idlen) == 0)
 		return 0;
-	if (record_id_kind(ref) >= 0) {
+	if (jl_record_id_kind(ref) >= 0) {
 		sqlite3_stmt *st;
 		int known = 0;
-		if (store_prepare(s, &st, "SELECT 1 FROM record_changes WHERE record = ?1 LIMIT 1") == 0) {
+		if (jl_store_prepare(s, &st, "SELECT 1 FROM record_changes WHERE record = ?1 LIMIT 1") == 0) {
 			sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 			known = sqlite3_step(st) == SQLITE_ROW;
 			sqlite3_finalize(st);
 		}
 		if (known) {
-			store_clear_error(s);
+			jl_store_clear_error(s);
 			snprintf(id, idlen, "%s", ref);
 			return 0;
 		}
@@ -153,8 +153,8 @@ static int history_id(jalon_store *s, const char *ref, char *id, size_t idlen)
 static void add_record_change(jalon_store *s, jalon_log *log, jalon_log_entry *e, const char *id,
                               const char *old_blob, const char *new_blob)
 {
-	json_t *old_rec = history_blob_record(s, old_blob);
-	json_t *new_rec = history_blob_record(s, new_blob);
+	json_t *old_rec = jl_history_blob_record(s, old_blob);
+	json_t *new_rec = jl_history_blob_record(s, new_blob);
 	add_changes(log, e, id, old_rec, new_rec);
 	json_decref(old_rec);
 	json_decref(new_rec);
@@ -168,14 +168,14 @@ static int log_all(jalon_store *s, jalon_log *log, size_t limit, long long since
                    long long until)
 {
 	sqlite3_stmt *st, *ch;
-	if (store_prepare(s, &st, "SELECT seq, oid, time, author_name, author_email, message,"
+	if (jl_store_prepare(s, &st, "SELECT seq, oid, time, author_name, author_email, message,"
 	                          " (SELECT count(*) FROM record_changes r WHERE r.seq = c.seq)"
 	                          " FROM commits c WHERE time > ?2 AND time <= ?3"
 	                          " ORDER BY seq DESC LIMIT ?1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, until);
-	if (store_prepare(s, &ch, "SELECT record, old_blob, new_blob FROM record_changes"
+	if (jl_store_prepare(s, &ch, "SELECT record, old_blob, new_blob FROM record_changes"
 	                          " WHERE seq = ?1") != 0) {
 		sqlite3_finalize(st);
 		return JALON_ERROR;
@@ -202,7 +202,7 @@ static int log_all(jalon_store *s, jalon_log *log, size_t limit, long long since
 static int log_record(jalon_store *s, jalon_log *log, const char *id, size_t limit)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT r.old_blob, r.new_blob, c.oid, c.time, c.author_name,"
+	if (jl_store_prepare(s, &st, "SELECT r.old_blob, r.new_blob, c.oid, c.time, c.author_name,"
 	                          " c.author_email, c.message FROM record_changes r"
 	                          " JOIN commits c ON c.seq = r.seq WHERE r.record = ?1"
 	                          " ORDER BY r.seq DESC LIMIT ?2") != 0)
@@ -223,7 +223,7 @@ static int log_record(jalon_store *s, jalon_log *log, const char *id, size_t lim
 
 int jalon_history_log_between(jalon_log **out, jalon_store *s, long long since, long long until)
 {
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	*out = NULL;
 	jalon_log *log = calloc(1, sizeof *log);
 	if (!log)
@@ -240,7 +240,7 @@ int jalon_history_log_between(jalon_log **out, jalon_store *s, long long since, 
 int jalon_history_log(jalon_log **out, jalon_store *s, const char *ref, size_t limit)
 {
 	char id[128];
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	*out = NULL;
 	if (ref && history_id(s, ref, id, sizeof id) != 0)
 		return JALON_ENOTFOUND;
@@ -259,15 +259,15 @@ int jalon_history_log(jalon_log **out, jalon_store *s, const char *ref, size_t l
 int jalon_history_diff(jalon_log **out, jalon_store *s, long long since, long long until)
 {
 	sqlite3_stmt *st;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	*out = NULL;
 	if (until < since)
-		return store_fail(s, JALON_EINVALID, "la fin de la période précède son début");
+		return jl_store_fail(s, JALON_EINVALID, "la fin de la période précède son début");
 	jalon_log *log = calloc(1, sizeof *log);
 	if (!log)
 		return JALON_ENOMEM;
 	/* Per record: its version before the first change of the period, and after the last. */
-	if (store_prepare(s, &st,
+	if (jl_store_prepare(s, &st,
 	                  "WITH span AS (SELECT r.record, min(r.seq) AS first, max(r.seq) AS last"
 	                  "  FROM record_changes r JOIN commits c ON c.seq = r.seq"
 	                  "  WHERE c.time > ?1 AND c.time <= ?2 GROUP BY r.record)"
@@ -282,13 +282,13 @@ int jalon_history_diff(jalon_log **out, jalon_store *s, long long since, long lo
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, until);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *old_rec = history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
-		json_t *new_rec = history_blob_record(s, (const char *)sqlite3_column_text(st, 2));
+		json_t *old_rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
+		json_t *new_rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 2));
 		if (old_rec || new_rec) {
 			jalon_log_entry *e = add_entry(log);
 			if (e) {
 				fill_commit(log, e, st, 3);
-				char *summary = record_change_summary(old_rec, new_rec);
+				char *summary = jl_record_change_summary(old_rec, new_rec);
 				e->message = keep(log, summary);
 				add_changes(log, e, col(st, 0), old_rec, new_rec);
 				if (e->nchanges == 0 && old_rec && new_rec)
@@ -307,12 +307,12 @@ int jalon_history_blame(jalon_log **out, jalon_store *s, const char *ref)
 {
 	char id[128];
 	sqlite3_stmt *st;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	*out = NULL;
 	if (history_id(s, ref, id, sizeof id) != 0)
 		return JALON_ENOTFOUND;
 	jalon_log *log = calloc(1, sizeof *log);
-	if (!log || store_prepare(s, &st, "SELECT r.old_blob, r.new_blob, c.oid, c.time,"
+	if (!log || jl_store_prepare(s, &st, "SELECT r.old_blob, r.new_blob, c.oid, c.time,"
 	                                  " c.author_name, c.author_email, c.message"
 	                                  " FROM record_changes r JOIN commits c ON c.seq = r.seq"
 	                                  " WHERE r.record = ?1 ORDER BY r.seq DESC") != 0) {
@@ -324,8 +324,8 @@ int jalon_history_blame(jalon_log **out, jalon_store *s, const char *ref)
 	json_t *current = NULL;
 	/* Newest first: the first change met for a field is its last change. */
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *old_rec = history_blob_record(s, (const char *)sqlite3_column_text(st, 0));
-		json_t *new_rec = history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
+		json_t *old_rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 0));
+		json_t *new_rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
 		if (!current && new_rec)
 			current = json_incref(new_rec);
 		jalon_log_entry probe = {0};
@@ -355,11 +355,11 @@ int jalon_history_at(jalon_item **out, jalon_store *s, const char *ref, long lon
 {
 	char id[128];
 	sqlite3_stmt *st;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	*out = NULL;
 	if (history_id(s, ref, id, sizeof id) != 0)
 		return JALON_ENOTFOUND;
-	if (store_prepare(s, &st, "SELECT r.new_blob FROM record_changes r JOIN commits c"
+	if (jl_store_prepare(s, &st, "SELECT r.new_blob FROM record_changes r JOIN commits c"
 	                          " ON c.seq = r.seq WHERE r.record = ?1 AND c.time <= ?2"
 	                          " ORDER BY r.seq DESC LIMIT 1") != 0)
 		return JALON_ERROR;
@@ -367,11 +367,11 @@ int jalon_history_at(jalon_item **out, jalon_store *s, const char *ref, long lon
 	sqlite3_bind_int64(st, 2, when);
 	json_t *rec = NULL;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		rec = history_blob_record(s, (const char *)sqlite3_column_text(st, 0));
+		rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (!rec)
-		return store_fail(s, JALON_ENOTFOUND, "« %s » n'existait pas à cette date", ref);
-	*out = items_wrap(s, rec, NULL);
+		return jl_store_fail(s, JALON_ENOTFOUND, "« %s » n'existait pas à cette date", ref);
+	*out = jl_items_wrap(s, rec, NULL);
 	return *out ? 0 : JALON_ENOMEM;
 }
 
@@ -384,26 +384,26 @@ int jalon_tag_create(jalon_store *s, const char *name, const char *message)
 	git_signature *tagger = NULL;
 	char refname[512];
 	int valid = 0;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	snprintf(refname, sizeof refname, "refs/tags/%s", name ? name : "");
 	if (!name || !*name || git_reference_name_is_valid(&valid, refname) != 0 || !valid)
-		return store_fail(s, JALON_EINVALID, "étiquette « %s » invalide (lettres, chiffres, "
+		return jl_store_fail(s, JALON_EINVALID, "étiquette « %s » invalide (lettres, chiffres, "
 		                                     "-, _ et . sans espaces)", name ? name : "");
 	if (!s->author_name)
-		return store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui pose l'étiquette");
+		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui pose l'étiquette");
 	if (git_reference_name_to_id(&head, s->repo, "refs/heads/main") != 0)
-		return store_fail(s, JALON_ENOTFOUND, "l'historique est vide : rien à étiqueter");
+		return jl_store_fail(s, JALON_ENOTFOUND, "l'historique est vide : rien à étiqueter");
 	int rc = 0;
 	if (git_object_lookup(&target, s->repo, &head, GIT_OBJECT_COMMIT) != 0 ||
 	    git_signature_now(&tagger, s->author_name, s->author_email) != 0)
-		rc = store_fail_git(s, "étiquette");
+		rc = jl_store_fail_git(s, "étiquette");
 	char *text = rc == 0 ? jl_sprintf("%s\n", message && *message ? message : name) : NULL;
 	if (rc == 0) {
 		int g = git_tag_create(&tag, s->repo, name, target, tagger, text, 0);
 		if (g == GIT_EEXISTS)
-			rc = store_fail(s, JALON_ECONFLICT, "l'étiquette « %s » existe déjà", name);
+			rc = jl_store_fail(s, JALON_ECONFLICT, "l'étiquette « %s » existe déjà", name);
 		else if (g != 0)
-			rc = store_fail_git(s, "étiquette");
+			rc = jl_store_fail_git(s, "étiquette");
 	}
 	free(text);
 	git_signature_free(tagger);
@@ -427,14 +427,14 @@ int jalon_time_parse(jalon_store *s, const char *text, int end_of_day, long long
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0;
 	char tail;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	if (!text || !*text)
-		return store_fail(s, JALON_EINVALID, "date vide");
+		return jl_store_fail(s, JALON_EINVALID, "date vide");
 	if (text[0] == '@') {
 		char *end;
 		long long v = strtoll(text + 1, &end, 10);
 		if (*end || end == text + 1)
-			return store_fail(s, JALON_EINVALID, "date « %s » illisible", text);
+			return jl_store_fail(s, JALON_EINVALID, "date « %s » illisible", text);
 		*out = v;
 		return 0;
 	}
@@ -449,7 +449,7 @@ int jalon_time_parse(jalon_store *s, const char *text, int end_of_day, long long
 	if (!is_date) {
 		if (tag_time(s, text, out) == 0)
 			return 0;
-		return store_fail(s, JALON_EINVALID, "date « %s » illisible : AAAA-MM-JJ, "
+		return jl_store_fail(s, JALON_EINVALID, "date « %s » illisible : AAAA-MM-JJ, "
 		                                     "AAAA-MM-JJTHH:MM ou une étiquette attendue", text);
 	}
 	if (n == 3 && end_of_day)

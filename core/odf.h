@@ -42,7 +42,7 @@ typedef struct odf_part {
  * names the part); a part with NULL data and a non-zero length; an error of libzip
  * (its message follows), or memory exhausted.
  */
-int odf_package(jl_buf *out, const char *mimetype, const odf_part *parts, size_t nparts,
+int jl_odf_package(jl_buf *out, const char *mimetype, const odf_part *parts, size_t nparts,
                 char *err, size_t errlen);
 
 #endif

@@ -4,7 +4,7 @@
  * The reader is a line-oriented recursive descent: the document is a sequence of headings;
  * each heading owns the lines up to the next one (an attribute block, paragraphs, then
  * bullets); each bullet owns the lines indented deeper than its marker. Attribute values
- * go through record_set(), so an outline attribute means what a CLI `set` or a CSV column
+ * go through jl_record_set(), so an outline attribute means what a CLI `set` or a CSV column
  * means. References to other items ("répartition: OO 1 = 60 ; OO 3 = 40") are resolved
  * once every item exists, so that they may point forward.
  *
@@ -406,7 +406,7 @@ typedef struct parser {
 	size_t n, i;
 	json_t *doc;
 	record_context ctx;
-	json_t *where;            /* id → line, to place plandoc_check's messages */
+	json_t *where;            /* id → line, to place jl_plandoc_check's messages */
 	deferred *defer;          /* répartitions, applied once every OO exists */
 	size_t ndefer;
 	const char *volet;        /* from the last level-1 heading */
@@ -457,8 +457,8 @@ static char *known_keys(int kind, const json_t *plan)
 		jl_buf_puts(&b, "organisation, titre, période, adoption, section, champ, personne");
 		return jl_buf_detach(&b);
 	}
-	for (const char *const *k = plandoc_attribute_keys(); *k; k++) {
-		if (!record_knows_key((jalon_kind)kind, *k, plan))
+	for (const char *const *k = jl_plandoc_attribute_keys(); *k; k++) {
+		if (!jl_record_knows_key((jalon_kind)kind, *k, plan))
 			continue;
 		jl_buf_printf(&b, "%s%s", b.len ? ", " : "", *k);
 		if (!strcmp(*k, "indicateur"))
@@ -466,7 +466,7 @@ static char *known_keys(int kind, const json_t *plan)
 	}
 	json_array_foreach(json_object_get(plan, "custom_fields"), i, decl) {
 		const char *name = json_string_value(json_object_get(decl, "name"));
-		if (name && record_knows_key((jalon_kind)kind, name, plan))
+		if (name && jl_record_knows_key((jalon_kind)kind, name, plan))
 			jl_buf_printf(&b, ", %s", name);
 	}
 	return jl_buf_detach(&b);
@@ -490,8 +490,8 @@ static int classify(parser *p, int kind, span t, int no, keyline *k)
 {
 	if (!key_shape(t, k))
 		return 0;
-	const json_t *plan = plandoc_plan(p->doc);
-	if (record_knows_key((jalon_kind)kind, k->key, plan) ||
+	const json_t *plan = jl_plandoc_plan(p->doc);
+	if (jl_record_knows_key((jalon_kind)kind, k->key, plan) ||
 	    (kind == JALON_KIND_PLAN && front_key(k->key)))
 		return 1;
 	if (!k->question && !k->digits) {
@@ -507,13 +507,13 @@ static int classify(parser *p, int kind, span t, int no, keyline *k)
 
 static void remember_line(parser *p, const json_t *rec, int no)
 {
-	json_object_set_new(p->where, record_id(rec), json_integer(no));
+	json_object_set_new(p->where, jl_record_id(rec), json_integer(no));
 }
 
 static int set_value(parser *p, json_t *rec, const char *key, const char *value, int no)
 {
 	char msg[768];
-	if (record_set(rec, key, value, &p->ctx, msg, sizeof msg) != 0)
+	if (jl_record_set(rec, key, value, &p->ctx, msg, sizeof msg) != 0)
 		return perr(p, no, "%s", msg);
 	return 0;
 }
@@ -525,9 +525,9 @@ static int defer_shares(parser *p, const json_t *item, const char *value, int no
 		return perr(p, no, "mémoire insuffisante");
 	p->defer = d;
 	d += p->ndefer++;
-	d->id = jl_strdup(record_id(item));
+	d->id = jl_strdup(jl_record_id(item));
 	d->value = jl_strdup(value);
-	d->under = jl_strdup(record_id(p->oo));
+	d->under = jl_strdup(jl_record_id(p->oo));
 	d->line = no;
 	return d->id && d->value && d->under ? 0 : perr(p, no, "mémoire insuffisante");
 }
@@ -538,7 +538,7 @@ static int apply_item_attr(parser *p, json_t *item, const char *key, const char 
 	int rc;
 	if (!f)
 		rc = perr(p, no, "mémoire insuffisante");
-	else if (!strcmp(f, "repartition") && record_kind(item) == JALON_KIND_ACTION)
+	else if (!strcmp(f, "repartition") && jl_record_kind(item) == JALON_KIND_ACTION)
 		rc = defer_shares(p, item, value, no);
 	else if (!strcmp(f, "parent") || !strcmp(f, "position"))
 		rc = perr(p, no, "« %s » ne s'écrit pas dans un plan : la place de l'élément sous "
@@ -555,12 +555,12 @@ static int declare_person(parser *p, const char *value, int no)
 	char msg[512];
 	const char *semi = strchr(value, ';');
 	char *text = jl_strndup(value, semi ? (size_t)(semi - value) : strlen(value));
-	size_t before = json_array_size(plandoc_people(p->doc));
+	size_t before = json_array_size(jl_plandoc_people(p->doc));
 	json_t *person = NULL;
-	int rc = text ? plandoc_person(p->doc, text, &person, msg, sizeof msg) : -1;
+	int rc = text ? jl_plandoc_person(p->doc, text, &person, msg, sizeof msg) : -1;
 	if (rc != 0)
 		rc = perr(p, no, "personne : %s", text ? msg : "mémoire insuffisante");
-	else if (json_array_size(plandoc_people(p->doc)) == before)
+	else if (json_array_size(jl_plandoc_people(p->doc)) == before)
 		rc = perr(p, no, "personne « %s » déclarée deux fois", jl_trim(text));
 	if (rc == 0 && semi) {
 		char *type = jl_trim(jl_strdup(semi + 1));
@@ -585,9 +585,9 @@ static int apply_plan_attr(parser *p, const char *key, const char *value, int no
 	else if (!strcmp(f, "personne"))
 		rc = declare_person(p, value, no);
 	else if (!strcmp(f, "champ"))
-		rc = plandoc_declare_field(p->doc, value, msg, sizeof msg) ? perr(p, no, "%s", msg) : 0;
+		rc = jl_plandoc_declare_field(p->doc, value, msg, sizeof msg) ? perr(p, no, "%s", msg) : 0;
 	else
-		rc = set_value(p, plandoc_plan(p->doc), key, value, no);
+		rc = set_value(p, jl_plandoc_plan(p->doc), key, value, no);
 	free(f);
 	return rc;
 }
@@ -679,17 +679,17 @@ static int bullet_of(const line *l, span *text)
 /* ---------------------------------------------------------------- items */
 
 /* A new item at the end of the list: the outline is read in tree order, so appending
- * keeps it, and counting ids here keeps reading linear (plandoc_add_item searches the
- * list). Positions are set by plandoc_check at the end. */
+ * keeps it, and counting ids here keeps reading linear (jl_plandoc_add_item searches the
+ * list). Positions are set by jl_plandoc_check at the end. */
 static json_t *add_item(parser *p, jalon_kind kind, const json_t *parent, int no)
 {
 	char *id = jl_sprintf("%s-%ld", jalon_kind_name(kind), ++p->next_id[kind]);
-	json_t *item = id ? record_new(kind, id) : NULL;
+	json_t *item = id ? jl_record_new(kind, id) : NULL;
 	free(id);
 	if (item && parent)
 		json_object_set_new(item, "parents",
-		                    json_pack("[{s:s, s:i}]", "id", record_id(parent), "share", 100));
-	if (!item || json_array_append_new(plandoc_items(p->doc), item)) {
+		                    json_pack("[{s:s, s:i}]", "id", jl_record_id(parent), "share", 100));
+	if (!item || json_array_append_new(jl_plandoc_items(p->doc), item)) {
 		perr(p, no, "mémoire insuffisante");
 		return NULL;
 	}
@@ -779,7 +779,7 @@ static int parse_heading_block(parser *p, json_t *item)
 			end_paragraph(&para, &desc);
 			continue;
 		}
-		int c = in_text ? 0 : classify(p, record_kind(item), content_of(l), l->no, &k);
+		int c = in_text ? 0 : classify(p, jl_record_kind(item), content_of(l), l->no, &k);
 		if (c < 0) {
 			rc = -1;
 		} else if (c > 0) {
@@ -823,7 +823,7 @@ static int parse_bullet(parser *p, json_t *item, size_t marker_col, span text)
 			continue;
 		if (heading_of(l, NULL) || indent_of(l, NULL) <= marker_col || bullet_of(l, NULL))
 			break;
-		int c = classify(p, record_kind(item), content_of(l), l->no, &k);
+		int c = classify(p, jl_record_kind(item), content_of(l), l->no, &k);
 		if (c < 0) {
 			rc = -1;
 		} else if (c > 0) {
@@ -975,7 +975,7 @@ static int parse_section(parser *p, span title, int no)
 	json_t *section = t && text ? json_pack("{s:s, s:s}", "title", t, "text", text) : NULL;
 	free(t);
 	free(text);
-	if (!section || json_array_append_new(json_object_get(plandoc_plan(p->doc), "sections"),
+	if (!section || json_array_append_new(json_object_get(jl_plandoc_plan(p->doc), "sections"),
 	                                      section))
 		return perr(p, no, "mémoire insuffisante");
 	return 0;
@@ -1073,7 +1073,7 @@ static int parse_front_matter(parser *p)
 /* A répartition, once every OO exists; the OO the action is written under comes first. */
 static int apply_deferred(parser *p, const deferred *d)
 {
-	json_t *item = plandoc_find(p->doc, d->id);
+	json_t *item = jl_plandoc_find(p->doc, d->id);
 	if (set_value(p, item, "répartition", d->value, d->line))
 		return -1;
 	json_t *parents = json_object_get(item, "parents");
@@ -1083,7 +1083,7 @@ static int apply_deferred(parser *p, const deferred *d)
 		if (!strcmp(json_string_value(json_object_get(e, "id")), d->under))
 			at = i;
 	if (at == SIZE_MAX) {
-		char *oo = record_display_name(plandoc_find(p->doc, d->under));
+		char *oo = jl_record_display_name(jl_plandoc_find(p->doc, d->under));
 		perr(p, d->line, "répartition : l'action est écrite sous %s, que la répartition ne "
 		     "cite pas", oo ? oo : d->under);
 		free(oo);
@@ -1103,7 +1103,7 @@ static int finish(parser *p)
 		if (apply_deferred(p, &p->defer[i]))
 			return -1;
 	char bad[64], msg[768];
-	if (plandoc_check_at(p->doc, bad, sizeof bad, msg, sizeof msg) != 0) {
+	if (jl_plandoc_check_at(p->doc, bad, sizeof bad, msg, sizeof msg) != 0) {
 		json_t *no = json_object_get(p->where, bad);
 		return perr(p, no ? (int)json_integer_value(no) : 0, "%s", msg);
 	}
@@ -1153,7 +1153,7 @@ static int split_lines(parser *p, const char *text, size_t len, line **out)
 	return 0;
 }
 
-json_t *outline_parse(const char *text, size_t len, const char *filename, char *err,
+json_t *jl_outline_parse(const char *text, size_t len, const char *filename, char *err,
                       size_t errlen)
 {
 	char dummy[1];
@@ -1164,9 +1164,9 @@ json_t *outline_parse(const char *text, size_t len, const char *filename, char *
 	p.errlen = err && errlen ? errlen : sizeof dummy;
 	p.volet = "";
 	p.task_col = SIZE_MAX;
-	p.doc = plandoc_new();
+	p.doc = jl_plandoc_new();
 	p.where = json_object();
-	p.ctx = plandoc_context(p.doc);
+	p.ctx = jl_plandoc_context(p.doc);
 	line *lines = NULL;
 	int rc = !p.doc || !p.where ? perr(&p, 0, "mémoire insuffisante")
 	                            : split_lines(&p, text ? text : "", text ? len : 0, &lines);
@@ -1362,17 +1362,17 @@ typedef struct writer {
 static void put_attrs(writer *w, const json_t *item, const char *skip, size_t indent)
 {
 	json_t *values = json_array();
-	const json_t *plan = plandoc_plan(w->doc);
-	for (const char *const *k = plandoc_attribute_keys(); *k; k++) {
+	const json_t *plan = jl_plandoc_plan(w->doc);
+	for (const char *const *k = jl_plandoc_attribute_keys(); *k; k++) {
 		char probe[64];
 		snprintf(probe, sizeof probe, ",%s,", *k);
 		if (!strstr(skip, probe))
-			plandoc_attribute_values(w->doc, item, *k, 0, values);
+			jl_plandoc_attribute_values(w->doc, item, *k, 0, values);
 	}
 	size_t i;
 	json_t *decl, *pair;
 	json_array_foreach(json_object_get(plan, "custom_fields"), i, decl)
-		plandoc_attribute_values(w->doc, item, str(decl, "name"), 0, values);
+		jl_plandoc_attribute_values(w->doc, item, str(decl, "name"), 0, values);
 	json_array_foreach(values, i, pair)
 		put_attr(&w->b, json_string_value(json_array_get(pair, 0)),
 		         json_string_value(json_array_get(pair, 1)), indent);
@@ -1455,7 +1455,7 @@ static void write_person(writer *w, const json_t *person)
 
 static void write_front_matter(writer *w)
 {
-	const json_t *plan = plandoc_plan(w->doc);
+	const json_t *plan = jl_plandoc_plan(w->doc);
 	json_t *start = json_object_get(plan, "period_start"), *end = json_object_get(plan,
 	                                                                            "period_end");
 	size_t i;
@@ -1471,24 +1471,24 @@ static void write_front_matter(writer *w)
 	if (json_is_string(json_object_get(plan, "adopted")))
 		put_attr(&w->b, "adoption", str(plan, "adopted"), 0);
 	json_array_foreach(json_object_get(plan, "custom_fields"), i, e) {
-		char *decl = plandoc_field_declaration_text(e);
+		char *decl = jl_plandoc_field_declaration_text(e);
 		put_attr(&w->b, "champ", decl ? decl : "", 0);
 		free(decl);
 	}
-	json_array_foreach(plandoc_people(w->doc), i, e)
+	json_array_foreach(jl_plandoc_people(w->doc), i, e)
 		write_person(w, e);
 	jl_buf_puts(&w->b, "---\n");
 }
 
 static int needs_front_matter(const json_t *doc)
 {
-	const json_t *plan = plandoc_plan(doc);
+	const json_t *plan = jl_plandoc_plan(doc);
 	return *str(plan, "organisation") || *str(plan, "title") ||
 	       (json_is_integer(json_object_get(plan, "period_start")) &&
 	        json_is_integer(json_object_get(plan, "period_end"))) ||
 	       json_is_string(json_object_get(plan, "adopted")) ||
 	       json_array_size(json_object_get(plan, "custom_fields")) ||
-	       json_array_size(plandoc_people(doc));
+	       json_array_size(jl_plandoc_people(doc));
 }
 
 /* Whether line i of text (split at "\n") holds only white space and only such lines come
@@ -1551,8 +1551,8 @@ static int volets_fit_headings(const json_t *doc)
 	size_t i;
 	json_t *item;
 	int seen = 0;
-	json_array_foreach(plandoc_items(doc), i, item) {
-		if (record_kind(item) != JALON_KIND_OS)
+	json_array_foreach(jl_plandoc_items(doc), i, item) {
+		if (jl_record_kind(item) != JALON_KIND_OS)
 			continue;
 		if (*str(item, "volet"))
 			seen = 1;
@@ -1568,7 +1568,7 @@ static int oo_uses_action_headings(const json_t *items, size_t i)
 {
 	for (i++; i < json_array_size(items); i++) {
 		json_t *item = json_array_get(items, i);
-		int kind = record_kind(item);
+		int kind = jl_record_kind(item);
 		if (kind <= JALON_KIND_OO)
 			return 0;
 		if (kind == JALON_KIND_ACTION && *str(item, "description"))
@@ -1579,12 +1579,12 @@ static int oo_uses_action_headings(const json_t *items, size_t i)
 
 static void write_items(writer *w)
 {
-	json_t *items = plandoc_items(w->doc);
+	json_t *items = jl_plandoc_items(w->doc);
 	int headings = 0;
 	size_t i;
 	json_t *item;
 	json_array_foreach(items, i, item) {
-		switch (record_kind(item)) {
+		switch (jl_record_kind(item)) {
 		case JALON_KIND_OS:
 			if (w->volet_headings && strcmp(str(item, "volet"), w->volet)) {
 				w->volet = str(item, "volet");
@@ -1612,12 +1612,12 @@ static void write_items(writer *w)
 	}
 }
 
-char *outline_write(const json_t *doc)
+char *jl_outline_write(const json_t *doc)
 {
 	char err[8];
 	/* Tree order and canonical records, whatever the caller's document holds. */
 	json_t *copy = json_deep_copy(doc);
-	if (copy && plandoc_check(copy, err, sizeof err) == 0)
+	if (copy && jl_plandoc_check(copy, err, sizeof err) == 0)
 		doc = copy;
 	writer w = {JL_BUF_INIT, doc, volets_fit_headings(doc), ""};
 	size_t i;
@@ -1625,7 +1625,7 @@ char *outline_write(const json_t *doc)
 	jl_buf_puts(&w.b, "");
 	if (needs_front_matter(doc))
 		write_front_matter(&w);
-	json_array_foreach(json_object_get(plandoc_plan(doc), "sections"), i, section)
+	json_array_foreach(json_object_get(jl_plandoc_plan(doc), "sections"), i, section)
 		write_section(&w, section);
 	write_items(&w);
 	/* Blank lines only separate blocks: drop the leading one. */

@@ -26,16 +26,16 @@
  * On error returns NULL and writes "filename:line: message" in French to err; nothing
  * partial is returned.
  */
-json_t *outline_parse(const char *text, size_t len, const char *filename, char *err,
+json_t *jl_outline_parse(const char *text, size_t len, const char *filename, char *err,
                       size_t errlen);
 
 /*
- * Writes a plan document (as plandoc_check leaves it) in the outline format. Every
+ * Writes a plan document (as jl_plandoc_check leaves it) in the outline format. Every
  * non-default field is written, as an attribute when the structure does not carry it;
- * outline_parse of the result gives the document back, renumbered (plandoc_renumber:
+ * jl_outline_parse of the result gives the document back, renumbered (jl_plandoc_renumber:
  * the outline carries no ids), for everything the format can express (docs/outline.md
  * lists what it cannot). Returns a malloc'd string, or NULL when out of memory.
  */
-char *outline_write(const json_t *doc);
+char *jl_outline_write(const json_t *doc);
 
 #endif

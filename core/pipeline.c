@@ -29,7 +29,7 @@ struct jl_txn {
 /* Above this many records a commit message lists no trailers: the tree diff tells. */
 #define MAX_TRAILERS 50
 
-int pipeline_hook_add(jalon_store *s, jl_before_hook before, jl_after_hook after, void *ud)
+int jl_pipeline_hook_add(jalon_store *s, jl_before_hook before, jl_after_hook after, void *ud)
 {
 	jl_hook *h = calloc(1, sizeof *h);
 	if (!h)
@@ -44,7 +44,7 @@ int pipeline_hook_add(jalon_store *s, jl_before_hook before, jl_after_hook after
 	return 0;
 }
 
-void pipeline_hooks_free(jalon_store *s)
+void jl_pipeline_hooks_free(jalon_store *s)
 {
 	while (s->hooks) {
 		jl_hook *next = s->hooks->next;
@@ -53,20 +53,20 @@ void pipeline_hooks_free(jalon_store *s)
 	}
 }
 
-int pipeline_begin(jalon_store *s, jl_txn **out)
+int jl_pipeline_begin(jalon_store *s, jl_txn **out)
 {
 	*out = NULL;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	if (!s->author_name)
-		return store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui fait la modification "
+		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui fait la modification "
 		                                     "(--as \"Nom <email>\" ou JALON_AUTHOR)");
 	/* The scripts' hooks are registered before anything is staged. */
-	int loaded = script_load(s);
+	int loaded = jl_script_load(s);
 	if (loaded)
 		return loaded;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail_db(s, "début de la modification");
-	int rc = history_catch_up(s);
+		return jl_store_fail_db(s, "début de la modification");
+	int rc = jl_history_catch_up(s);
 	jl_txn *t = rc == 0 ? calloc(1, sizeof *t) : NULL;
 	if (!t) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -78,7 +78,7 @@ int pipeline_begin(jalon_store *s, jl_txn **out)
 	return 0;
 }
 
-void pipeline_abort(jl_txn *t)
+void jl_pipeline_abort(jl_txn *t)
 {
 	if (!t)
 		return;
@@ -87,32 +87,32 @@ void pipeline_abort(jl_txn *t)
 	free(t);
 }
 
-json_t *pipeline_get(jl_txn *t, const char *id)
+json_t *jl_pipeline_get(jl_txn *t, const char *id)
 {
 	json_t *staged = json_object_get(t->staged, id);
 	if (staged)
 		return json_is_null(staged) ? NULL : json_deep_copy(staged);
-	return store_record_get(t->s, id);
+	return jl_store_record_get(t->s, id);
 }
 
-int pipeline_put(jl_txn *t, json_t *rec)
+int jl_pipeline_put(jl_txn *t, json_t *rec)
 {
-	const char *id = record_id(rec);
+	const char *id = jl_record_id(rec);
 	if (!id)
-		return store_fail(t->s, JALON_EINVALID, "enregistrement sans identifiant");
+		return jl_store_fail(t->s, JALON_EINVALID, "enregistrement sans identifiant");
 	return json_object_set(t->staged, id, rec) == 0 ? 0 : JALON_ENOMEM;
 }
 
-int pipeline_delete(jl_txn *t, const char *id)
+int jl_pipeline_delete(jl_txn *t, const char *id)
 {
 	return json_object_set_new(t->staged, id, json_null()) == 0 ? 0 : JALON_ENOMEM;
 }
 
-int pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen)
+int jl_pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen)
 {
 	sqlite3_stmt *st;
 	long last = 0;
-	if (store_prepare(t->s, &st, "SELECT last FROM id_counters WHERE kind = ?1") != 0)
+	if (jl_store_prepare(t->s, &st, "SELECT last FROM id_counters WHERE kind = ?1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, jalon_kind_name(kind), -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -121,8 +121,8 @@ int pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen)
 	const char *key;
 	json_t *v;
 	json_object_foreach(t->staged, key, v)
-		if (record_id_kind(key) == (int)kind && record_id_number(key) > last)
-			last = record_id_number(key);
+		if (jl_record_id_kind(key) == (int)kind && jl_record_id_number(key) > last)
+			last = jl_record_id_number(key);
 	snprintf(id, idlen, "%s-%ld", jalon_kind_name(kind), last + 1);
 	return 0;
 }
@@ -132,17 +132,17 @@ int pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen)
 /* Parents exist with the right kind, shares sum to 100, people exist. */
 static int check_links(jl_txn *t, const json_t *rec)
 {
-	int kind = record_kind(rec);
+	int kind = jl_record_kind(rec);
 	json_t *parents = json_object_get(rec, "parents");
-	char *name = record_display_name(rec);
+	char *name = jl_record_display_name(rec);
 	int rc = 0;
 	size_t n = json_array_size(parents), i;
 	json_t *e;
 	long total = 0;
 	if (kind == JALON_KIND_OS && n)
-		rc = store_fail(t->s, JALON_EINVALID, "%s : un OS n'a pas de parent", name);
+		rc = jl_store_fail(t->s, JALON_EINVALID, "%s : un OS n'a pas de parent", name);
 	else if (kind > JALON_KIND_OS && (n == 0 || (kind != JALON_KIND_ACTION && n > 1)))
-		rc = store_fail(t->s, JALON_EINVALID, "%s : %s", name,
+		rc = jl_store_fail(t->s, JALON_EINVALID, "%s : %s", name,
 		                n ? "un seul parent est permis"
 		                  : "le parent manque (un OO sous un OS, une action sous un OO, une "
 		                    "tâche sous une action)");
@@ -150,23 +150,23 @@ static int check_links(jl_txn *t, const json_t *rec)
 		if (rc)
 			break;
 		const char *pid = json_string_value(json_object_get(e, "id"));
-		json_t *p = pipeline_get(t, pid);
-		if (!p || record_kind(p) != record_parent_kind(kind))
-			rc = store_fail(t->s, JALON_EINVALID, "%s : parent « %s » %s", name, pid,
+		json_t *p = jl_pipeline_get(t, pid);
+		if (!p || jl_record_kind(p) != jl_record_parent_kind(kind))
+			rc = jl_store_fail(t->s, JALON_EINVALID, "%s : parent « %s » %s", name, pid,
 			                p ? "d'un type qui ne convient pas" : "introuvable");
 		json_decref(p);
 		total += (long)json_integer_value(json_object_get(e, "share"));
 	}
 	if (rc == 0 && n && total != 100)
-		rc = store_fail(t->s, JALON_EINVALID, "%s : les parts de la répartition font %ld %%, "
+		rc = jl_store_fail(t->s, JALON_EINVALID, "%s : les parts de la répartition font %ld %%, "
 		                                      "pas 100 %%", name, total);
 	json_array_foreach(json_object_get(rec, "people"), i, e) {
 		if (rc)
 			break;
 		const char *pid = json_string_value(json_object_get(e, "person"));
-		json_t *p = pipeline_get(t, pid);
-		if (!p || record_kind(p) != JALON_KIND_PERSON)
-			rc = store_fail(t->s, JALON_EINVALID, "%s : personne « %s » introuvable", name, pid);
+		json_t *p = jl_pipeline_get(t, pid);
+		if (!p || jl_record_kind(p) != JALON_KIND_PERSON)
+			rc = jl_store_fail(t->s, JALON_EINVALID, "%s : personne « %s » introuvable", name, pid);
 		json_decref(p);
 	}
 	free(name);
@@ -191,7 +191,7 @@ static int check_deletion(jl_txn *t, const char *id, const json_t *old)
 {
 	sqlite3_stmt *st;
 	int rc = 0;
-	if (store_prepare(t->s, &st, "SELECT item FROM item_parents WHERE parent = ?1 UNION ALL"
+	if (jl_store_prepare(t->s, &st, "SELECT item FROM item_parents WHERE parent = ?1 UNION ALL"
 	                             " SELECT item FROM item_people WHERE person = ?1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -200,10 +200,10 @@ static int check_deletion(jl_txn *t, const char *id, const json_t *old)
 		json_t *staged = json_object_get(t->staged, user);
 		if (staged && json_is_null(staged))
 			continue; /* deleted in the same change */
-		json_t *now = pipeline_get(t, user);
+		json_t *now = jl_pipeline_get(t, user);
 		if (refers_to(now, id)) {
-			char *name = record_display_name(old), *uname = record_display_name(now);
-			rc = store_fail(t->s, JALON_ECONFLICT, "%s : encore utilisé par %s", name, uname);
+			char *name = jl_record_display_name(old), *uname = jl_record_display_name(now);
+			rc = jl_store_fail(t->s, JALON_ECONFLICT, "%s : encore utilisé par %s", name, uname);
 			free(name);
 			free(uname);
 		}
@@ -244,17 +244,17 @@ static int collect(jl_txn *t, struct change **out, size_t *count)
 		return JALON_ENOMEM;
 	json_object_foreach(t->staged, id, v) {
 		char err[512];
-		json_t *old = store_record_get(t->s, id);
-		json_t *canon = json_is_null(v) ? NULL : record_canonical(v, err, sizeof err);
+		json_t *old = jl_store_record_get(t->s, id);
+		json_t *canon = json_is_null(v) ? NULL : jl_record_canonical(v, err, sizeof err);
 		if (!json_is_null(v) && !canon) {
-			char *name = record_display_name(v);
-			rc = store_fail(t->s, JALON_EINVALID, "%s : %s", name, err);
+			char *name = jl_record_display_name(v);
+			rc = jl_store_fail(t->s, JALON_EINVALID, "%s : %s", name, err);
 			free(name);
 			json_decref(old);
 			break;
 		}
-		char *text = canon ? record_text(canon) : NULL;
-		char *old_text = old ? record_text(old) : NULL;
+		char *text = canon ? jl_record_text(canon) : NULL;
+		char *old_text = old ? jl_record_text(old) : NULL;
 		int same = (!old && !canon) || (text && old_text && !strcmp(text, old_text));
 		free(old_text);
 		if (same) {
@@ -295,7 +295,7 @@ static int run_before_hooks(jl_txn *t, struct change *c, size_t n)
 		for (size_t i = 0; h->before && i < n; i++) {
 			char msg[1024] = "";
 			if (h->before(h->ud, t->s, c[i].old_rec, c[i].new_rec, msg, sizeof msg) != 0)
-				return store_fail(t->s, JALON_ESCRIPT, "%s",
+				return jl_store_fail(t->s, JALON_ESCRIPT, "%s",
 				                  *msg ? msg : "modification refusée par un script");
 		}
 	}
@@ -308,7 +308,7 @@ static char *commit_message(const char *given, struct change *c, size_t n)
 	if (given) {
 		jl_buf_puts(&b, given);
 	} else if (n == 1) {
-		char *summary = record_change_summary(c[0].old_rec, c[0].new_rec);
+		char *summary = jl_record_change_summary(c[0].old_rec, c[0].new_rec);
 		jl_buf_puts(&b, summary ? summary : "modification");
 		free(summary);
 	} else {
@@ -331,18 +331,18 @@ static int apply_and_record(jl_txn *t, struct change *c, size_t n, const char *m
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		w[i].id = c[i].id;
 		w[i].text = c[i].text;
-		rc = store_apply(t->s, c[i].id, c[i].new_rec, c[i].text);
+		rc = jl_store_apply(t->s, c[i].id, c[i].new_rec, c[i].text);
 	}
 	char *msg = rc == 0 ? commit_message(message, c, n) : NULL;
 	git_oid oid;
 	if (rc == 0)
-		rc = history_commit(t->s, w, n, msg, &oid);
+		rc = jl_history_commit(t->s, w, n, msg, &oid);
 	free(msg);
 	free(w);
 	return rc;
 }
 
-int pipeline_finish(jl_txn *t, const char *message)
+int jl_pipeline_finish(jl_txn *t, const char *message)
 {
 	jalon_store *s = t->s;
 	struct change *c = NULL;
@@ -350,7 +350,7 @@ int pipeline_finish(jl_txn *t, const char *message)
 	int rc = collect(t, &c, &n);
 	if (rc == 0 && n == 0) {
 		changes_free(c, n);
-		pipeline_abort(t); /* nothing to record: no empty commit */
+		jl_pipeline_abort(t); /* nothing to record: no empty commit */
 		return 0;
 	}
 	if (rc == 0)
@@ -361,26 +361,26 @@ int pipeline_finish(jl_txn *t, const char *message)
 		rc = apply_and_record(t, c, n, message);
 	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		/* The commit is in the history already: the next open replays it. */
-		rc = store_fail(s, JALON_ERROR, "SQLite n'a pas pu enregistrer la modification (%s) ; "
+		rc = jl_store_fail(s, JALON_ERROR, "SQLite n'a pas pu enregistrer la modification (%s) ; "
 		                                "elle est dans l'historique et sera appliquée à la "
 		                                "prochaine ouverture du registre",
 		                sqlite3_errmsg(s->db));
 	changes_free(c, n);
 	if (rc != 0) {
-		pipeline_abort(t);
+		jl_pipeline_abort(t);
 		return rc;
 	}
 	json_decref(t->staged);
 	free(t);
 	char head[GIT_OID_HEXSZ + 1] = "";
 	char *hex = NULL;
-	if (store_meta_get(s, "head", &hex) == 0 && hex)
+	if (jl_store_meta_get(s, "head", &hex) == 0 && hex)
 		snprintf(head, sizeof head, "%s", hex);
 	free(hex);
 	for (jl_hook *h = s->hooks; h; h = h->next)
 		if (h->after)
 			h->after(h->ud, s, head);
-	return history_maybe_pack(s);
+	return jl_history_maybe_pack(s);
 }
 
 /* ---------------------------------------------------------------- record context */
@@ -408,7 +408,7 @@ static const char *staged_person(jl_txn *t, const char *folded)
 	const char *id;
 	json_t *v;
 	json_object_foreach(t->staged, id, v) {
-		if (record_kind(v) != JALON_KIND_PERSON)
+		if (jl_record_kind(v) != JALON_KIND_PERSON)
 			continue;
 		char *f = jl_fold(json_string_value(json_object_get(v, "name")));
 		int same = f && !strcmp(f, folded);
@@ -430,13 +430,13 @@ static int ctx_person(void *ud, const char *text, char *id, size_t idlen, char *
 	int rc = 0;
 	if (found) {
 		snprintf(id, idlen, "%s", found);
-	} else if (items_resolve(t->s, name, JALON_KIND_PERSON, id, idlen) != 0) {
-		rc = pipeline_new_id(t, JALON_KIND_PERSON, id, idlen);
-		json_t *p = rc == 0 ? record_new(JALON_KIND_PERSON, id) : NULL;
+	} else if (jl_items_resolve(t->s, name, JALON_KIND_PERSON, id, idlen) != 0) {
+		rc = jl_pipeline_new_id(t, JALON_KIND_PERSON, id, idlen);
+		json_t *p = rc == 0 ? jl_record_new(JALON_KIND_PERSON, id) : NULL;
 		if (p) {
 			json_object_set_new(p, "name", json_string(name));
 			json_object_set_new(p, "email", json_string(email));
-			rc = pipeline_put(t, p);
+			rc = jl_pipeline_put(t, p);
 			json_decref(p);
 		} else {
 			rc = JALON_ENOMEM;
@@ -444,7 +444,7 @@ static int ctx_person(void *ud, const char *text, char *id, size_t idlen, char *
 		if (rc)
 			snprintf(err, errlen, "%s", jalon_errmsg(t->s));
 	}
-	store_clear_error(t->s);
+	jl_store_clear_error(t->s);
 	free(folded);
 	free(name);
 	free(email);
@@ -455,14 +455,14 @@ static int ctx_item(void *ud, const char *ref, int kind, char *id, size_t idlen,
                     size_t errlen)
 {
 	jl_txn *t = ud;
-	if (items_resolve(t->s, ref, kind, id, idlen) != 0) {
+	if (jl_items_resolve(t->s, ref, kind, id, idlen) != 0) {
 		snprintf(err, errlen, "%s", jalon_errmsg(t->s));
 		return -1;
 	}
 	return 0;
 }
 
-void pipeline_context(jl_txn *t, record_context *ctx)
+void jl_pipeline_context(jl_txn *t, record_context *ctx)
 {
 	ctx->person = ctx_person;
 	ctx->item = ctx_item;

@@ -2,10 +2,10 @@
  * The one change pipeline. Every mutation — from the C API, the CLI, an importer or a
  * script — is a transaction of record writes that goes:
  *
- *   pipeline_begin     BEGIN IMMEDIATE (SQLite's write lock is the writers' mutex);
+ *   jl_pipeline_begin     BEGIN IMMEDIATE (SQLite's write lock is the writers' mutex);
  *                      catch up with a history that is ahead after a crash
- *   pipeline_put/…     stage new versions of records
- *   pipeline_finish    validate → hooks (may veto) → apply to SQLite → git commit by the
+ *   jl_pipeline_put/…     stage new versions of records
+ *   jl_pipeline_finish    validate → hooks (may veto) → apply to SQLite → git commit by the
  *                      acting person (compare-and-swap on the recorded head) → index the
  *                      commit and record the new head in SQLite → COMMIT → after hooks
  *
@@ -30,24 +30,24 @@ typedef int (*jl_before_hook)(void *ud, jalon_store *s, const json_t *old_rec,
                               const json_t *new_rec, char *msg, size_t msglen);
 typedef void (*jl_after_hook)(void *ud, jalon_store *s, const char *commit);
 
-int pipeline_hook_add(jalon_store *s, jl_before_hook before, jl_after_hook after, void *ud);
-void pipeline_hooks_free(jalon_store *s);
+int jl_pipeline_hook_add(jalon_store *s, jl_before_hook before, jl_after_hook after, void *ud);
+void jl_pipeline_hooks_free(jalon_store *s);
 
-int pipeline_begin(jalon_store *s, jl_txn **out);
+int jl_pipeline_begin(jalon_store *s, jl_txn **out);
 /* The record as the transaction sees it (staged, else stored); a new reference, NULL
  * when absent. */
-json_t *pipeline_get(jl_txn *t, const char *id);
+json_t *jl_pipeline_get(jl_txn *t, const char *id);
 /* Stages a new version of a record (the transaction takes its own reference). */
-int pipeline_put(jl_txn *t, json_t *rec);
-int pipeline_delete(jl_txn *t, const char *id);
+int jl_pipeline_put(jl_txn *t, json_t *rec);
+int jl_pipeline_delete(jl_txn *t, const char *id);
 /* A fresh id for a record of that kind ("action-13"): never used before in this store. */
-int pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen);
+int jl_pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen);
 /* message NULL: derived from the change ("Action (7) : statut « … » → « … »"). */
-int pipeline_finish(jl_txn *t, const char *message);
-void pipeline_abort(jl_txn *t);
+int jl_pipeline_finish(jl_txn *t, const char *message);
+void jl_pipeline_abort(jl_txn *t);
 
 /* The record_context that resolves people and item references inside a transaction,
  * creating people on first mention. */
-void pipeline_context(jl_txn *t, record_context *ctx);
+void jl_pipeline_context(jl_txn *t, record_context *ctx);
 
 #endif

@@ -39,10 +39,10 @@ static int is_item_kind(int kind)
 
 /* ---------------------------------------------------------------- building */
 
-json_t *plandoc_new(void)
+json_t *jl_plandoc_new(void)
 {
 	json_t *doc = json_object();
-	json_t *plan = record_new(JALON_KIND_PLAN, "plan");
+	json_t *plan = jl_record_new(JALON_KIND_PLAN, "plan");
 	if (!doc || !plan ||
 	    json_object_set_new(doc, "format", json_string(PLANDOC_FORMAT)) ||
 	    json_object_set_new(doc, "version", json_integer(PLANDOC_VERSION)) ||
@@ -57,19 +57,19 @@ json_t *plandoc_new(void)
 	return doc;
 }
 
-json_t *plandoc_plan(const json_t *doc)
+json_t *jl_plandoc_plan(const json_t *doc)
 {
 	json_t *plan = json_object_get(doc, "plan");
 	return json_is_object(plan) ? plan : NULL;
 }
 
-json_t *plandoc_people(const json_t *doc)
+json_t *jl_plandoc_people(const json_t *doc)
 {
 	json_t *people = json_object_get(doc, "people");
 	return json_is_array(people) ? people : NULL;
 }
 
-json_t *plandoc_items(const json_t *doc)
+json_t *jl_plandoc_items(const json_t *doc)
 {
 	json_t *items = json_object_get(doc, "items");
 	return json_is_array(items) ? items : NULL;
@@ -82,9 +82,9 @@ static char *next_id(const json_t *list, jalon_kind kind)
 	size_t i;
 	json_t *rec;
 	json_array_foreach(list, i, rec) {
-		const char *id = record_id(rec);
-		if (record_id_kind(id) == (int)kind && record_id_number(id) > max)
-			max = record_id_number(id);
+		const char *id = jl_record_id(rec);
+		if (jl_record_id_kind(id) == (int)kind && jl_record_id_number(id) > max)
+			max = jl_record_id_number(id);
 	}
 	return jl_sprintf("%s-%ld", jalon_kind_name(kind), max + 1);
 }
@@ -113,8 +113,8 @@ static size_t insertion_index(const json_t *items, const char *parent_id)
 	size_t at = parent_id ? index_of(items, parent_id) : SIZE_MAX;
 	if (at == SIZE_MAX)
 		return n;
-	int level = record_kind(json_array_get(items, at));
-	for (at++; at < n && record_kind(json_array_get(items, at)) > level; at++)
+	int level = jl_record_kind(json_array_get(items, at));
+	for (at++; at < n && jl_record_kind(json_array_get(items, at)) > level; at++)
 		;
 	return at;
 }
@@ -126,19 +126,19 @@ static long sibling_count(const json_t *items, const char *parent_id)
 	json_t *rec;
 	json_array_foreach(items, i, rec) {
 		const char *p = first_parent(rec);
-		if (parent_id ? (p && !strcmp(p, parent_id)) : record_kind(rec) == JALON_KIND_OS)
+		if (parent_id ? (p && !strcmp(p, parent_id)) : jl_record_kind(rec) == JALON_KIND_OS)
 			count++;
 	}
 	return count;
 }
 
-json_t *plandoc_add_item(json_t *doc, jalon_kind kind, const char *parent_id)
+json_t *jl_plandoc_add_item(json_t *doc, jalon_kind kind, const char *parent_id)
 {
-	json_t *items = plandoc_items(doc);
+	json_t *items = jl_plandoc_items(doc);
 	if (!items || !is_item_kind((int)kind) || (kind != JALON_KIND_OS && !parent_id))
 		return NULL;
 	char *id = next_id(items, kind);
-	json_t *rec = id ? record_new(kind, id) : NULL;
+	json_t *rec = id ? jl_record_new(kind, id) : NULL;
 	free(id);
 	if (!rec)
 		return NULL;
@@ -152,10 +152,10 @@ json_t *plandoc_add_item(json_t *doc, jalon_kind kind, const char *parent_id)
 	return rec;
 }
 
-json_t *plandoc_find(const json_t *doc, const char *id)
+json_t *jl_plandoc_find(const json_t *doc, const char *id)
 {
-	json_t *list = record_id_kind(id) == JALON_KIND_PERSON ? plandoc_people(doc)
-	                                                         : plandoc_items(doc);
+	json_t *list = jl_record_id_kind(id) == JALON_KIND_PERSON ? jl_plandoc_people(doc)
+	                                                         : jl_plandoc_items(doc);
 	size_t at = index_of(list, id);
 	return at == SIZE_MAX ? NULL : json_array_get(list, at);
 }
@@ -185,11 +185,11 @@ static int same_email(const char *a, const char *b)
 	return 1;
 }
 
-json_t *plandoc_find_person(const json_t *doc, const char *name)
+json_t *jl_plandoc_find_person(const json_t *doc, const char *name)
 {
 	size_t i;
 	json_t *p;
-	json_array_foreach(plandoc_people(doc), i, p)
+	json_array_foreach(jl_plandoc_people(doc), i, p)
 		if (same_email(name, str(p, "email")) || same_folded(name, str(p, "name")))
 			return p;
 	return NULL;
@@ -242,12 +242,12 @@ static int match_person(const json_t *doc, const char *name, const char *email, 
 	json_t *p;
 	*out = NULL;
 	if (*email)
-		json_array_foreach(plandoc_people(doc), i, p)
+		json_array_foreach(jl_plandoc_people(doc), i, p)
 			if (same_email(email, str(p, "email")))
 				return *out = p, 0;
 	if (!*name)
 		return 0;
-	json_array_foreach(plandoc_people(doc), i, p) {
+	json_array_foreach(jl_plandoc_people(doc), i, p) {
 		if (!same_folded(name, str(p, "name")) || (*email && *str(p, "email")))
 			continue;
 		if (found++)
@@ -262,12 +262,12 @@ static int match_person(const json_t *doc, const char *name, const char *email, 
 static json_t *create_person(json_t *doc, const char *name, const char *email, char *err,
                              size_t errlen)
 {
-	json_t *people = plandoc_people(doc);
+	json_t *people = jl_plandoc_people(doc);
 	char *id = next_id(people, JALON_KIND_PERSON);
-	json_t *p = id ? record_new(JALON_KIND_PERSON, id) : NULL;
+	json_t *p = id ? jl_record_new(JALON_KIND_PERSON, id) : NULL;
 	free(id);
-	if (!p || record_set(p, "nom", *name ? name : email, NULL, err, errlen) != 0 ||
-	    record_set(p, "email", email, NULL, err, errlen) != 0) {
+	if (!p || jl_record_set(p, "nom", *name ? name : email, NULL, err, errlen) != 0 ||
+	    jl_record_set(p, "email", email, NULL, err, errlen) != 0) {
 		json_decref(p);
 		return NULL;
 	}
@@ -275,12 +275,12 @@ static json_t *create_person(json_t *doc, const char *name, const char *email, c
 	return json_array_append_new(people, p) == 0 ? p : NULL;
 }
 
-int plandoc_person(json_t *doc, const char *text, json_t **out, char *err, size_t errlen)
+int jl_plandoc_person(json_t *doc, const char *text, json_t **out, char *err, size_t errlen)
 {
 	char *name, *email;
 	json_t *p = NULL;
 	*out = NULL;
-	if (!plandoc_people(doc))
+	if (!jl_plandoc_people(doc))
 		return fail(err, errlen, JALON_EINVALID, "document sans liste de personnes");
 	int rc = split_person(text ? text : "", &name, &email, err, errlen);
 	if (rc == 0)
@@ -296,12 +296,12 @@ int plandoc_person(json_t *doc, const char *text, json_t **out, char *err, size_
 	return rc;
 }
 
-char *plandoc_person_ref(const json_t *doc, const json_t *person)
+char *jl_plandoc_person_ref(const json_t *doc, const json_t *person)
 {
 	const char *name = str(person, "name"), *email = str(person, "email");
 	size_t i, same = 0;
 	json_t *p;
-	json_array_foreach(plandoc_people(doc), i, p)
+	json_array_foreach(jl_plandoc_people(doc), i, p)
 		same += same_folded(name, str(p, "name"));
 	int name_is_email = *email && !strcmp(name, email);
 	if (*name && !name_is_email && (same <= 1 || !*email))
@@ -333,8 +333,8 @@ static size_t match_items(const json_t *doc, const char *field, const char *want
 {
 	size_t i, count = 0;
 	json_t *item;
-	json_array_foreach(plandoc_items(doc), i, item) {
-		if (kind >= 0 && record_kind(item) != kind)
+	json_array_foreach(jl_plandoc_items(doc), i, item) {
+		if (kind >= 0 && jl_record_kind(item) != kind)
 			continue;
 		const char *value = str(item, field);
 		if (!*value)
@@ -353,14 +353,14 @@ static const char *kind_word(int kind)
 	return kind >= 0 && kind < JALON_KIND_COUNT_ ? WORDS[kind] : "élément";
 }
 
-int plandoc_resolve_item(const json_t *doc, const char *ref, int kind, json_t **out,
+int jl_plandoc_resolve_item(const json_t *doc, const char *ref, int kind, json_t **out,
                          char *err, size_t errlen)
 {
 	static const struct { const char *field; int squeeze; } STEPS[] = {
 		{"label", 0}, {"label", 1}, {"title", 0}};
 	*out = NULL;
-	json_t *byid = plandoc_find(doc, ref);
-	if (byid && is_item_kind(record_kind(byid)) && (kind < 0 || record_kind(byid) == kind))
+	json_t *byid = jl_plandoc_find(doc, ref);
+	if (byid && is_item_kind(jl_record_kind(byid)) && (kind < 0 || jl_record_kind(byid) == kind))
 		return *out = byid, 0;
 	for (size_t s = 0; s < sizeof STEPS / sizeof *STEPS; s++) {
 		char *want = fold_key(ref ? ref : "", STEPS[s].squeeze);
@@ -374,18 +374,18 @@ int plandoc_resolve_item(const json_t *doc, const char *ref, int kind, json_t **
 			return fail(err, errlen, JALON_EAMBIGUOUS,
 			            "référence ambiguë « %s » : %zu %s portent ce %s ; utilisez "
 			            "l'identifiant (%s…)", ref, n, kind < 0 ? "éléments" : kind_word(kind),
-			            s < 2 ? "label" : "titre", record_id(first));
+			            s < 2 ? "label" : "titre", jl_record_id(first));
 	}
 	return fail(err, errlen, JALON_ENOTFOUND, "%s « %s » introuvable",
 	            kind < 0 ? "élément" : kind_word(kind), ref ? ref : "");
 }
 
-char *plandoc_item_ref(const json_t *doc, const json_t *item)
+char *jl_plandoc_item_ref(const json_t *doc, const json_t *item)
 {
 	const char *label = str(item, "label");
 	json_t *found = NULL;
 	char tmp[8];
-	if (*label && plandoc_resolve_item(doc, label, record_kind(item), &found, tmp,
+	if (*label && jl_plandoc_resolve_item(doc, label, jl_record_kind(item), &found, tmp,
 	                                   sizeof tmp) == 0 && found == item)
 		return jl_strdup(label);
 	return jl_strdup(str(item, "id"));
@@ -395,7 +395,7 @@ char *plandoc_item_ref(const json_t *doc, const json_t *item)
 
 static int copy_id(const json_t *rec, char *id, size_t idlen, char *err, size_t errlen)
 {
-	const char *s = record_id(rec);
+	const char *s = jl_record_id(rec);
 	if (!s || strlen(s) >= idlen)
 		return fail(err, errlen, -1, "identifiant trop long");
 	memcpy(id, s, strlen(s) + 1);
@@ -406,7 +406,7 @@ static int context_person(void *ud, const char *text, char *id, size_t idlen, ch
                           size_t errlen)
 {
 	json_t *p;
-	if (plandoc_person(ud, text, &p, err, errlen) != 0)
+	if (jl_plandoc_person(ud, text, &p, err, errlen) != 0)
 		return -1;
 	return copy_id(p, id, idlen, err, errlen);
 }
@@ -415,14 +415,14 @@ static int context_item(void *ud, const char *ref, int kind, char *id, size_t id
                         size_t errlen)
 {
 	json_t *item;
-	if (plandoc_resolve_item(ud, ref, kind, &item, err, errlen) != 0)
+	if (jl_plandoc_resolve_item(ud, ref, kind, &item, err, errlen) != 0)
 		return -1;
 	return copy_id(item, id, idlen, err, errlen);
 }
 
-record_context plandoc_context(json_t *doc)
+record_context jl_plandoc_context(json_t *doc)
 {
-	record_context ctx = {context_person, context_item, doc, plandoc_plan(doc)};
+	record_context ctx = {context_person, context_item, doc, jl_plandoc_plan(doc)};
 	return ctx;
 }
 
@@ -451,7 +451,7 @@ static int refuse(checker *c, const json_t *rec, const char *fmt, ...)
 		snprintf(c->bad_id, c->idlen, "%s", rec ? str(rec, "id") : "");
 	if (!rec)
 		return fail(c->err, c->errlen, JALON_EINVALID, "%s", msg);
-	char *name = record_kind(rec) >= 0 ? record_display_name(rec) : NULL;
+	char *name = jl_record_kind(rec) >= 0 ? jl_record_display_name(rec) : NULL;
 	fail(c->err, c->errlen, JALON_EINVALID, "%s : %s", name ? name : "enregistrement", msg);
 	free(name);
 	return JALON_EINVALID;
@@ -467,7 +467,7 @@ static int check_envelope(checker *c)
 	if (!json_is_integer(json_object_get(doc, "version")) ||
 	    json_integer_value(json_object_get(doc, "version")) != PLANDOC_VERSION)
 		return refuse(c, NULL, "« version » : %d attendu", PLANDOC_VERSION);
-	if (!plandoc_plan(doc) || !plandoc_people(doc) || !plandoc_items(doc))
+	if (!jl_plandoc_plan(doc) || !jl_plandoc_people(doc) || !jl_plandoc_items(doc))
 		return refuse(c, NULL, "« plan » (objet), « people » et « items » (listes) attendus");
 	const char *key;
 	json_t *v;
@@ -483,11 +483,11 @@ static int canonicalise(checker *c, json_t *list, size_t i, int want_item)
 {
 	json_t *rec = json_array_get(list, i);
 	char msg[512];
-	int kind = record_kind(rec);
+	int kind = jl_record_kind(rec);
 	if (want_item ? !is_item_kind(kind) : kind != JALON_KIND_PERSON)
 		return refuse(c, rec, "%s attendu (type « %s »)", want_item ? "un élément du plan"
 		              : "une personne", str(rec, "kind"));
-	json_t *canon = record_canonical(rec, msg, sizeof msg);
+	json_t *canon = jl_record_canonical(rec, msg, sizeof msg);
 	if (!canon)
 		return refuse(c, rec, "%s", msg);
 	json_array_set_new(list, i, canon);
@@ -503,7 +503,7 @@ static int register_ids(checker *c, json_t *list, int want_item)
 		if (rc)
 			return rc;
 		rec = json_array_get(list, i);
-		const char *id = record_id(rec);
+		const char *id = jl_record_id(rec);
 		if (json_object_get(c->ids, id))
 			return refuse(c, rec, "identifiant « %s » en double", id);
 		if (json_object_set_new(c->ids, id, json_integer((json_int_t)i)) != 0)
@@ -515,15 +515,15 @@ static int register_ids(checker *c, json_t *list, int want_item)
 static json_t *lookup(checker *c, const char *id, int kind)
 {
 	json_t *at = json_object_get(c->ids, id ? id : "");
-	json_t *list = kind == JALON_KIND_PERSON ? plandoc_people(c->doc) : plandoc_items(c->doc);
+	json_t *list = kind == JALON_KIND_PERSON ? jl_plandoc_people(c->doc) : jl_plandoc_items(c->doc);
 	json_t *rec = at ? json_array_get(list, (size_t)json_integer_value(at)) : NULL;
 	/* People and items share the id map: check the record really is that one. */
-	return rec && record_kind(rec) == kind && !strcmp(str(rec, "id"), id) ? rec : NULL;
+	return rec && jl_record_kind(rec) == kind && !strcmp(str(rec, "id"), id) ? rec : NULL;
 }
 
 static int check_parents(checker *c, const json_t *item)
 {
-	int kind = record_kind(item);
+	int kind = jl_record_kind(item);
 	json_t *parents = json_object_get(item, "parents");
 	size_t n = json_array_size(parents), i;
 	long total = 0;
@@ -576,7 +576,7 @@ static int check_references(checker *c, const json_t *item)
 			return refuse(c, item, "personne « %s » introuvable (%s)", str(e, "person"),
 			              str(e, "role"));
 	json_object_foreach(json_object_get(item, "custom"), key, e)
-		if (!custom_declared(plandoc_plan(c->doc), record_kind(item), key))
+		if (!custom_declared(jl_plandoc_plan(c->doc), jl_record_kind(item), key))
 			return refuse(c, item, "champ personnalisé « %s » non déclaré par le plan pour "
 			              "ce type d'élément", key);
 	return 0;
@@ -623,7 +623,7 @@ static void emit(json_t *out, const json_t *items, const tree *t, size_t node)
 
 static int sort_tree(checker *c)
 {
-	json_t *items = plandoc_items(c->doc);
+	json_t *items = jl_plandoc_items(c->doc);
 	size_t n = json_array_size(items), root_first = SIZE_MAX, root_last = SIZE_MAX;
 	tree t = {malloc((n + 1) * sizeof(size_t)), malloc((n + 1) * sizeof(size_t)),
 	          malloc((n + 1) * sizeof(size_t))};
@@ -660,7 +660,7 @@ static int check_items(checker *c)
 {
 	size_t i;
 	json_t *item;
-	json_array_foreach(plandoc_items(c->doc), i, item) {
+	json_array_foreach(jl_plandoc_items(c->doc), i, item) {
 		int rc = check_parents(c, item);
 		if (rc == 0)
 			rc = check_references(c, item);
@@ -673,18 +673,18 @@ static int check_items(checker *c)
 
 static int check_plan(checker *c)
 {
-	json_t *plan = plandoc_plan(c->doc);
+	json_t *plan = jl_plandoc_plan(c->doc);
 	char msg[512];
-	if (record_kind(plan) != JALON_KIND_PLAN)
+	if (jl_record_kind(plan) != JALON_KIND_PLAN)
 		return refuse(c, NULL, "Plan : type « plan » attendu");
-	json_t *canon = record_canonical(plan, msg, sizeof msg);
+	json_t *canon = jl_record_canonical(plan, msg, sizeof msg);
 	if (!canon)
 		return refuse(c, NULL, "Plan : %s", msg);
 	json_object_set_new(c->doc, "plan", canon);
 	return 0;
 }
 
-int plandoc_check_at(json_t *doc, char *bad_id, size_t idlen, char *err, size_t errlen)
+int jl_plandoc_check_at(json_t *doc, char *bad_id, size_t idlen, char *err, size_t errlen)
 {
 	checker c = {doc, json_object(), bad_id, idlen, err, errlen};
 	if (bad_id && idlen)
@@ -695,18 +695,18 @@ int plandoc_check_at(json_t *doc, char *bad_id, size_t idlen, char *err, size_t 
 	if (rc == 0)
 		rc = check_plan(&c);
 	if (rc == 0)
-		rc = register_ids(&c, plandoc_people(doc), 0);
+		rc = register_ids(&c, jl_plandoc_people(doc), 0);
 	if (rc == 0)
-		rc = register_ids(&c, plandoc_items(doc), 1);
+		rc = register_ids(&c, jl_plandoc_items(doc), 1);
 	if (rc == 0)
 		rc = check_items(&c);
 	json_decref(c.ids);
 	return rc;
 }
 
-int plandoc_check(json_t *doc, char *err, size_t errlen)
+int jl_plandoc_check(json_t *doc, char *err, size_t errlen)
 {
-	return plandoc_check_at(doc, NULL, 0, err, errlen);
+	return jl_plandoc_check_at(doc, NULL, 0, err, errlen);
 }
 
 /* ---------------------------------------------------------------- renumbering */
@@ -717,7 +717,7 @@ static void renumber_list(json_t *list, json_t *map)
 	size_t i;
 	json_t *rec;
 	json_array_foreach(list, i, rec) {
-		int kind = record_kind(rec);
+		int kind = jl_record_kind(rec);
 		if (kind <= JALON_KIND_PLAN || kind >= JALON_KIND_COUNT_)
 			continue;
 		char *id = jl_sprintf("%s-%ld", jalon_kind_name((jalon_kind)kind), ++next[kind]);
@@ -738,16 +738,16 @@ static void rename_refs(json_t *array, const char *field, const json_t *map)
 	}
 }
 
-int plandoc_renumber(json_t *doc)
+int jl_plandoc_renumber(json_t *doc)
 {
 	json_t *map = json_object();
 	if (!map)
 		return JALON_ENOMEM;
-	renumber_list(plandoc_people(doc), map);
-	renumber_list(plandoc_items(doc), map);
+	renumber_list(jl_plandoc_people(doc), map);
+	renumber_list(jl_plandoc_items(doc), map);
 	size_t i;
 	json_t *item;
-	json_array_foreach(plandoc_items(doc), i, item) {
+	json_array_foreach(jl_plandoc_items(doc), i, item) {
 		rename_refs(json_object_get(item, "parents"), "id", map);
 		rename_refs(json_object_get(item, "people"), "person", map);
 	}
@@ -764,7 +764,7 @@ static const char *const ATTRIBUTE_KEYS[] = {
 	"début", "fin", "début effectif", "fin effective", "priorité",
 	"partenaires", "plans", "odd", "synergie", "budget", "indicateur", "note", NULL};
 
-const char *const *plandoc_attribute_keys(void)
+const char *const *jl_plandoc_attribute_keys(void)
 {
 	return ATTRIBUTE_KEYS;
 }
@@ -807,11 +807,11 @@ static int put_people(const json_t *doc, const json_t *item, const char *role, i
 	json_t *e;
 	json_array_foreach(json_object_get(item, "people"), i, e) {
 		json_t *person = strcmp(str(e, "role"), role) ? NULL
-		                                              : plandoc_find(doc, str(e, "person"));
+		                                              : jl_plandoc_find(doc, str(e, "person"));
 		if (!person)
 			continue;
 		const char *name = str(person, "name"), *email = str(person, "email");
-		char *ref = !(flags & PLANDOC_PERSON_EMAIL) || !*email ? plandoc_person_ref(doc, person)
+		char *ref = !(flags & PLANDOC_PERSON_EMAIL) || !*email ? jl_plandoc_person_ref(doc, person)
 		            : *name && strcmp(name, email) ? jl_sprintf("%s <%s>", name, email)
 		                                           : jl_sprintf("<%s>", email);
 		jl_buf_printf(&b, "%s%s", b.len ? ", " : "", ref ? ref : "");
@@ -825,14 +825,14 @@ static int put_people(const json_t *doc, const json_t *item, const char *role, i
 static int put_shares(const json_t *doc, const json_t *item, int flags, json_t *out)
 {
 	json_t *parents = json_object_get(item, "parents");
-	if (record_kind(item) != JALON_KIND_ACTION || json_array_size(parents) < 2)
+	if (jl_record_kind(item) != JALON_KIND_ACTION || json_array_size(parents) < 2)
 		return 0;
 	jl_buf b = JL_BUF_INIT;
 	size_t i;
 	json_t *p;
 	json_array_foreach(parents, i, p) {
-		json_t *oo = plandoc_find(doc, str(p, "id"));
-		char *ref = oo && !(flags & PLANDOC_REF_BY_ID) ? plandoc_item_ref(doc, oo)
+		json_t *oo = jl_plandoc_find(doc, str(p, "id"));
+		char *ref = oo && !(flags & PLANDOC_REF_BY_ID) ? jl_plandoc_item_ref(doc, oo)
 		                                               : jl_strdup(str(p, "id"));
 		jl_buf_printf(&b, "%s%s = %" JSON_INTEGER_FORMAT, i ? " ; " : "", ref ? ref : "",
 		              json_integer_value(json_object_get(p, "share")));
@@ -964,7 +964,7 @@ static int put_list(const json_t *item, const char *field, const char *key, json
 	return put_owned(out, key, join_list(v));
 }
 
-int plandoc_attribute_values(const json_t *doc, const json_t *item, const char *key,
+int jl_plandoc_attribute_values(const json_t *doc, const json_t *item, const char *key,
                              int flags, json_t *out)
 {
 	static const struct { const char *key, *field; char how; } SIMPLE[] = {
@@ -1094,7 +1094,7 @@ static int check_field_name(const json_t *plan, const char *name, char *err, siz
 		return fail(err, errlen, JALON_EINVALID, "champ « %s » : un nom d'un à trois mots, "
 		            "sans ponctuation, commençant par une lettre, est attendu", name);
 	for (int k = JALON_KIND_OS; k <= JALON_KIND_TASK; k++)
-		if (record_knows_key((jalon_kind)k, name, NULL))
+		if (jl_record_knows_key((jalon_kind)k, name, NULL))
 			return fail(err, errlen, JALON_EINVALID, "champ « %s » : ce nom est déjà celui "
 			            "d'un champ de Jalon", name);
 	json_array_foreach(json_object_get(plan, "custom_fields"), i, decl)
@@ -1103,9 +1103,9 @@ static int check_field_name(const json_t *plan, const char *name, char *err, siz
 	return 0;
 }
 
-int plandoc_declare_field(json_t *doc, const char *text, char *err, size_t errlen)
+int jl_plandoc_declare_field(json_t *doc, const char *text, char *err, size_t errlen)
 {
-	json_t *plan = plandoc_plan(doc);
+	json_t *plan = jl_plandoc_plan(doc);
 	char *copy = jl_strdup(text ? text : "");
 	char *semi = copy ? strchr(copy, ';') : NULL;
 	if (!plan || !copy) {
@@ -1134,7 +1134,7 @@ int plandoc_declare_field(json_t *doc, const char *text, char *err, size_t errle
 	return rc;
 }
 
-char *plandoc_field_declaration_text(const json_t *decl)
+char *jl_plandoc_field_declaration_text(const json_t *decl)
 {
 	jl_buf b = JL_BUF_INIT;
 	size_t i;

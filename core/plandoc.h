@@ -25,29 +25,29 @@
 
 /* An empty document: a default plan record (id "plan"), no people, no items. New
  * reference; NULL when out of memory. */
-json_t *plandoc_new(void);
+json_t *jl_plandoc_new(void);
 
 /* The parts of a document, borrowed (NULL when absent or of the wrong type). */
-json_t *plandoc_plan(const json_t *doc);
-json_t *plandoc_people(const json_t *doc);
-json_t *plandoc_items(const json_t *doc);
+json_t *jl_plandoc_plan(const json_t *doc);
+json_t *jl_plandoc_people(const json_t *doc);
+json_t *jl_plandoc_items(const json_t *doc);
 
 /*
  * Adds an item of that kind (os, oo, action or task) under parent_id (NULL for an OS),
  * with the next free id of its kind (1 + the highest number in use) and the position
  * after its last sibling. It is inserted after the parent's last descendant so that the
  * list stays in tree order; a parent that is not in the document only gets the item
- * appended at the end (plandoc_check will then refuse it). Returns the new record,
+ * appended at the end (jl_plandoc_check will then refuse it). Returns the new record,
  * borrowed from the document, or NULL for a bad kind or when out of memory.
  */
-json_t *plandoc_add_item(json_t *doc, jalon_kind kind, const char *parent_id);
+json_t *jl_plandoc_add_item(json_t *doc, jalon_kind kind, const char *parent_id);
 
 /* The record (item or person) with that id, borrowed, or NULL. */
-json_t *plandoc_find(const json_t *doc, const char *id);
+json_t *jl_plandoc_find(const json_t *doc, const char *id);
 
 /* The person whose name folds (jl_fold) like name, or whose email is name (ignoring
  * case); the first one when several match. Borrowed, or NULL. */
-json_t *plandoc_find_person(const json_t *doc, const char *name);
+json_t *jl_plandoc_find_person(const json_t *doc, const char *name);
 
 /*
  * Finds or creates the person written as "Nom", "Nom <email>" or "<email>".
@@ -58,11 +58,11 @@ json_t *plandoc_find_person(const json_t *doc, const char *name);
  * Returns 0 and the person (borrowed) in *out, or JALON_EINVALID / JALON_EAMBIGUOUS /
  * JALON_ENOMEM with a French message in err.
  */
-int plandoc_person(json_t *doc, const char *text, json_t **out, char *err, size_t errlen);
+int jl_plandoc_person(json_t *doc, const char *text, json_t **out, char *err, size_t errlen);
 
-/* The text that designates that person for plandoc_person ("Nom", or "Nom <email>" when
+/* The text that designates that person for jl_plandoc_person ("Nom", or "Nom <email>" when
  * the name alone is ambiguous). malloc'd. */
-char *plandoc_person_ref(const json_t *doc, const json_t *person);
+char *jl_plandoc_person_ref(const json_t *doc, const json_t *person);
 
 /*
  * Resolves a reference to an item of the given kind (-1: any item), trying in turn:
@@ -75,21 +75,21 @@ char *plandoc_person_ref(const json_t *doc, const json_t *person);
  * Returns 0 with the item (borrowed) in *out, JALON_ENOTFOUND or JALON_EAMBIGUOUS with a
  * French message in err.
  */
-int plandoc_resolve_item(const json_t *doc, const char *ref, int kind, json_t **out,
+int jl_plandoc_resolve_item(const json_t *doc, const char *ref, int kind, json_t **out,
                          char *err, size_t errlen);
 
-/* The shortest reference that plandoc_resolve_item resolves back to that item: its label
+/* The shortest reference that jl_plandoc_resolve_item resolves back to that item: its label
  * when unique, else its id. malloc'd. */
-char *plandoc_item_ref(const json_t *doc, const json_t *item);
+char *jl_plandoc_item_ref(const json_t *doc, const json_t *item);
 
 /* A record_context whose callbacks find or create people and resolve items in doc (which
  * must outlive the context's use), and whose plan is the document's plan. */
-record_context plandoc_context(json_t *doc);
+record_context jl_plandoc_context(json_t *doc);
 
 /*
  * Checks a document and puts it in canonical form:
  *   - the envelope ("format", "version", "plan", "people", "items");
- *   - every record passes record_canonical and is replaced by its canonical copy;
+ *   - every record passes jl_record_canonical and is replaced by its canonical copy;
  *   - ids unique, of the record's kind; the plan's id is "plan";
  *   - parents: an OS has none, an OO one OS, a task one action, an action one or more
  *     distinct OO whose shares sum to 100; each parent exists;
@@ -98,15 +98,15 @@ record_context plandoc_context(json_t *doc);
  *   - items are put in tree order (stable: siblings keep their relative order) and their
  *     positions recomputed 1, 2, … under their first parent; the people of an item are
  *     ordered by role (mandataire, responsable, gestionnaire, porteur), stable within a
- *     role, since record_set groups them that way and the order carries no meaning.
+ *     role, since jl_record_set groups them that way and the order carries no meaning.
  * Returns 0, or JALON_EINVALID with a French message naming the record (via
- * record_display_name) in err, or JALON_ENOMEM. The document may be partly canonicalised
+ * jl_record_display_name) in err, or JALON_ENOMEM. The document may be partly canonicalised
  * when the check fails.
  */
-int plandoc_check(json_t *doc, char *err, size_t errlen);
+int jl_plandoc_check(json_t *doc, char *err, size_t errlen);
 /* The same, also copying into bad_id (when not NULL) the id of the record at fault, or
  * "" when the fault is not one record's. */
-int plandoc_check_at(json_t *doc, char *bad_id, size_t idlen, char *err, size_t errlen);
+int jl_plandoc_check_at(json_t *doc, char *bad_id, size_t idlen, char *err, size_t errlen);
 
 /*
  * Renumbers a checked document the way a parser numbers what it reads: people
@@ -114,34 +114,34 @@ int plandoc_check_at(json_t *doc, char *bad_id, size_t idlen, char *err, size_t 
  * An outline carries no ids, so parse(write(doc)) equals renumber(doc). 0 or
  * JALON_ENOMEM.
  */
-int plandoc_renumber(json_t *doc);
+int jl_plandoc_renumber(json_t *doc);
 
 /*
- * The item attributes writers emit, so that record_set rebuilds each field from its
+ * The item attributes writers emit, so that jl_record_set rebuilds each field from its
  * default. Keys in canonical order, NULL-terminated: "label", "titre", "description",
  * "volet", "brouillon", "statut", "santé", "avancement", "poids", "qui", "mandataire",
  * "responsable", "gestionnaire", "porteur", "répartition", "échéance", "récurrence",
  * "début", "fin", "début effectif", "fin effective", "priorité", "partenaires", "plans",
  * "odd", "synergie", "budget", "indicateur", "note". Custom fields come after, by name.
  */
-const char *const *plandoc_attribute_keys(void);
+const char *const *jl_plandoc_attribute_keys(void);
 
-/* Flags for plandoc_attribute_values. */
+/* Flags for jl_plandoc_attribute_values. */
 enum {
 	PLANDOC_REF_BY_ID = 1,   /* répartition names OO by id, not by label */
 	PLANDOC_PERSON_EMAIL = 2 /* people written "Nom <email>" whenever they have an email */
 };
 
 /*
- * Appends to out (an array) the values, as strings, that record_set(item, key, value)
+ * Appends to out (an array) the values, as strings, that jl_record_set(item, key, value)
  * applied in order to a record at its defaults turns into the item's field: nothing when
  * the field is at its default, several for repeatable keys (budget, indicateur with its
  * "mesure: …" lines, note). For "indicateur", a value starting with "mesure: " is to be
- * applied with the key "mesure". key is one of plandoc_attribute_keys() or a custom
+ * applied with the key "mesure". key is one of jl_plandoc_attribute_keys() or a custom
  * field's name. "répartition" is written only for an action with several parents (the
  * first parent is where a writer places the item). Returns 0 or JALON_ENOMEM.
  */
-int plandoc_attribute_values(const json_t *doc, const json_t *item, const char *key,
+int jl_plandoc_attribute_values(const json_t *doc, const json_t *item, const char *key,
                              int flags, json_t *out);
 
 /*
@@ -149,10 +149,10 @@ int plandoc_attribute_values(const json_t *doc, const json_t *item, const char *
  *   "Nom du champ ; type: liste ; pour: action, tâche ; valeurs: a, b ; défaut: a"
  * type: texte (default), entier, oui/non, liste, date; pour: os, oo, action, tâche
  * (default: every kind); valeurs: for a liste, comma-separated; défaut: a default value.
- * plandoc_declare_field adds one to the plan (0, or JALON_EINVALID with err);
- * plandoc_field_declaration_text writes one back (malloc'd).
+ * jl_plandoc_declare_field adds one to the plan (0, or JALON_EINVALID with err);
+ * jl_plandoc_field_declaration_text writes one back (malloc'd).
  */
-int plandoc_declare_field(json_t *doc, const char *text, char *err, size_t errlen);
-char *plandoc_field_declaration_text(const json_t *decl);
+int jl_plandoc_declare_field(json_t *doc, const char *text, char *err, size_t errlen);
+char *jl_plandoc_field_declaration_text(const json_t *decl);
 
 #endif

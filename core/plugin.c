@@ -84,7 +84,7 @@ static void plugin_free(struct jalon_plugin *p)
 	free(p);
 }
 
-void plugins_free(jalon_store *s)
+void jl_plugins_free(jalon_store *s)
 {
 	struct plugin_registry *r = s->plugins;
 	if (!r)
@@ -320,26 +320,26 @@ static int add_exporter(jalon_store *s, struct jalon_plugin *p, const char *form
 {
 	struct jalon_plugin *owner;
 	if (!valid_format(format))
-		return store_fail(s, JALON_EINVALID, "plug-in « %s » : format d’export « %s » "
+		return jl_store_fail(s, JALON_EINVALID, "plug-in « %s » : format d’export « %s » "
 		                  "invalide (1 à 32 caractères parmi a-z, 0-9, « - » et « _ »)",
 		                  p->name, format ? format : "");
 	if (!fn)
-		return store_fail(s, JALON_EINVALID, "plug-in « %s » : format « %s » sans fonction "
+		return jl_store_fail(s, JALON_EINVALID, "plug-in « %s » : format « %s » sans fonction "
 		                  "d’export", p->name, format);
 	for (size_t i = 0; i < sizeof BUILTIN_FORMATS / sizeof BUILTIN_FORMATS[0]; i++)
 		if (!strcmp(format, BUILTIN_FORMATS[i]))
-			return store_fail(s, JALON_ECONFLICT, "plug-in « %s » : le format « %s » est "
+			return jl_store_fail(s, JALON_ECONFLICT, "plug-in « %s » : le format « %s » est "
 			                  "celui de Jalon", p->name, format);
 	if (find_exporter(s->plugins, format, &owner))
-		return store_fail(s, JALON_ECONFLICT, "plug-in « %s » : le format « %s » est déjà "
+		return jl_store_fail(s, JALON_ECONFLICT, "plug-in « %s » : le format « %s » est déjà "
 		                  "fourni par le plug-in « %s »", p->name, format, owner->name);
 	struct exporter *grown = realloc(p->exporters, (p->nexporters + 1) * sizeof *grown);
 	if (!grown)
-		return store_fail(s, JALON_ENOMEM, "mémoire épuisée");
+		return jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée");
 	p->exporters = grown;
 	struct exporter *e = &p->exporters[p->nexporters];
 	if (!(e->format = jl_strdup(format)))
-		return store_fail(s, JALON_ENOMEM, "mémoire épuisée");
+		return jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée");
 	e->fn = fn;
 	e->ud = ud;
 	p->nexporters++;
@@ -352,7 +352,7 @@ static int api_register_exporter(jalon_plugin_host *host, const char *format,
 	if (!host)
 		return JALON_EINVALID;
 	if (!host->registering)
-		return store_fail(host->store, JALON_EINVALID, "plug-in « %s » : un format d’export "
+		return jl_store_fail(host->store, JALON_EINVALID, "plug-in « %s » : un format d’export "
 		                  "s’enregistre pendant init, pas après", host->plugin->name);
 	return add_exporter(host->store, host->plugin, format, fn, ud);
 }
@@ -445,7 +445,7 @@ static void load_c(jalon_store *s, struct jalon_plugin *p)
 	}
 	if (d->init) {
 		char err[1024] = "";
-		store_clear_error(s);
+		jl_store_clear_error(s);
 		p->host.registering = 1;
 		int rc = d->init(&API, &p->host, err, sizeof err);
 		p->host.registering = 0;
@@ -648,7 +648,7 @@ static void discover_folder(jalon_store *s, const char *folder, int configured)
 static void discover_path(jalon_store *s, const char *list, int configured)
 {
 	char folders[16][1024];
-	size_t n = config_folders(s, list, folders, 16);
+	size_t n = jl_config_folders(s, list, folders, 16);
 	for (size_t i = 0; i < n; i++)
 		discover_folder(s, folders[i], configured);
 }
@@ -677,19 +677,19 @@ static void collect_lua(struct plugin_registry *r)
 	}
 }
 
-int plugins_ensure(jalon_store *s)
+int jl_plugins_ensure(jalon_store *s)
 {
 	if (s->plugins)
-		return s->plugins->oom ? store_fail(s, JALON_ENOMEM, "mémoire épuisée") : 0;
+		return s->plugins->oom ? jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée") : 0;
 	if (!(s->plugins = calloc(1, sizeof *s->plugins)))
-		return store_fail(s, JALON_ENOMEM, "mémoire épuisée");
+		return jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée");
 	/* Discovery is no call of the host's: what it says goes into the candidates, and the
 	 * store's message stays what it was. */
 	char saved[sizeof s->errmsg];
 	memcpy(saved, s->errmsg, sizeof saved);
 	git_config *cfg = NULL;
 	char *list = NULL;
-	if (config_open(s, &cfg) != 0 || config_get(s, cfg, "plugins.path", &list) != 0) {
+	if (jl_config_open(s, &cfg) != 0 || jl_config_get(s, cfg, "plugins.path", &list) != 0) {
 		char *conf = jl_sprintf("%s/jalon.conf", s->dir);
 		struct jalon_plugin *p = conf ? candidate(s, KIND_FOLDER, conf, "plugins.path") : NULL;
 		if (p)
@@ -704,15 +704,15 @@ int plugins_ensure(jalon_store *s)
 	git_config_free(cfg);
 	collect_lua(s->plugins);
 	memcpy(s->errmsg, saved, sizeof saved);
-	return s->plugins->oom ? store_fail(s, JALON_ENOMEM, "mémoire épuisée") : 0;
+	return s->plugins->oom ? jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée") : 0;
 }
 
 /* ---------------------------------------------------------------- for the Lua runtime */
 
-size_t plugins_lua(jalon_store *s, const plugin_lua **out)
+size_t jl_plugins_lua(jalon_store *s, const plugin_lua **out)
 {
 	*out = NULL;
-	plugins_ensure(s);
+	jl_plugins_ensure(s);
 	if (!s->plugins || !s->plugins->nlua)
 		return 0;
 	*out = s->plugins->lua;
@@ -728,13 +728,13 @@ static struct jalon_plugin *lua_entry(jalon_store *s, const plugin_lua *p)
 	return r->lua_of[p - r->lua];
 }
 
-int plugins_lua_loaded(jalon_store *s, const plugin_lua *p)
+int jl_plugins_lua_loaded(jalon_store *s, const plugin_lua *p)
 {
 	struct jalon_plugin *e = lua_entry(s, p);
 	return e && e->loaded;
 }
 
-void plugins_lua_refuse(jalon_store *s, const plugin_lua *p, const char *reason)
+void jl_plugins_lua_refuse(jalon_store *s, const plugin_lua *p, const char *reason)
 {
 	struct jalon_plugin *e = lua_entry(s, p);
 	if (!e)
@@ -743,12 +743,12 @@ void plugins_lua_refuse(jalon_store *s, const plugin_lua *p, const char *reason)
 	refuse(e, "%s", reason && *reason ? reason : "refusé par le moteur Lua");
 }
 
-int plugins_lua_add_exporter(jalon_store *s, const plugin_lua *p, const char *format,
+int jl_plugins_lua_add_exporter(jalon_store *s, const plugin_lua *p, const char *format,
                              jalon_plugin_export_fn fn, void *ud)
 {
 	struct jalon_plugin *e = lua_entry(s, p);
 	if (!e || !e->loaded)
-		return store_fail(s, JALON_EINVALID, "plug-in Lua inconnu ou refusé");
+		return jl_store_fail(s, JALON_EINVALID, "plug-in Lua inconnu ou refusé");
 	return add_exporter(s, e, format, fn, ud);
 }
 
@@ -757,13 +757,13 @@ int plugins_lua_add_exporter(jalon_store *s, const plugin_lua *p, const char *fo
 int jalon_plugins_discover(size_t *count, jalon_store *store)
 {
 	*count = 0;
-	int rc = plugins_ensure(store);
+	int rc = jl_plugins_ensure(store);
 	/* A Lua plug-in is loaded once its code has run: run it (with the store's scripts),
 	   so that the list says which failed. Their error is the listing's, not the call's. */
 	if (rc == 0) {
 		char saved[sizeof store->errmsg];
 		memcpy(saved, store->errmsg, sizeof saved);
-		script_load(store);
+		jl_script_load(store);
 		memcpy(store->errmsg, saved, sizeof saved);
 	}
 	if (store->plugins)
@@ -827,18 +827,18 @@ int jalon_export_plugin(char **out, size_t *len, jalon_store *store, const char 
 	*out = NULL;
 	if (len)
 		*len = 0;
-	int rc = plugins_ensure(store);
+	int rc = jl_plugins_ensure(store);
 	if (rc)
 		return rc;
 	struct jalon_plugin *owner = NULL;
 	struct exporter *e = format ? find_exporter(store->plugins, format, &owner) : NULL;
 	if (!e)
-		return store_fail(store, JALON_ENOTFOUND, "format d’export « %s » inconnu : aucun "
+		return jl_store_fail(store, JALON_ENOTFOUND, "format d’export « %s » inconnu : aucun "
 		                  "plug-in ne le fournit", format ? format : "");
 	char err[sizeof store->errmsg] = "";
 	char *text = NULL;
 	size_t n = 0;
-	store_clear_error(store);
+	jl_store_clear_error(store);
 	rc = e->fn(e->ud, store, &text, &n, err, sizeof err);
 	if (rc != 0) {
 		free(text);
@@ -848,17 +848,17 @@ int jalon_export_plugin(char **out, size_t *len, jalon_store *store, const char 
 		if (!*err)
 			snprintf(err, sizeof err, "échec sans message (code %d)", rc);
 		int code = rc <= JALON_ERROR && rc >= JALON_EDELIVERY ? rc : JALON_ERROR;
-		return store_fail(store, code, "plug-in « %s », export « %s » : %s", owner->name,
+		return jl_store_fail(store, code, "plug-in « %s », export « %s » : %s", owner->name,
 		                  e->format, err);
 	}
 	if (!text && n)
-		return store_fail(store, JALON_ERROR, "plug-in « %s », export « %s » : %zu octets "
+		return jl_store_fail(store, JALON_ERROR, "plug-in « %s », export « %s » : %zu octets "
 		                  "annoncés, aucun texte rendu", owner->name, e->format, n);
 	/* NUL-terminated, as every text the library returns. */
 	char *done = realloc(text, n + 1);
 	if (!done) {
 		free(text);
-		return store_fail(store, JALON_ENOMEM, "mémoire épuisée");
+		return jl_store_fail(store, JALON_ENOMEM, "mémoire épuisée");
 	}
 	done[n] = '\0';
 	*out = done;

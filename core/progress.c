@@ -31,17 +31,17 @@ struct progress_rule {
 	void *ud;
 };
 
-const char *progress_status_name(int index)
+const char *jl_progress_status_name(int index)
 {
 	return index >= 0 && index < 5 ? STATUSES[index] : "";
 }
 
-const char *progress_health_name(int index)
+const char *jl_progress_health_name(int index)
 {
 	return index >= 0 && index < 4 ? HEALTHS[index] : "";
 }
 
-int progress_hook_set(jalon_store *s, progress_rule_hook fn, void *ud)
+int jl_progress_hook_set(jalon_store *s, progress_rule_hook fn, void *ud)
 {
 	if (!s->progress_rule && !(s->progress_rule = calloc(1, sizeof *s->progress_rule)))
 		return JALON_ENOMEM;
@@ -89,10 +89,10 @@ static int status_index(const char *status)
 	return 0;
 }
 
-const progress_node *progress_find(const progress_plan *p, const char *id)
+const progress_node *jl_progress_find(const progress_plan *p, const char *id)
 {
-	int kind = id ? record_id_kind(id) : -1;
-	long number = id ? record_id_number(id) : -1;
+	int kind = id ? jl_record_id_kind(id) : -1;
+	long number = id ? jl_record_id_number(id) : -1;
 	if (kind < JALON_KIND_OS || kind > JALON_KIND_TASK || number < 0)
 		return NULL;
 	const struct progress_ids *ids = &p->by_number[kind - JALON_KIND_OS];
@@ -100,7 +100,7 @@ const progress_node *progress_find(const progress_plan *p, const char *id)
 	return n && !strcmp(n->id, id) ? n : NULL;
 }
 
-/* Each kind's nodes by id number ("action-7": 7), for progress_find. */
+/* Each kind's nodes by id number ("action-7": 7), for jl_progress_find. */
 static int index_ids(progress_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
@@ -131,14 +131,14 @@ static int compare_plan_order(const void *a, const void *b)
 static int read_nodes(jalon_store *s, progress_plan *p)
 {
 	sqlite3_stmt *st;
-	sqlite3_int64 count = store_count(s, "SELECT count(*) FROM items");
+	sqlite3_int64 count = jl_store_count(s, "SELECT count(*) FROM items");
 	if (count < 0)
 		return JALON_ERROR;
 	size_t cap = (size_t)count;
 	p->nodes = calloc(cap + 1, sizeof *p->nodes);
 	if (!p->nodes)
 		return JALON_ENOMEM;
-	if (store_prepare(s, &st,
+	if (jl_store_prepare(s, &st,
 	                  "SELECT id, kind, label, title, volet, status, health, parent, due_start,"
 	                  " due_end, planned_start, planned_end, draft, priority, synergy, position,"
 	                  " progress, weight, budget_cents, spent_cents, indicators FROM items") != 0)
@@ -178,11 +178,11 @@ static int read_nodes(jalon_store *s, progress_plan *p)
 		if (!n->id || !n->status)
 			rc = SQLITE_NOMEM;
 		else
-			n->status_index = status_index(n->status), n->number = record_id_number(n->id);
+			n->status_index = status_index(n->status), n->number = jl_record_id_number(n->id);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return rc == SQLITE_NOMEM ? JALON_ENOMEM : store_fail_db(s, "lecture du plan");
+		return rc == SQLITE_NOMEM ? JALON_ENOMEM : jl_store_fail_db(s, "lecture du plan");
 	qsort(p->nodes, p->n, sizeof *p->nodes, compare_plan_order);
 	return index_ids(p);
 }
@@ -205,7 +205,7 @@ static int compare_edges(const void *a, const void *b)
 static int read_edges(jalon_store *s, progress_plan *p)
 {
 	sqlite3_stmt *st;
-	sqlite3_int64 count = store_count(s, "SELECT count(*) FROM item_parents");
+	sqlite3_int64 count = jl_store_count(s, "SELECT count(*) FROM item_parents");
 	if (count < 0)
 		return JALON_ERROR;
 	size_t cap = (size_t)count;
@@ -215,15 +215,15 @@ static int read_edges(jalon_store *s, progress_plan *p)
 		free(rows);
 		return JALON_ENOMEM;
 	}
-	if (store_prepare(s, &st, "SELECT parent, item, share FROM item_parents") != 0) {
+	if (jl_store_prepare(s, &st, "SELECT parent, item, share FROM item_parents") != 0) {
 		free(rows);
 		return JALON_ERROR;
 	}
 	int rc;
 	size_t n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < cap) {
-		const progress_node *parent = progress_find(p, (const char *)sqlite3_column_text(st, 0));
-		const progress_node *child = progress_find(p, (const char *)sqlite3_column_text(st, 1));
+		const progress_node *parent = jl_progress_find(p, (const char *)sqlite3_column_text(st, 0));
+		const progress_node *child = jl_progress_find(p, (const char *)sqlite3_column_text(st, 1));
 		if (!parent || !child)
 			continue;
 		rows[n].parent = (size_t)(parent - p->nodes);
@@ -234,7 +234,7 @@ static int read_edges(jalon_store *s, progress_plan *p)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		free(rows);
-		return store_fail_db(s, "lecture du plan");
+		return jl_store_fail_db(s, "lecture du plan");
 	}
 	qsort(rows, n, sizeof *rows, compare_edges);
 	for (size_t i = 0; i < n; i++) {
@@ -376,7 +376,7 @@ static int health(jalon_store *s, const progress_node *n, int done, jalon_progre
 			h = 3;
 	}
 	int rc = n ? rule(s, "santé", n, out->progress, out->expected, &h) : 0;
-	out->health = progress_health_name(h);
+	out->health = jl_progress_health_name(h);
 	return rc;
 }
 
@@ -420,7 +420,7 @@ static int finish_plan(jalon_store *s, progress_plan *p, const char *volet, jalo
 	return health(s, NULL, 0, out);
 }
 
-int progress_load(jalon_store *s, const char *day, progress_plan **out)
+int jl_progress_load(jalon_store *s, const char *day, progress_plan **out)
 {
 	*out = NULL;
 	progress_plan *p = calloc(1, sizeof *p);
@@ -429,13 +429,13 @@ int progress_load(jalon_store *s, const char *day, progress_plan **out)
 	p->day = jl_date_today();
 	if (day && jl_date_parse_iso(day, &p->day) != 0) {
 		free(p);
-		return store_fail(s, JALON_EINVALID, "avancement : « %s » n'est pas une date AAAA-MM-JJ",
+		return jl_store_fail(s, JALON_EINVALID, "avancement : « %s » n'est pas une date AAAA-MM-JJ",
 		                  day);
 	}
 	p->today = jl_date_to_days(p->day);
-	json_t *plan = store_record_get(s, "plan");
+	json_t *plan = jl_store_record_get(s, "plan");
 	jl_date end;
-	record_plan_span(plan, &p->plan_start, &end);
+	jl_record_plan_span(plan, &p->plan_start, &end);
 	json_decref(plan);
 	int rc = read_nodes(s, p);
 	if (rc == 0)
@@ -459,13 +459,13 @@ int progress_load(jalon_store *s, const char *day, progress_plan **out)
 	if (rc == 0)
 		rc = finish_plan(s, p, "interne", &p->interne);
 	if (rc)
-		progress_free(p);
+		jl_progress_free(p);
 	else
 		*out = p;
 	return rc;
 }
 
-void progress_free(progress_plan *p)
+void jl_progress_free(progress_plan *p)
 {
 	if (!p)
 		return;
@@ -487,24 +487,24 @@ void progress_free(progress_plan *p)
 
 int jalon_progress_get(jalon_progress *out, jalon_store *s, const char *ref, const char *day)
 {
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	memset(out, 0, sizeof *out);
 	int volet = ref && (!strcmp(ref, "externe") || !strcmp(ref, "interne"));
 	int whole = !ref || !strcmp(ref, "plan");
 	char id[64] = "";
 	jl_date check;
 	if (day && jl_date_parse_iso(day, &check) != 0)
-		return store_fail(s, JALON_EINVALID, "avancement : « %s » n'est pas une date AAAA-MM-JJ",
+		return jl_store_fail(s, JALON_EINVALID, "avancement : « %s » n'est pas une date AAAA-MM-JJ",
 		                  day);
-	int rc = volet || whole ? 0 : items_resolve(s, ref, -1, id, sizeof id);
+	int rc = volet || whole ? 0 : jl_items_resolve(s, ref, -1, id, sizeof id);
 	if (rc == 0)
-		rc = script_load(s); /* the rules a script replaces */
+		rc = jl_script_load(s); /* the rules a script replaces */
 	progress_plan *p = NULL;
 	if (rc == 0)
-		rc = progress_load(s, day, &p);
+		rc = jl_progress_load(s, day, &p);
 	if (rc)
 		return rc;
-	const progress_node *n = progress_find(p, id);
+	const progress_node *n = jl_progress_find(p, id);
 	if (whole)
 		*out = p->plan;
 	else if (volet)
@@ -512,7 +512,7 @@ int jalon_progress_get(jalon_progress *out, jalon_store *s, const char *ref, con
 	else if (n)
 		*out = n->measure;
 	else
-		rc = store_fail(s, JALON_ENOTFOUND, "avancement : « %s » n'est pas un élément du plan", ref);
-	progress_free(p);
+		rc = jl_store_fail(s, JALON_ENOTFOUND, "avancement : « %s » n'est pas un élément du plan", ref);
+	jl_progress_free(p);
 	return rc;
 }

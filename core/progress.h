@@ -1,7 +1,7 @@
 /*
  * progress — the plan as the roll-up and the reports see it (docs/progress.md).
  *
- * progress_load reads the whole plan from the query tables (never parsing a record)
+ * jl_progress_load reads the whole plan from the query tables (never parsing a record)
  * into a tree of nodes, and measures every node: its own progress, the expected one and
  * the health on a day, the counts below it. jalon_progress_get answers for one node;
  * the Lua runtime hands the whole tree to reports (jalon.plan). Scripts may replace the
@@ -17,7 +17,7 @@ typedef struct progress_node {
 	char *id, *label, *title, *volet, *status, *health_flag, *parent;
 	char *due_start, *due_end, *planned_start, *planned_end;
 	int kind;              /* JALON_KIND_OS … JALON_KIND_TASK */
-	int status_index;      /* into the five statuses, see progress_status_name */
+	int status_index;      /* into the five statuses, see jl_progress_status_name */
 	int draft, priority, synergy, position;
 	int manual;            /* avancement set by hand, or -1 */
 	int weight;            /* poids */
@@ -63,16 +63,16 @@ typedef struct progress_plan {
  */
 typedef int (*progress_rule_hook)(void *ud, jalon_store *s, const char *rule,
                                   const progress_node *node, const int extra[2], int *value);
-int progress_hook_set(jalon_store *s, progress_rule_hook fn, void *ud);
+int jl_progress_hook_set(jalon_store *s, progress_rule_hook fn, void *ud);
 
 /* Reads and measures the plan on day (NULL: today). 0 or an error code (message set). */
-int progress_load(jalon_store *s, const char *day, progress_plan **out);
-void progress_free(progress_plan *p);
+int jl_progress_load(jalon_store *s, const char *day, progress_plan **out);
+void jl_progress_free(progress_plan *p);
 /* The node of an id, or NULL. */
-const progress_node *progress_find(const progress_plan *p, const char *id);
+const progress_node *jl_progress_find(const progress_plan *p, const char *id);
 /* "à lancer", "en cours", "terminé", "reporté", "abandonné". */
-const char *progress_status_name(int index);
+const char *jl_progress_status_name(int index);
 /* The health names: "", "dans les temps", "à risque", "en retard". */
-const char *progress_health_name(int index);
+const char *jl_progress_health_name(int index);
 
 #endif

@@ -23,7 +23,7 @@ static json_t *load_tree(jalon_store *s)
 {
 	sqlite3_stmt *st;
 	json_t *tree = json_object();
-	if (store_prepare(s, &st, "SELECT id, kind, position, volet, draft FROM items") != 0)
+	if (jl_store_prepare(s, &st, "SELECT id, kind, position, volet, draft FROM items") != 0)
 		return tree;
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_object_set_new(tree, (const char *)sqlite3_column_text(st, 0),
@@ -33,7 +33,7 @@ static json_t *load_tree(jalon_store *s)
 		                              "volet", (const char *)sqlite3_column_text(st, 3),
 		                              "draft", sqlite3_column_int(st, 4)));
 	sqlite3_finalize(st);
-	if (store_prepare(s, &st, "SELECT item, parent FROM item_parents ORDER BY rowid") != 0)
+	if (jl_store_prepare(s, &st, "SELECT item, parent FROM item_parents ORDER BY rowid") != 0)
 		return tree;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_t *node = json_object_get(tree, (const char *)sqlite3_column_text(st, 0));
@@ -91,7 +91,7 @@ static char *sort_key(json_t *tree, const char *id)
 	int n = 0;
 	for (; id && n < 5; n++) {
 		json_t *node = json_object_get(tree, id);
-		long long num = record_id_number(id);
+		long long num = jl_record_id_number(id);
 		snprintf(parts[n], sizeof parts[n], "%08lld%08lld",
 		         (long long)json_integer_value(json_object_get(node, "position")), num);
 		id = json_string_value(json_array_get(json_object_get(node, "parents"), 0));
@@ -148,7 +148,7 @@ static char *build_sql(const jalon_query *q, const char **binds, int *nbinds, ch
 	if (q->text) {
 		/* Titles compare folded; labels as references do ("OO 1" finds "OO1"). */
 		owned[0] = jl_fold(q->text);
-		owned[2] = store_ref_key(q->text);
+		owned[2] = jl_store_ref_key(q->text);
 		jl_buf_printf(&b, " AND (instr(title_key, ?%d) > 0 OR instr(label_key, ?%d) > 0)", n + 1,
 		              n + 2);
 		binds[n++] = owned[0];
@@ -165,13 +165,13 @@ static char *build_sql(const jalon_query *q, const char **binds, int *nbinds, ch
 	return jl_buf_detach(&b);
 }
 
-/* A status as written ("termine", "Terminé") → its canonical form, through record_set. */
+/* A status as written ("termine", "Terminé") → its canonical form, through jl_record_set. */
 static char *canonical_status(const char *status)
 {
-	json_t *probe = record_new(JALON_KIND_ACTION, "action-1");
+	json_t *probe = jl_record_new(JALON_KIND_ACTION, "action-1");
 	char err[256];
 	char *out = NULL;
-	if (record_set(probe, "statut", status, NULL, err, sizeof err) == 0)
+	if (jl_record_set(probe, "statut", status, NULL, err, sizeof err) == 0)
 		out = jl_strdup(json_string_value(json_object_get(probe, "status")));
 	json_decref(probe);
 	return out;
@@ -179,7 +179,7 @@ static char *canonical_status(const char *status)
 
 static int resolve_filter(jalon_store *s, const char *ref, int kind, char *id, size_t idlen)
 {
-	return ref ? items_resolve(s, ref, kind, id, idlen) : 0;
+	return ref ? jl_items_resolve(s, ref, kind, id, idlen) : 0;
 }
 
 int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
@@ -187,13 +187,13 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 	jalon_query defaults = JALON_QUERY_INIT;
 	char os_id[128] = "", oo_id[128] = "";
 	*out = NULL;
-	store_clear_error(s);
+	jl_store_clear_error(s);
 	if (!q)
 		q = &defaults;
 	if (q->version != JALON_QUERY_VERSION)
-		return store_fail(s, JALON_EINVALID, "jalon_query : version %u inconnue", q->version);
+		return jl_store_fail(s, JALON_EINVALID, "jalon_query : version %u inconnue", q->version);
 	if (q->volet && strcmp(q->volet, "externe") && strcmp(q->volet, "interne"))
-		return store_fail(s, JALON_EINVALID, "volet : « externe » ou « interne » attendu, pas "
+		return jl_store_fail(s, JALON_EINVALID, "volet : « externe » ou « interne » attendu, pas "
 		                                     "« %s »", q->volet);
 	int rc = resolve_filter(s, q->os, JALON_KIND_OS, os_id, sizeof os_id);
 	if (rc == 0)
@@ -203,7 +203,7 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 	jalon_query local = *q;
 	char *status = NULL;
 	if (q->status && !(status = canonical_status(q->status)))
-		return store_fail(s, JALON_EINVALID, "statut « %s » inconnu ; attendu : à lancer, en "
+		return jl_store_fail(s, JALON_EINVALID, "statut « %s » inconnu ; attendu : à lancer, en "
 		                                     "cours, terminé, reporté, abandonné", q->status);
 	local.status = status;
 	const char *binds[8];
@@ -214,7 +214,7 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 	json_t *tree = load_tree(s);
 	size_t cap = json_object_size(tree) + 1, n = 0;
 	struct candidate *c = calloc(cap, sizeof *c);
-	rc = store_prepare(s, &st, sql);
+	rc = jl_store_prepare(s, &st, sql);
 	for (int i = 0; rc == 0 && i < nbinds; i++)
 		sqlite3_bind_text(st, i + 1, binds[i], -1, SQLITE_STATIC);
 	while (rc == 0 && c && n < cap && sqlite3_step(st) == SQLITE_ROW) {
@@ -245,9 +245,9 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 		list->items = calloc(n ? n : 1, sizeof *list->items);
 	json_t *names = json_object();
 	for (size_t i = 0; i < n; i++) {
-		json_t *rec = list && list->items ? store_record_get(s, c[i].id) : NULL;
+		json_t *rec = list && list->items ? jl_store_record_get(s, c[i].id) : NULL;
 		if (rec)
-			list->items[list->count++] = items_wrap(s, rec, names);
+			list->items[list->count++] = jl_items_wrap(s, rec, names);
 		free(c[i].id);
 		free(c[i].key);
 	}

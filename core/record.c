@@ -183,7 +183,7 @@ static const struct field *field_by_key(const char *key)
 	return NULL;
 }
 
-const char *record_field_label(const char *field)
+const char *jl_record_field_label(const char *field)
 {
 	const struct field *f = field_by_key(field);
 	return f ? f->label : field;
@@ -191,7 +191,7 @@ const char *record_field_label(const char *field)
 
 /* ---------------------------------------------------------------- ids and paths */
 
-int record_id_kind(const char *id)
+int jl_record_id_kind(const char *id)
 {
 	if (!id)
 		return -1;
@@ -199,13 +199,13 @@ int record_id_kind(const char *id)
 		return JALON_KIND_PLAN;
 	for (int k = JALON_KIND_PERSON; k < JALON_KIND_COUNT_; k++) {
 		size_t n = strlen(ID_PREFIXES[k]);
-		if (!strncmp(id, ID_PREFIXES[k], n) && id[n] == '-' && record_id_number(id) > 0)
+		if (!strncmp(id, ID_PREFIXES[k], n) && id[n] == '-' && jl_record_id_number(id) > 0)
 			return k;
 	}
 	return -1;
 }
 
-long record_id_number(const char *id)
+long jl_record_id_number(const char *id)
 {
 	const char *dash = id ? strrchr(id, '-') : NULL;
 	if (!dash || !dash[1])
@@ -219,23 +219,23 @@ long record_id_number(const char *id)
 	return (dash[1] == '0') ? -1 : n;
 }
 
-char *record_path(const char *id)
+char *jl_record_path(const char *id)
 {
-	int kind = record_id_kind(id);
+	int kind = jl_record_id_kind(id);
 	if (kind < 0)
 		return NULL;
 	if (kind == JALON_KIND_PLAN)
 		return jl_strdup("plan.json");
 	/* Shards of 100 records keep every tree small (DESIGN.md §3). */
-	return jl_sprintf("%s/%03ld/%s.json", PATH_DIRS[kind], record_id_number(id) / 100, id);
+	return jl_sprintf("%s/%03ld/%s.json", PATH_DIRS[kind], jl_record_id_number(id) / 100, id);
 }
 
-int record_kind(const json_t *rec)
+int jl_record_kind(const json_t *rec)
 {
 	return jalon_kind_from_name(json_string_value(json_object_get(rec, "kind")));
 }
 
-const char *record_id(const json_t *rec)
+const char *jl_record_id(const json_t *rec)
 {
 	return json_string_value(json_object_get(rec, "id"));
 }
@@ -264,7 +264,7 @@ static json_t *field_default(const struct field *f)
 	}
 }
 
-json_t *record_new(jalon_kind kind, const char *id)
+json_t *jl_record_new(jalon_kind kind, const char *id)
 {
 	json_t *rec = json_object();
 	if (!rec)
@@ -521,15 +521,15 @@ static json_t *canon_value(const struct field *f, json_t *v, char *err, size_t e
 	return NULL;
 }
 
-json_t *record_canonical(const json_t *rec, char *err, size_t errlen)
+json_t *jl_record_canonical(const json_t *rec, char *err, size_t errlen)
 {
-	int kind = record_kind(rec);
+	int kind = jl_record_kind(rec);
 	if (kind < 0) {
 		jl_say(err, errlen, "enregistrement sans type valide (« kind »)");
 		return NULL;
 	}
-	const char *id = record_id(rec);
-	if (record_id_kind(id) != kind) {
+	const char *id = jl_record_id(rec);
+	if (jl_record_id_kind(id) != kind) {
 		jl_say(err, errlen, "identifiant « %s » invalide pour un élément de type %s",
 		     id ? id : "", KIND_NAMES[kind]);
 		return NULL;
@@ -558,7 +558,7 @@ json_t *record_canonical(const json_t *rec, char *err, size_t errlen)
 	return out;
 }
 
-char *record_text(const json_t *rec)
+char *jl_record_text(const json_t *rec)
 {
 	char *body = json_dumps(rec, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!body)
@@ -568,7 +568,7 @@ char *record_text(const json_t *rec)
 	return text;
 }
 
-json_t *record_parse(const char *text, size_t len, char *err, size_t errlen)
+json_t *jl_record_parse(const char *text, size_t len, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -576,7 +576,7 @@ json_t *record_parse(const char *text, size_t len, char *err, size_t errlen)
 		jl_say(err, errlen, "JSON invalide, ligne %d : %s", jerr.line, jerr.text);
 		return NULL;
 	}
-	json_t *c = record_canonical(v, err, errlen);
+	json_t *c = jl_record_canonical(v, err, errlen);
 	json_decref(v);
 	return c;
 }
@@ -693,7 +693,7 @@ static const json_t *custom_field(const json_t *plan, int kind, const char *fold
 	return NULL;
 }
 
-int record_knows_key(jalon_kind kind, const char *key, const json_t *plan)
+int jl_record_knows_key(jalon_kind kind, const char *key, const json_t *plan)
 {
 	char *folded = jl_fold(key);
 	if (!folded)
@@ -751,7 +751,7 @@ static int parse_int(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-int record_parse_day(const char *s, jl_date *out)
+int jl_record_parse_day(const char *s, jl_date *out)
 {
 	jl_date d;
 	int day, month, year;
@@ -775,7 +775,7 @@ static int parse_date_value(const char *s, json_t **out)
 		*out = json_null();
 		return 0;
 	}
-	if (record_parse_day(s, &d) != 0)
+	if (jl_record_parse_day(s, &d) != 0)
 		return -1;
 	char iso[11];
 	jl_date_format_iso(d, iso);
@@ -1018,7 +1018,7 @@ static int set_people(json_t *rec, const char *role, const char *value,
 	return rc;
 }
 
-int record_parent_kind(int kind)
+int jl_record_parent_kind(int kind)
 {
 	switch (kind) {
 	case JALON_KIND_OO:
@@ -1075,7 +1075,7 @@ static int set_parent(json_t *rec, const char *value, const record_context *ctx,
                       size_t errlen)
 {
 	char id[64];
-	int want = record_parent_kind(record_kind(rec));
+	int want = jl_record_parent_kind(jl_record_kind(rec));
 	if (!ctx || !ctx->item)
 		return jl_say(err, errlen, "parent : impossible de résoudre « %s » ici", value);
 	if (ctx->item(ctx->ud, value, want, id, sizeof id, err, errlen) != 0)
@@ -1418,7 +1418,7 @@ static int dispatch(json_t *rec, const char *key, const char *value, const recor
 	if (!strcmp(key, "sections"))
 		return set_section(rec, value, err, errlen);
 	if (!strcmp(key, "id") || !strcmp(key, "kind"))
-		return jl_say(err, errlen, "%s : ne se change pas", record_field_label(key));
+		return jl_say(err, errlen, "%s : ne se change pas", jl_record_field_label(key));
 	return set_field(rec, field_by_key(key), value, err, errlen);
 }
 
@@ -1436,10 +1436,10 @@ static void list_keys(jl_buf *b, int kind)
 	}
 }
 
-int record_set(json_t *rec, const char *key, const char *value, const record_context *ctx,
+int jl_record_set(json_t *rec, const char *key, const char *value, const record_context *ctx,
                char *err, size_t errlen)
 {
-	int kind = record_kind(rec);
+	int kind = jl_record_kind(rec);
 	char *folded = jl_fold(key);
 	char *trimmed = jl_trim(jl_strdup(value ? value : ""));
 	if (!folded || !trimmed || kind < 0) {
@@ -1474,7 +1474,7 @@ int record_set(json_t *rec, const char *key, const char *value, const record_con
 
 static const char *const KIND_WORDS[] = {"Plan", "Personne", "OS", "OO", "Action", "Tâche"};
 
-const char *record_kind_word(int kind)
+const char *jl_record_kind_word(int kind)
 {
 	return kind >= 0 && kind < JALON_KIND_COUNT_ ? KIND_WORDS[kind] : "?";
 }
@@ -1492,20 +1492,20 @@ static char *squeeze(const char *s)
 	return f;
 }
 
-char *record_display_name(const json_t *rec)
+char *jl_record_display_name(const json_t *rec)
 {
-	int kind = record_kind(rec);
+	int kind = jl_record_kind(rec);
 	if (kind < 0)
 		return jl_strdup("?");
 	if (kind == JALON_KIND_PLAN)
 		return jl_strdup("Plan");
 	if (kind == JALON_KIND_PERSON)
 		return jl_sprintf("Personne « %s »", json_string_value(json_object_get(rec, "name")));
-	return record_item_name(kind, json_string_value(json_object_get(rec, "label")),
+	return jl_record_item_name(kind, json_string_value(json_object_get(rec, "label")),
 	                        json_string_value(json_object_get(rec, "title")));
 }
 
-char *record_item_name(int kind, const char *label, const char *title_text)
+char *jl_record_item_name(int kind, const char *label, const char *title_text)
 {
 	if (kind < JALON_KIND_OS || kind >= JALON_KIND_COUNT_)
 		return jl_strdup("?");
@@ -1633,7 +1633,7 @@ static void put_element(jl_buf *b, const char *field, const json_t *e, const jso
 	}
 }
 
-char *record_field_text(const char *field, const json_t *value, const json_t *names)
+char *jl_record_field_text(const char *field, const json_t *value, const json_t *names)
 {
 	jl_buf b = JL_BUF_INIT;
 	size_t i;
@@ -1661,7 +1661,7 @@ char *record_field_text(const char *field, const json_t *value, const json_t *na
 	return jl_buf_detach(&b);
 }
 
-int record_field_is_default(const json_t *rec, const char *key)
+int jl_record_field_is_default(const json_t *rec, const char *key)
 {
 	const struct field *f = field_by_key(key);
 	json_t *v = json_object_get(rec, key);
@@ -1681,10 +1681,10 @@ static int is_default(const struct field *f, const json_t *v)
 	return same;
 }
 
-int record_diff(const json_t *old_rec, const json_t *new_rec, record_change **out)
+int jl_record_diff(const json_t *old_rec, const json_t *new_rec, record_change **out)
 {
 	const json_t *any = new_rec ? new_rec : old_rec;
-	int kind = record_kind(any);
+	int kind = jl_record_kind(any);
 	int n = 0;
 	*out = NULL;
 	if (kind < 0)
@@ -1702,15 +1702,15 @@ int record_diff(const json_t *old_rec, const json_t *new_rec, record_change **ou
 		if ((!a || is_default(f, a)) && (!b || is_default(f, b)))
 			continue;
 		changes[n].field = f->key;
-		changes[n].before = record_field_text(f->key, a, NULL);
-		changes[n].after = record_field_text(f->key, b, NULL);
+		changes[n].before = jl_record_field_text(f->key, a, NULL);
+		changes[n].after = jl_record_field_text(f->key, b, NULL);
 		n++;
 	}
 	*out = changes;
 	return n;
 }
 
-void record_changes_free(record_change *changes, int n)
+void jl_record_changes_free(record_change *changes, int n)
 {
 	for (int i = 0; i < n; i++) {
 		free(changes[i].before);
@@ -1719,10 +1719,10 @@ void record_changes_free(record_change *changes, int n)
 	free(changes);
 }
 
-char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
+char *jl_record_change_summary(const json_t *old_rec, const json_t *new_rec)
 {
 	const json_t *any = new_rec ? new_rec : old_rec;
-	char *name = record_display_name(any);
+	char *name = jl_record_display_name(any);
 	jl_buf b = JL_BUF_INIT;
 	if (!old_rec || !new_rec) {
 		char *title = jl_shorten(json_string_value(json_object_get(any, "title"))
@@ -1735,13 +1735,13 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 		free(title);
 	} else {
 		record_change *ch;
-		int n = record_diff(old_rec, new_rec, &ch);
+		int n = jl_record_diff(old_rec, new_rec, &ch);
 		jl_buf_printf(&b, "%s : ", name);
 		if (n <= 0)
 			jl_buf_puts(&b, "aucun changement");
 		for (int i = 0; i < n && i < 3; i++) {
 			char *before = jl_shorten(ch[i].before, 50), *after = jl_shorten(ch[i].after, 50);
-			jl_buf_printf(&b, "%s%s ", i ? ", " : "", record_field_label(ch[i].field));
+			jl_buf_printf(&b, "%s%s ", i ? ", " : "", jl_record_field_label(ch[i].field));
 			/* An empty side reads « (vide) » rather than a pair of empty quotes. */
 			jl_buf_printf(&b, *before ? "« %s »" : "%s(vide)", before);
 			jl_buf_printf(&b, *after ? " → « %s »" : " → %s(vide)", after);
@@ -1750,7 +1750,7 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 		}
 		if (n > 3)
 			jl_buf_printf(&b, " et %d autre%s champ%s", n - 3, n > 4 ? "s" : "", n > 4 ? "s" : "");
-		record_changes_free(ch, n > 0 ? n : 0);
+		jl_record_changes_free(ch, n > 0 ? n : 0);
 	}
 	free(name);
 	return jl_buf_detach(&b);
@@ -1758,7 +1758,7 @@ char *record_change_summary(const json_t *old_rec, const json_t *new_rec)
 
 /* ---------------------------------------------------------------- derived values */
 
-void record_plan_span(const json_t *plan, jl_date *start, jl_date *end)
+void jl_record_plan_span(const json_t *plan, jl_date *start, jl_date *end)
 {
 	json_int_t from = json_integer_value(json_object_get(plan, "period_start"));
 	json_int_t to = json_integer_value(json_object_get(plan, "period_end"));
@@ -1766,11 +1766,11 @@ void record_plan_span(const json_t *plan, jl_date *start, jl_date *end)
 	*end = (jl_date){to ? (int)to : start->year + 5, 12, 31};
 }
 
-void record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
+void jl_record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
                             jl_date *end)
 {
 	jl_date first, last;
-	record_plan_span(plan, &first, &last);
+	jl_record_plan_span(plan, &first, &last);
 	if (jl_date_parse_iso(json_string_value(json_object_get(item, "recurrence_anchor")),
 	                      anchor) != 0)
 		*anchor = first;
@@ -1780,7 +1780,7 @@ void record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anc
 		           : (jl_date){anchor->year + 5, 12, 31};
 }
 
-char *record_plan_domain(const json_t *plan)
+char *jl_record_plan_domain(const json_t *plan)
 {
 	const char *organisation = json_string_value(json_object_get(plan, "organisation"));
 	char *folded = jl_fold(organisation ? organisation : "");

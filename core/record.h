@@ -2,10 +2,10 @@
  * Records: the canonical form of everything a store holds.
  *
  * A record is a JSON object (jansson) whose keys, types and order are fixed by its kind.
- * The same object is what the history stores (one file per record, see record_text), what
+ * The same object is what the history stores (one file per record, see jl_record_text), what
  * the JSON export writes, what importers build and what the SQLite projection is derived
  * from. Every way of changing a record — the CLI's `set`, an outline attribute, a CSV
- * column, the C API, a script — goes through record_set(), so a value written as text is
+ * column, the C API, a script — goes through jl_record_set(), so a value written as text is
  * understood the same way everywhere.
  *
  * Item records (os, oo, action, task), keys in this order:
@@ -57,54 +57,54 @@
 #include "jalon/common.h"
 
 /* A new record of that kind with every field at its default, keys in canonical order. */
-json_t *record_new(jalon_kind kind, const char *id);
+json_t *jl_record_new(jalon_kind kind, const char *id);
 
 /* The kind of a record, or -1 when it has no valid "kind". */
-int record_kind(const json_t *rec);
-const char *record_id(const json_t *rec);
+int jl_record_kind(const json_t *rec);
+const char *jl_record_id(const json_t *rec);
 
 /*
  * Checks a record against its kind's schema and returns a copy with the keys in canonical
  * order (missing keys get their defaults). Unknown keys, wrong types and out-of-range
  * values are refused: returns NULL with a French message naming the field in err.
  */
-json_t *record_canonical(const json_t *rec, char *err, size_t errlen);
+json_t *jl_record_canonical(const json_t *rec, char *err, size_t errlen);
 
 /* The canonical text: UTF-8, LF, fixed key order, one field per line, final newline.
  * Identical data gives identical bytes. Returns a malloc'd string. */
-char *record_text(const json_t *rec);
+char *jl_record_text(const json_t *rec);
 
 /* Parses a canonical text back (also checks it); NULL with err on failure. */
-json_t *record_parse(const char *text, size_t len, char *err, size_t errlen);
+json_t *jl_record_parse(const char *text, size_t len, char *err, size_t errlen);
 
 /* The path of a record's file in the history tree: "plan.json",
  * "actions/000/action-7.json" (sharded by id number / 100), "people/000/person-2.json". */
-char *record_path(const char *id);
+char *jl_record_path(const char *id);
 /* The kind a record id belongs to ("action-7" → JALON_KIND_ACTION), or -1. */
-int record_id_kind(const char *id);
+int jl_record_id_kind(const char *id);
 /* The kind an item's parent has (oo → os, action → oo, task → action), or -1. */
-int record_parent_kind(int kind);
+int jl_record_parent_kind(int kind);
 /* A day as a person writes one in a field: "2019-10-15" or "15/10/2019". 0 and *out
  * set, or -1. */
-int record_parse_day(const char *text, jl_date *out);
+int jl_record_parse_day(const char *text, jl_date *out);
 /* The plan's legislature: 1 January of its first year to 31 December of its last (a
  * plan without a period: 2019 to 2024). */
-void record_plan_span(const json_t *plan, jl_date *start, jl_date *end);
+void jl_record_plan_span(const json_t *plan, jl_date *start, jl_date *end);
 /*
  * The span of an item's recurring duty: its recurrence_anchor, else 1 January of the
  * plan's first year; its recurrence_end, else 31 December of the plan's last year (a
  * plan without a period: 2019, and five years after the anchor's year).
  */
-void record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
+void jl_record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
                             jl_date *end);
 /* The domain of the ids Jalon makes for the outside world (calendar UIDs, Message-IDs):
  * the plan's organisation folded into letters and digits, "cpaserezee.jalon"
  * ("pst.jalon" without one). malloc'd. */
-char *record_plan_domain(const json_t *plan);
+char *jl_record_plan_domain(const json_t *plan);
 /* The number in an id ("action-7" → 7), or -1. */
-long record_id_number(const char *id);
+long jl_record_id_number(const char *id);
 
-/* What record_set needs from the store around it. Both callbacks may be NULL, in which
+/* What jl_record_set needs from the store around it. Both callbacks may be NULL, in which
  * case the keys that need them are refused. */
 typedef struct record_context {
 	/* Finds or creates the person written as "Name", "Name <email>" or "<email>";
@@ -129,47 +129,47 @@ typedef struct record_context {
  * deadline (an échéance written again replaces both). Returns 0, or -1 with a French message in
  * err (the record is then unchanged).
  */
-int record_set(json_t *rec, const char *key, const char *value, const record_context *ctx,
+int jl_record_set(json_t *rec, const char *key, const char *value, const record_context *ctx,
                char *err, size_t errlen);
 
 /* 1 when the key names a field of that kind (or a declared custom field). */
-int record_knows_key(jalon_kind kind, const char *key, const json_t *plan);
+int jl_record_knows_key(jalon_kind kind, const char *key, const json_t *plan);
 
 /* The French name of a field for messages ("status" → "statut"). */
-const char *record_field_label(const char *field);
+const char *jl_record_field_label(const char *field);
 
 /* "OS", "OO", "Action", "Tâche", "Plan", "Personne"; "?" for an invalid kind. */
-const char *record_kind_word(int kind);
+const char *jl_record_kind_word(int kind);
 /* How a person names the record in a message: "Action (7)", "OO 7", "Tâche « Établir
  * un rapport… »", "Plan", "Personne « DG »". Returns a malloc'd string. */
-char *record_display_name(const json_t *rec);
+char *jl_record_display_name(const json_t *rec);
 /* The same for an item from its kind, label and title (which may be NULL). malloc'd. */
-char *record_item_name(int kind, const char *label, const char *title);
+char *jl_record_item_name(int kind, const char *label, const char *title);
 
 /* A field's value as a person reads it, knowing which field it is: strings as they
  * are, booleans oui/non, lists as "a, b", an échéance or récurrence as written, parents
  * and people as "OO1 (oo-1)", budget lines as "2020 : 12 500,00 € (fonction 8451,
  * Wallonie)". names (may be NULL) maps ids to display names. malloc'd. */
-char *record_field_text(const char *field, const json_t *value, const json_t *names);
+char *jl_record_field_text(const char *field, const json_t *value, const json_t *names);
 
 /* 1 when the record's field holds its default value (or the record lacks it). */
-int record_field_is_default(const json_t *rec, const char *key);
+int jl_record_field_is_default(const json_t *rec, const char *key);
 
 /* One field that differs between two versions of a record. */
 typedef struct record_change {
 	const char *field;  /* borrowed from the schema */
-	char *before;       /* record_field_text of the old value ("" when absent) */
+	char *before;       /* jl_record_field_text of the old value ("" when absent) */
 	char *after;
 } record_change;
 
 /* The fields that differ, in canonical order. old or new may be NULL (creation,
  * deletion): every non-default field is then listed. Caller frees with
- * record_changes_free. Returns the count, or -1 on allocation failure. */
-int record_diff(const json_t *old_rec, const json_t *new_rec, record_change **out);
-void record_changes_free(record_change *changes, int n);
+ * jl_record_changes_free. Returns the count, or -1 on allocation failure. */
+int jl_record_diff(const json_t *old_rec, const json_t *new_rec, record_change **out);
+void jl_record_changes_free(record_change *changes, int n);
 
 /* The one-line summary of a change for a commit message, e.g.
  * "Action (7) : statut « en cours » → « terminé »". malloc'd. */
-char *record_change_summary(const json_t *old_rec, const json_t *new_rec);
+char *jl_record_change_summary(const json_t *old_rec, const json_t *new_rec);
 
 #endif

@@ -75,17 +75,17 @@ static int add_hook(jalon_store *s, remind_rule_hook fn, remind_text_hook text, 
 	return 0;
 }
 
-int remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud)
+int jl_remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud)
 {
 	return add_hook(s, fn, NULL, ud);
 }
 
-int remind_text_hook_add(jalon_store *s, remind_text_hook text, void *ud)
+int jl_remind_text_hook_add(jalon_store *s, remind_text_hook text, void *ud)
 {
 	return add_hook(s, NULL, text, ud);
 }
 
-void remind_hooks_free(jalon_store *s)
+void jl_remind_hooks_free(jalon_store *s)
 {
 	while (s->remind_hooks) {
 		struct remind_hook *next = s->remind_hooks->next;
@@ -169,20 +169,20 @@ static int read_offsets(jalon_store *s, git_config *cfg, const char *kind, const
 {
 	char key[64], *text = NULL;
 	snprintf(key, sizeof key, "remind.%s.%s", kind, name);
-	if (config_get(s, cfg, key, &text) != 0)
+	if (jl_config_get(s, cfg, key, &text) != 0)
 		return JALON_ECONFIG;
 	if (!text) {
 		snprintf(key, sizeof key, "remind.%s", name);
-		if (config_get(s, cfg, key, &text) != 0)
+		if (jl_config_get(s, cfg, key, &text) != 0)
 			return JALON_ECONFIG;
 	}
 	int rc = parse_offsets(text ? text : dflt, out, n, descending);
 	if (rc != 0)
-		rc = config_fail(s, key, "« %s » : une liste de jours de 0 à %d est attendue "
+		rc = jl_config_fail(s, key, "« %s » : une liste de jours de 0 à %d est attendue "
 		                         "(par exemple 14, 3, 0)", text, JL_CALENDAR_MAX_OFFSET);
 	free(text);
 	if (rc == 0 && !descending && *n && out[0] == 0)
-		rc = config_fail(s, key, "un rappel de retard vient au moins 1 jour après l'échéance");
+		rc = jl_config_fail(s, key, "un rappel de retard vient au moins 1 jour après l'échéance");
 	return rc;
 }
 
@@ -193,7 +193,7 @@ static int read_bool(jalon_store *s, git_config *cfg, const char *key, int dflt,
 		*out = dflt;
 		return 0;
 	}
-	return rc == 0 ? 0 : config_fail(s, key, "oui/non attendu (true, false, yes, no)");
+	return rc == 0 ? 0 : jl_config_fail(s, key, "oui/non attendu (true, false, yes, no)");
 }
 
 /* A path in jalon.conf: relative ones are relative to the store's folder. */
@@ -212,7 +212,7 @@ static int read_secret(jalon_store *s, const char *key, const char *path, char *
 	FILE *f = fopen(path, "r");
 	char line[1024];
 	if (!f)
-		return config_fail(s, key, "%s : %s", path, strerror(errno));
+		return jl_config_fail(s, key, "%s : %s", path, strerror(errno));
 	if (!fgets(line, sizeof line, f))
 		line[0] = '\0';
 	fclose(f);
@@ -228,43 +228,43 @@ static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
 	                                         JL_NOTIFY_MBOX, JL_NOTIFY_SENDMAIL, JL_NOTIFY_SMTP};
 	char *name = NULL, *tls = NULL, *secret_file = NULL, *timeout = NULL;
 	char **o = st->owned;
-	int rc = config_get(s, cfg, "remind.notifier", &name);
+	int rc = jl_config_get(s, cfg, "remind.notifier", &name);
 	size_t k = 0;
 	while (rc == 0 && name && k < 5 && strcmp(name, NAMES[k]))
 		k++;
 	if (rc == 0 && name && k == 5)
-		rc = config_fail(s, "remind.notifier", "« %s » : stdout, maildir, mbox, sendmail ou "
+		rc = jl_config_fail(s, "remind.notifier", "« %s » : stdout, maildir, mbox, sendmail ou "
 		                                       "smtp est attendu", name);
 	st->notifier.kind = name && k < 5 ? KINDS[k] : JL_NOTIFY_STDOUT;
 	if (rc == 0 && st->notifier.kind == JL_NOTIFY_MAILDIR &&
-	    (rc = config_get(s, cfg, "maildir.path", &o[0])) == 0 && !o[0])
-		rc = config_fail(s, "maildir.path", "le dossier Maildir est requis");
+	    (rc = jl_config_get(s, cfg, "maildir.path", &o[0])) == 0 && !o[0])
+		rc = jl_config_fail(s, "maildir.path", "le dossier Maildir est requis");
 	if (rc == 0 && st->notifier.kind == JL_NOTIFY_MBOX &&
-	    (rc = config_get(s, cfg, "mbox.path", &o[0])) == 0 && !o[0])
-		rc = config_fail(s, "mbox.path", "le fichier mbox est requis");
+	    (rc = jl_config_get(s, cfg, "mbox.path", &o[0])) == 0 && !o[0])
+		rc = jl_config_fail(s, "mbox.path", "le fichier mbox est requis");
 	o[0] = store_path(s, o[0]);
 	st->notifier.path = o[0];
 	if (rc == 0 && st->notifier.kind == JL_NOTIFY_SENDMAIL)
-		rc = config_get(s, cfg, "sendmail.command", &o[1]);
+		rc = jl_config_get(s, cfg, "sendmail.command", &o[1]);
 	st->notifier.command = o[1];
 	if (rc == 0 && st->notifier.kind == JL_NOTIFY_SMTP) {
-		if ((rc = config_get(s, cfg, "smtp.url", &o[2])) == 0 && !o[2])
-			rc = config_fail(s, "smtp.url", "l'adresse du serveur est requise "
+		if ((rc = jl_config_get(s, cfg, "smtp.url", &o[2])) == 0 && !o[2])
+			rc = jl_config_fail(s, "smtp.url", "l'adresse du serveur est requise "
 			                                "(smtp://serveur:587 ou smtps://serveur:465)");
 		if (rc == 0)
-			rc = config_get(s, cfg, "smtp.user", &o[3]);
+			rc = jl_config_get(s, cfg, "smtp.user", &o[3]);
 		if (rc == 0)
-			rc = config_get(s, cfg, "smtp.password-file", &secret_file);
+			rc = jl_config_get(s, cfg, "smtp.password-file", &secret_file);
 		secret_file = store_path(s, secret_file);
 		if (rc == 0 && secret_file)
 			rc = read_secret(s, "smtp.password-file", secret_file, &o[4]);
 		if (rc == 0 && !o[3] != !o[4])
-			rc = config_fail(s, "smtp.user", "smtp.user et smtp.password-file vont ensemble");
+			rc = jl_config_fail(s, "smtp.user", "smtp.user et smtp.password-file vont ensemble");
 		if (rc == 0)
-			rc = config_get(s, cfg, "smtp.ca-file", &o[5]);
+			rc = jl_config_get(s, cfg, "smtp.ca-file", &o[5]);
 		o[5] = store_path(s, o[5]);
 		if (rc == 0)
-			rc = config_get(s, cfg, "smtp.tls", &tls);
+			rc = jl_config_get(s, cfg, "smtp.tls", &tls);
 		st->notifier.tls = o[3] ? 2 : 1;
 		if (rc == 0 && tls) {
 			if (!strcmp(tls, "none"))
@@ -274,19 +274,19 @@ static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
 			else if (!strcmp(tls, "required"))
 				st->notifier.tls = 2;
 			else
-				rc = config_fail(s, "smtp.tls", "« %s » : none, try ou required est attendu",
+				rc = jl_config_fail(s, "smtp.tls", "« %s » : none, try ou required est attendu",
 				                 tls);
 		}
 		/* The notifier never sends a password in clear: say so rather than upgrade. */
 		if (rc == 0 && o[3] && st->notifier.tls == 0)
-			rc = config_fail(s, "smtp.tls", "none avec smtp.user enverrait le mot de passe en "
+			rc = jl_config_fail(s, "smtp.tls", "none avec smtp.user enverrait le mot de passe en "
 			                                "clair : try ou required est attendu");
 		if (rc == 0)
 			rc = read_bool(s, cfg, "smtp.insecure", 0, &st->notifier.insecure);
 		if (rc == 0)
-			rc = config_get(s, cfg, "smtp.timeout", &timeout);
+			rc = jl_config_get(s, cfg, "smtp.timeout", &timeout);
 		if (rc == 0 && timeout && (st->notifier.timeout_s = strtol(timeout, NULL, 10)) <= 0)
-			rc = config_fail(s, "smtp.timeout", "« %s » : un nombre de secondes est attendu",
+			rc = jl_config_fail(s, "smtp.timeout", "« %s » : un nombre de secondes est attendu",
 			                 timeout);
 	}
 	st->notifier.url = o[2];
@@ -305,7 +305,7 @@ static int check_mailbox(jalon_store *s, const char *key, const char *mailbox)
 {
 	char address[320];
 	if (mailbox && jl_mail_address(mailbox, address, sizeof address) != 0)
-		return config_fail(s, key, "« %s » : une adresse est attendue (Nom <adresse@domaine>)",
+		return jl_config_fail(s, key, "« %s » : une adresse est attendue (Nom <adresse@domaine>)",
 		                   mailbox);
 	return 0;
 }
@@ -315,7 +315,7 @@ static int read_settings(jalon_store *s, struct settings *st)
 	git_config *cfg;
 	char *days = NULL, *closed = NULL;
 	char err[512];
-	if (config_open(s, &cfg) != 0)
+	if (jl_config_open(s, &cfg) != 0)
 		return JALON_ECONFIG;
 	int rc = 0;
 	for (int k = JALON_KIND_OS; rc == 0 && k < JALON_KIND_COUNT_; k++) {
@@ -328,20 +328,20 @@ static int read_settings(jalon_store *s, struct settings *st)
 			rc = read_offsets(s, cfg, kind, "recurrence", "7", 1, r->before, &r->nbefore);
 	}
 	if (rc == 0)
-		rc = config_get(s, cfg, "remind.days", &days);
+		rc = jl_config_get(s, cfg, "remind.days", &days);
 	st->working_days = !days || !strcmp(days, "working");
 	if (rc == 0 && days && strcmp(days, "working") && strcmp(days, "calendar"))
-		rc = config_fail(s, "remind.days", "« %s » : working (jours ouvrables) ou calendar "
+		rc = jl_config_fail(s, "remind.days", "« %s » : working (jours ouvrables) ou calendar "
 		                                   "(jours calendrier) est attendu", days);
 	st->cal = jl_calendar_new();
 	if (rc == 0)
-		rc = config_get(s, cfg, "remind.closed", &closed);
+		rc = jl_config_get(s, cfg, "remind.closed", &closed);
 	if (rc == 0 && closed && jl_calendar_add_closed(st->cal, closed, err, sizeof err) != 0)
-		rc = config_fail(s, "remind.closed", "%s", err);
+		rc = jl_config_fail(s, "remind.closed", "%s", err);
 	if (rc == 0)
-		rc = config_get(s, cfg, "remind.from", &st->from);
+		rc = jl_config_get(s, cfg, "remind.from", &st->from);
 	if (rc == 0)
-		rc = config_get(s, cfg, "remind.fallback", &st->fallback);
+		rc = jl_config_get(s, cfg, "remind.fallback", &st->fallback);
 	if (rc == 0)
 		rc = check_mailbox(s, "remind.from", st->from);
 	if (rc == 0)
@@ -370,7 +370,7 @@ struct run {
 	jl_date day;
 	char day_iso[11];
 	json_t *plan;
-	json_t *records;  /* id → record, in store_records' order: a run's order never varies */
+	json_t *records;  /* id → record, in jl_store_records' order: a run's order never varies */
 	struct person *people;
 	size_t npeople;
 	char *domain;
@@ -388,21 +388,21 @@ static const char *str(const json_t *rec, const char *key)
 
 static int load_records(struct run *r)
 {
-	if (!(r->records = store_records(r->s)))
+	if (!(r->records = jl_store_records(r->s)))
 		return JALON_ERROR;
 	r->plan = json_incref(json_object_get(r->records, "plan"));
-	r->domain = record_plan_domain(r->plan);
+	r->domain = jl_record_plan_domain(r->plan);
 	const char *id;
 	json_t *rec;
 	json_object_foreach(r->records, id, rec)
-		if (record_kind(rec) == JALON_KIND_PERSON)
+		if (jl_record_kind(rec) == JALON_KIND_PERSON)
 			r->npeople++;
 	r->people = calloc(r->npeople + 1, sizeof *r->people);
 	if (!r->people)
 		return JALON_ENOMEM;
 	size_t n = 0;
 	json_object_foreach(r->records, id, rec)
-		if (record_kind(rec) == JALON_KIND_PERSON) {
+		if (jl_record_kind(rec) == JALON_KIND_PERSON) {
 			r->people[n].rec = rec;
 			r->people[n++].key = jl_fold(str(rec, "name"));
 		}
@@ -412,7 +412,7 @@ static int load_records(struct run *r)
 static const struct person *person_by_id(struct run *r, const char *id)
 {
 	for (size_t i = 0; i < r->npeople; i++)
-		if (!strcmp(record_id(r->people[i].rec), id))
+		if (!strcmp(jl_record_id(r->people[i].rec), id))
 			return &r->people[i];
 	return NULL;
 }
@@ -535,7 +535,7 @@ static void note_unassigned(struct run *r, const json_t *item)
 {
 	enum { NAMED = 5 };
 	if (r->sum.unassigned++ < NAMED) {
-		char *name = record_display_name(item);
+		char *name = jl_record_display_name(item);
 		jl_buf_printf(&r->unassigned, "%s%s", r->unassigned.len ? ", " : "", name);
 		free(name);
 	}
@@ -557,7 +557,7 @@ static int resolve_recipients(struct run *r, const json_t *item, const remind_ru
 		const char *mailbox = json_string_value(extra);
 		if (!mailbox || jl_mail_address(mailbox, address, sizeof address) != 0) {
 			jl_buf_free(&why);
-			return store_fail(r->s, JALON_ESCRIPT, "rappels : un script ajoute un "
+			return jl_store_fail(r->s, JALON_ESCRIPT, "rappels : un script ajoute un "
 			                  "destinataire sans adresse valide (« %s »)", mailbox ? mailbox : "");
 		}
 		add_recipient(rs, mailbox, NULL, NULL);
@@ -610,7 +610,7 @@ static int claim(struct run *r, const json_t *item, const char *what, const char
 {
 	sqlite3_stmt *st = r->claim;
 	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, record_id(item), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, jl_record_id(item), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, occurrence, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, offset);
 	sqlite3_bind_text(st, 4, to->address, -1, SQLITE_STATIC);
@@ -619,7 +619,7 @@ static int claim(struct run *r, const json_t *item, const char *what, const char
 	sqlite3_bind_text(st, 7, to->note.ptr ? to->note.ptr : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, r->day_iso, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail_db(r->s, "rappels : écriture du registre des envois");
+		return jl_store_fail_db(r->s, "rappels : écriture du registre des envois");
 	return sqlite3_changes(r->s->db) > 0;
 }
 
@@ -642,13 +642,13 @@ static int claim_point(struct run *r, const json_t *item, const char *what, jl_d
 /* The item's rule for what: the settings, then the scripts' hooks. */
 static int item_rule(struct run *r, const json_t *item, const char *what, remind_rule *rule)
 {
-	int kind = record_kind(item);
+	int kind = jl_record_kind(item);
 	*rule = strcmp(what, "échéance") ? r->st.recurrence[kind] : r->st.deadline[kind];
 	rule->extra = json_array();
 	for (struct remind_hook *h = r->s->remind_hooks; h; h = h->next) {
 		char msg[1024] = "";
 		if (h->fn && h->fn(h->ud, r->s, item, what, rule, msg, sizeof msg) != 0)
-			return store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
+			return jl_store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
 	}
 	/* In the order the rest expects, whatever order a script wrote them in. */
 	sort_offsets(rule->before, &rule->nbefore, 1);
@@ -696,7 +696,7 @@ static int claim_recurrence(struct run *r, const json_t *item)
 	int late = rule.nafter ? rule.after[rule.nafter - 1] : 0;
 	long today = jl_date_to_days(r->day);
 	jl_date anchor, end, days[MAX_OCCURRENCES];
-	record_recurrence_span(r->plan, item, &anchor, &end);
+	jl_record_recurrence_span(r->plan, item, &anchor, &end);
 	char err[256];
 	int n = rc ? 0 : jl_occurrences(text, anchor, end, jl_date_from_days(today - 2 * late - 14),
 	                                jl_date_from_days(today + 2 * lead + 14), days,
@@ -720,7 +720,7 @@ static int claim_due(struct run *r)
 	const char *id;
 	json_t *item;
 	json_object_foreach(r->records, id, item) {
-		if (record_kind(item) < JALON_KIND_OS || !is_open(item))
+		if (jl_record_kind(item) < JALON_KIND_OS || !is_open(item))
 			continue;
 		int rc = claim_deadline(r, item);
 		if (rc == 0)
@@ -763,7 +763,7 @@ static char *column(sqlite3_stmt *st, int i)
 static int load_pending(struct run *r, struct batch *b)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(r->s, &st, "SELECT item, occurrence, offset, recipient, recipient_name,"
+	if (jl_store_prepare(r->s, &st, "SELECT item, occurrence, offset, recipient, recipient_name,"
 	                             " what, note, status FROM reminders"
 	                             " WHERE status IN ('pending', 'failed')"
 	                             " ORDER BY recipient, offset >= 0, occurrence, item") != 0)
@@ -785,7 +785,7 @@ static int load_pending(struct run *r, struct batch *b)
 		p->status = column(st, 7);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail_db(r->s, "rappels : lecture du registre des envois");
+	return rc == SQLITE_DONE ? 0 : jl_store_fail_db(r->s, "rappels : lecture du registre des envois");
 }
 
 /* "mardi 14 janvier 2020" ("1er" for the first of a month). */
@@ -814,8 +814,8 @@ static void put_distance(jl_buf *b, long from, long to)
 /* "Action 4" for an item with a label, "Tâche" without: what comes before its title. */
 static char *item_heading(const json_t *item)
 {
-	return *str(item, "label") ? record_display_name(item)
-	                           : jl_strdup(record_kind_word(record_kind(item)));
+	return *str(item, "label") ? jl_record_display_name(item)
+	                           : jl_strdup(jl_record_kind_word(jl_record_kind(item)));
 }
 
 /* "OS 1 « Être une administration… »\n    › OO 2 « … »": the objectives and action
@@ -952,7 +952,7 @@ static int rewrite_body(struct run *r, const struct pending *v, size_t n, char *
 			continue;
 		if (h->text(h->ud, r->s, v[0].name, r->day_iso, entries, n, *body, &out, msg,
 		            sizeof msg) != 0)
-			rc = store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
+			rc = jl_store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
 		else if (out) {
 			free(*body);
 			*body = out;
@@ -996,9 +996,9 @@ static int record_outcome(struct run *r, const struct pending *v, size_t n, cons
                           const char *mid, const char *error)
 {
 	sqlite3_stmt *st;
-	if (store_exec(r->s, "BEGIN IMMEDIATE") != 0)
+	if (jl_store_exec(r->s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
-	int rc = store_prepare(r->s, &st, "UPDATE reminders SET status = ?1, message_id = ?2,"
+	int rc = jl_store_prepare(r->s, &st, "UPDATE reminders SET status = ?1, message_id = ?2,"
 	                                  " error = ?3, attempts = attempts + 1,"
 	                                  " sent_at = CASE WHEN ?1 = 'sent' THEN ?4 END"
 	                                  " WHERE item = ?5 AND occurrence = ?6 AND offset = ?7"
@@ -1013,13 +1013,13 @@ static int record_outcome(struct run *r, const struct pending *v, size_t n, cons
 		sqlite3_bind_int(st, 7, v[i].offset);
 		sqlite3_bind_text(st, 8, v[i].recipient, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = store_fail_db(r->s, "rappels : écriture du registre des envois");
+			rc = jl_store_fail_db(r->s, "rappels : écriture du registre des envois");
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
 	if (rc == 0)
-		return store_exec(r->s, "COMMIT");
-	store_exec(r->s, "ROLLBACK");
+		return jl_store_exec(r->s, "COMMIT");
+	jl_store_exec(r->s, "ROLLBACK");
 	return rc;
 }
 
@@ -1032,7 +1032,7 @@ static char *recipient_calendar(struct run *r, const char *address, size_t *len)
 		char *ics = NULL;
 		if (jalon_export_calendar(&ics, len, r->s, str(r->people[i].rec, "name")) == 0)
 			return ics;
-		store_clear_error(r->s);
+		jl_store_clear_error(r->s);
 		return NULL;
 	}
 	return NULL;
@@ -1075,7 +1075,7 @@ static int deliver(struct run *r, jl_notifier *notifier, const struct pending *v
 		/* remind.from was checked with the settings: what fails here is the text. */
 		if (jl_mail_format(&m, &text, err, sizeof err) != 0 ||
 		    jl_mail_address(m.from, from, sizeof from) != 0) {
-			rc = store_fail(r->s, JALON_ESCRIPT, "rappels : message pour %s invalide : %s",
+			rc = jl_store_fail(r->s, JALON_ESCRIPT, "rappels : message pour %s invalide : %s",
 			                v[0].recipient, err);
 		} else {
 			const char *rcpt[] = {v[0].recipient};
@@ -1112,7 +1112,7 @@ static int deliver_all(struct run *r, struct batch *b)
 		char err[512];
 		r->st.notifier.out = r->opts->out;
 		if (jl_notifier_open(&notifier, &r->st.notifier, err, sizeof err) != 0)
-			return config_fail(r->s, "remind.notifier", "%s", err);
+			return jl_config_fail(r->s, "remind.notifier", "%s", err);
 	}
 	for (size_t i = 0; rc == 0 && i < b->n;) {
 		size_t j = i;
@@ -1148,9 +1148,9 @@ static int take_lock(struct run *r, int *fd)
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	int rc = 0;
 	if (*fd < 0)
-		rc = store_fail(r->s, JALON_ERROR, "rappels : %s : %s", path, strerror(errno));
+		rc = jl_store_fail(r->s, JALON_ERROR, "rappels : %s : %s", path, strerror(errno));
 	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
-		rc = store_fail(r->s, errno == EWOULDBLOCK ? JALON_EBUSY : JALON_ERROR,
+		rc = jl_store_fail(r->s, errno == EWOULDBLOCK ? JALON_EBUSY : JALON_ERROR,
 		                "rappels : une autre exécution est en cours (%s : %s)", path,
 		                errno == EWOULDBLOCK ? "verrouillé" : strerror(errno));
 	free(path);
@@ -1161,7 +1161,7 @@ static int run_day(struct run *r)
 {
 	if (r->opts->date) {
 		if (jl_date_parse_iso(r->opts->date, &r->day) != 0)
-			return store_fail(r->s, JALON_EINVALID, "rappels : « %s » n'est pas une date "
+			return jl_store_fail(r->s, JALON_EINVALID, "rappels : « %s » n'est pas une date "
 			                                        "AAAA-MM-JJ", r->opts->date);
 	} else {
 		r->day = jl_date_today();
@@ -1174,11 +1174,11 @@ static int run_day(struct run *r)
 /* Claims what is due and loads what is to deliver, in one transaction. */
 static int claim_and_load(struct run *r, struct batch *b)
 {
-	if (store_exec(r->s, "BEGIN IMMEDIATE") != 0)
+	if (jl_store_exec(r->s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
 	int rc = load_records(r);
 	if (rc == 0)
-		rc = store_prepare(r->s, &r->claim, CLAIM_SQL);
+		rc = jl_store_prepare(r->s, &r->claim, CLAIM_SQL);
 	if (rc == 0)
 		rc = claim_due(r);
 	sqlite3_finalize(r->claim);
@@ -1186,18 +1186,18 @@ static int claim_and_load(struct run *r, struct batch *b)
 	if (rc == 0)
 		rc = load_pending(r, b);
 	if (rc == 0 && !r->opts->dry_run)
-		return store_exec(r->s, "COMMIT");
+		return jl_store_exec(r->s, "COMMIT");
 	return rc;
 }
 
 static int finish(struct run *r, int rc)
 {
 	if (rc == 0 && (r->sum.failed || r->sum.refused))
-		rc = store_fail(r->s, JALON_EDELIVERY, "rappels : %zu rappel%s non remis (%s)",
+		rc = jl_store_fail(r->s, JALON_EDELIVERY, "rappels : %zu rappel%s non remis (%s)",
 		                r->sum.failed + r->sum.refused,
 		                r->sum.failed + r->sum.refused > 1 ? "s" : "", r->first_failure);
 	else if (rc == 0 && r->sum.unassigned)
-		rc = config_fail(r->s, "remind.fallback", "%zu rappel%s sans destinataire (%s%s) : "
+		rc = jl_config_fail(r->s, "remind.fallback", "%zu rappel%s sans destinataire (%s%s) : "
 		                 "indiquez à qui les transmettre", r->sum.unassigned,
 		                 r->sum.unassigned > 1 ? "s" : "", r->unassigned.ptr,
 		                 r->sum.unassigned > 5 ? "…" : "");
@@ -1214,8 +1214,8 @@ int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
 	memset(&r, 0, sizeof r);
 	r.s = s;
 	r.opts = opts ? opts : &defaults;
-	store_clear_error(s);
-	int rc = script_load(s); /* the scripts' reminder rules */
+	jl_store_clear_error(s);
+	int rc = jl_script_load(s); /* the scripts' reminder rules */
 	if (rc == 0)
 		rc = run_day(&r);
 	if (rc == 0 && !r.opts->dry_run)
@@ -1228,7 +1228,7 @@ int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
 		rc = deliver_all(&r, &b);
 	/* Still in the claiming transaction: a dry run, or a run that failed before committing. */
 	if (!sqlite3_get_autocommit(s->db))
-		store_exec(s, "ROLLBACK");
+		jl_store_exec(s, "ROLLBACK");
 	rc = finish(&r, rc);
 	if (summary)
 		*summary = r.sum;
@@ -1271,28 +1271,28 @@ int jalon_occurrence_done(jalon_store *s, const char *ref, const char *day)
 {
 	char id[64], err[256], iso[11], around[64];
 	jl_date d, anchor, end;
-	store_clear_error(s);
-	int rc = items_resolve(s, ref, -1, id, sizeof id);
+	jl_store_clear_error(s);
+	int rc = jl_items_resolve(s, ref, -1, id, sizeof id);
 	if (rc)
 		return rc;
-	if (record_parse_day(day, &d) != 0)
-		return store_fail(s, JALON_EINVALID, "occurrences faites : une date (2019-10-15 ou "
+	if (jl_record_parse_day(day, &d) != 0)
+		return jl_store_fail(s, JALON_EINVALID, "occurrences faites : une date (2019-10-15 ou "
 		                                     "15/10/2019) est attendue, pas « %s »", day);
 	jl_date_format_iso(d, iso);
-	json_t *item = store_record_get(s, id);
-	json_t *plan = store_record_get(s, "plan");
+	json_t *item = jl_store_record_get(s, id);
+	json_t *plan = jl_store_record_get(s, "plan");
 	const char *rule = str(json_object_get(item, "recurrence"), "rule");
-	record_recurrence_span(plan, item, &anchor, &end);
-	char *name = record_display_name(item);
+	jl_record_recurrence_span(plan, item, &anchor, &end);
+	char *name = jl_record_display_name(item);
 	jl_date found;
 	int n = *rule ? jl_occurrences(rule, anchor, end, d, d, &found, 1, err, sizeof err) : 0;
 	if (!*rule)
-		rc = store_fail(s, JALON_EINVALID, "%s n'a pas de récurrence comprise : pour une "
+		rc = jl_store_fail(s, JALON_EINVALID, "%s n'a pas de récurrence comprise : pour une "
 		                                   "échéance, « jalon set %s statut=terminé »", name, id);
 	else if (n < 0)
-		rc = store_fail(s, JALON_EINVALID, "%s : %s", name, err);
+		rc = jl_store_fail(s, JALON_EINVALID, "%s : %s", name, err);
 	else if (n == 0)
-		rc = store_fail(s, JALON_EINVALID, "%s : le %s n'est pas une occurrence de « %s »%s",
+		rc = jl_store_fail(s, JALON_EINVALID, "%s : le %s n'est pas une occurrence de « %s »%s",
 		                name, iso, str(json_object_get(item, "recurrence"), "text"),
 		                nearest(rule, anchor, end, d, around));
 	free(name);

@@ -53,8 +53,8 @@ typedef int (*remind_text_hook)(void *ud, jalon_store *s, const char *to, const 
                                 const remind_entry *entries, size_t n, const char *text,
                                 char **out, char *msg, size_t msglen);
 
-int remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud);
-int remind_text_hook_add(jalon_store *s, remind_text_hook fn, void *ud);
-void remind_hooks_free(jalon_store *s);
+int jl_remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud);
+int jl_remind_text_hook_add(jalon_store *s, remind_text_hook fn, void *ud);
+void jl_remind_hooks_free(jalon_store *s);
 
 #endif

@@ -277,7 +277,7 @@ static void push_json(lua_State *L, const json_t *v)
 
 static void push_record(lua_State *L, jalon_store *s, const char *id)
 {
-	json_t *rec = store_record_get(s, id);
+	json_t *rec = jl_store_record_get(s, id);
 	if (rec)
 		push_json(L, rec);
 	else
@@ -292,7 +292,7 @@ static int l_get(lua_State *L)
 	struct jl_script *sc = script_of(L);
 	const char *ref = luaL_checkstring(L, 1);
 	char id[64];
-	int rc = items_resolve(sc->s, ref, -1, id, sizeof id);
+	int rc = jl_items_resolve(sc->s, ref, -1, id, sizeof id);
 	if (rc == JALON_ENOTFOUND)
 		return lua_pushnil(L), 1;
 	if (rc)
@@ -360,7 +360,7 @@ static void push_people_with_email(lua_State *L, jalon_store *s, const char *ema
 {
 	sqlite3_stmt *st;
 	lua_newtable(L);
-	if (store_prepare(s, &st, "SELECT id FROM people WHERE email <> '' AND"
+	if (jl_store_prepare(s, &st, "SELECT id FROM people WHERE email <> '' AND"
 	                          " (?1 IS NULL OR lower(email) = lower(?1)) ORDER BY"
 	                          " CAST(substr(id, 8) AS INTEGER)") != 0)
 		return;
@@ -407,7 +407,7 @@ static int l_people(lua_State *L)
 	sqlite3_stmt *st;
 	struct jl_script *sc = script_of(L);
 	lua_newtable(L);
-	if (store_prepare(sc->s, &st, "SELECT id FROM people ORDER BY"
+	if (jl_store_prepare(sc->s, &st, "SELECT id FROM people ORDER BY"
 	                              " CAST(substr(id, 8) AS INTEGER)") != 0)
 		return luaL_error(L, "%s", jalon_errmsg(sc->s));
 	for (int i = 1; sqlite3_step(st) == SQLITE_ROW; i++) {
@@ -550,7 +550,7 @@ static void push_measure(lua_State *L, const jalon_progress *m)
 	lua_createtable(L, 0, 5);
 	for (int i = 0; i < 5; i++) {
 		lua_pushinteger(L, p.by_status[i]);
-		lua_setfield(L, -2, progress_status_name(i));
+		lua_setfield(L, -2, jl_progress_status_name(i));
 	}
 	lua_setfield(L, -2, "by_status");
 	lua_pushinteger(L, p.overdue);
@@ -596,7 +596,7 @@ static void push_node_field(lua_State *L, const progress_node *n, int f)
 	case 2: lua_pushstring(L, n->label ? n->label : ""); break;
 	case 3: lua_pushstring(L, n->title ? n->title : ""); break;
 	case 4: {
-		char *name = record_item_name(n->kind, n->label, n->title);
+		char *name = jl_record_item_name(n->kind, n->label, n->title);
 		lua_pushstring(L, name ? name : "?");
 		free(name);
 		break;
@@ -652,7 +652,7 @@ static const progress_plan *plan_of(lua_State *L)
 static int plan_gc(lua_State *L)
 {
 	progress_plan **box = lua_touserdata(L, 1);
-	progress_free(*box);
+	jl_progress_free(*box);
 	*box = NULL;
 	return 0;
 }
@@ -813,17 +813,17 @@ static int l_plan(lua_State *L)
 {
 	struct jl_script *sc = script_of(L);
 	struct plan_handoff h = {NULL, 0};
-	if (progress_load(sc->s, luaL_optstring(L, 1, NULL), &h.plan) != 0)
+	if (jl_progress_load(sc->s, luaL_optstring(L, 1, NULL), &h.plan) != 0)
 		return luaL_error(L, "jalon.plan : %s", jalon_errmsg(sc->s));
 	lua_pushcfunction(L, push_plan);
 	lua_pushlightuserdata(L, &h);
 	int status = lua_pcall(L, 1, 1, 0);
 	if (status != LUA_OK) {
 		if (!h.owned)
-			progress_free(h.plan);
+			jl_progress_free(h.plan);
 		return lua_error(L);
 	}
-	json_t *plan = store_record_get(sc->s, "plan");
+	json_t *plan = jl_store_record_get(sc->s, "plan");
 	const char *key;
 	json_t *v;
 	json_object_foreach(plan, key, v) {
@@ -863,7 +863,7 @@ static int l_odf(lua_State *L)
 		}
 	jl_buf out = JL_BUF_INIT;
 	char err[512];
-	if (odf_package(&out, mimetype, parts, n, err, sizeof err) != 0) {
+	if (jl_odf_package(&out, mimetype, parts, n, err, sizeof err) != 0) {
 		jl_buf_free(&out);
 		return luaL_error(L, "jalon.odf : %s", err);
 	}
@@ -946,7 +946,7 @@ static int field_event(const char *event)
 	int k = jalon_kind_from_name(kind);
 	if (k < JALON_KIND_OS)
 		return 0;
-	json_t *probe = record_new((jalon_kind)k, "x-1");
+	json_t *probe = jl_record_new((jalon_kind)k, "x-1");
 	int known = json_object_get(probe, dot + 1) != NULL;
 	json_decref(probe);
 	return known;
@@ -1024,8 +1024,8 @@ static int l_field(lua_State *L)
 	const char *text = luaL_checkstring(L, 1);
 	check_loading(L, "jalon.field");
 	char err[512];
-	json_t *doc = plandoc_new();
-	int rc = doc ? plandoc_declare_field(doc, text, err, sizeof err) : JALON_ENOMEM;
+	json_t *doc = jl_plandoc_new();
+	int rc = doc ? jl_plandoc_declare_field(doc, text, err, sizeof err) : JALON_ENOMEM;
 	json_decref(doc);
 	if (rc)
 		return luaL_error(L, "jalon.field : %s", rc == JALON_ENOMEM ? "mémoire épuisée" : err);
@@ -1050,11 +1050,11 @@ static void push_change(lua_State *L, jalon_store *s, const json_t *old_rec,
                         const json_t *new_rec, record_change *diff, int n)
 {
 	const json_t *any = new_rec ? new_rec : old_rec;
-	char *name = record_display_name(any);
+	char *name = jl_record_display_name(any);
 	lua_createtable(L, 0, 7);
-	lua_pushstring(L, record_id(any));
+	lua_pushstring(L, jl_record_id(any));
 	lua_setfield(L, -2, "id");
-	lua_pushstring(L, jalon_kind_name((jalon_kind)record_kind(any)));
+	lua_pushstring(L, jalon_kind_name((jalon_kind)jl_record_kind(any)));
 	lua_setfield(L, -2, "kind");
 	lua_pushstring(L, name);
 	lua_setfield(L, -2, "name");
@@ -1112,7 +1112,7 @@ static int before_change(void *ud, jalon_store *s, const json_t *old_rec, const 
 {
 	struct jl_script *sc = ud;
 	record_change *diff = NULL;
-	int n = record_diff(old_rec, new_rec, &diff);
+	int n = jl_record_diff(old_rec, new_rec, &diff);
 	const json_t *any = new_rec ? new_rec : old_rec;
 	int rc = 0;
 	sc->in_before = 1;
@@ -1120,13 +1120,13 @@ static int before_change(void *ud, jalon_store *s, const json_t *old_rec, const 
 	rc = dispatch(sc, "before_change", msg, msglen);
 	for (int i = 0; rc == 0 && i < n; i++) {
 		char event[96];
-		snprintf(event, sizeof event, "%s.%s", jalon_kind_name((jalon_kind)record_kind(any)),
+		snprintf(event, sizeof event, "%s.%s", jalon_kind_name((jalon_kind)jl_record_kind(any)),
 		         diff[i].field);
 		rc = dispatch(sc, event, msg, msglen);
 	}
 	lua_pop(sc->L, 1);
 	sc->in_before = 0;
-	record_changes_free(diff, n);
+	jl_record_changes_free(diff, n);
 	return rc;
 }
 
@@ -1660,16 +1660,16 @@ static struct jl_script *script_new(jalon_store *s, git_config *cfg)
 	sc->s = s;
 	sc->timeout_ms = DEFAULT_TIMEOUT_MS;
 	sc->cap = (size_t)DEFAULT_MEMORY_KB * 1024;
-	if (config_get(s, cfg, "scripts.timeout-ms", &text) == 0 && text && atol(text) > 0)
+	if (jl_config_get(s, cfg, "scripts.timeout-ms", &text) == 0 && text && atol(text) > 0)
 		sc->timeout_ms = atol(text);
 	free(text);
 	text = NULL;
-	if (config_get(s, cfg, "scripts.memory-kb", &text) == 0 && text && atol(text) > 0)
+	if (jl_config_get(s, cfg, "scripts.memory-kb", &text) == 0 && text && atol(text) > 0)
 		sc->cap = (size_t)atol(text) * 1024;
 	free(text);
 	char *granted = NULL, folders[8][1024];
-	config_get(s, cfg, "scripts.files", &granted);
-	size_t n = config_folders(s, granted ? granted : "", folders, 8);
+	jl_config_get(s, cfg, "scripts.files", &granted);
+	size_t n = jl_config_folders(s, granted ? granted : "", folders, 8);
 	for (size_t i = 0; i < n; i++)
 		if (realpath(folders[i], sc->files[sc->nfiles]))
 			sc->nfiles++;
@@ -1699,8 +1699,8 @@ static struct jl_script *script_new(jalon_store *s, git_config *cfg)
 static size_t script_dirs(jalon_store *s, git_config *cfg, char dirs[8][1024])
 {
 	char *path = NULL;
-	config_get(s, cfg, "scripts.path", &path);
-	size_t n = config_folders(s, path ? path : "scripts", dirs, 8);
+	jl_config_get(s, cfg, "scripts.path", &path);
+	size_t n = jl_config_folders(s, path ? path : "scripts", dirs, 8);
 	free(path);
 	return n;
 }
@@ -1722,12 +1722,12 @@ static int run_plugins(struct jl_script *sc, const plugin_lua *plugs, size_t n)
 {
 	char err[4096];
 	for (size_t i = 0; i < n; i++) {
-		if (!plugins_lua_loaded(sc->s, &plugs[i]))
+		if (!jl_plugins_lua_loaded(sc->s, &plugs[i]))
 			continue;
 		add_dir(sc, plugs[i].dir);
 		if (run_script(sc, plugs[i].main, err, sizeof err) != 0) {
-			plugins_lua_refuse(sc->s, &plugs[i], err);
-			return store_fail(sc->s, JALON_ESCRIPT, "plug-in « %s » : %s", plugs[i].name, err);
+			jl_plugins_lua_refuse(sc->s, &plugs[i], err);
+			return jl_store_fail(sc->s, JALON_ESCRIPT, "plug-in « %s » : %s", plugs[i].name, err);
 		}
 	}
 	return 0;
@@ -1755,7 +1755,7 @@ static int progress_rules(void *ud, jalon_store *s, const char *rule, const prog
 				lua_pushinteger(L, extra[i]);
 			else
 				lua_pushnil(L);
-		lua_pushstring(L, progress_health_name(*value));
+		lua_pushstring(L, jl_progress_health_name(*value));
 		nargs = 4;
 	} else if (*value >= 0) {
 		lua_pushinteger(L, *value);
@@ -1764,16 +1764,16 @@ static int progress_rules(void *ud, jalon_store *s, const char *rule, const prog
 	}
 	char err[4096];
 	if (call(sc, nargs, 1, err, sizeof err) != 0)
-		return store_fail(s, JALON_ESCRIPT, "règle « %s » : %s", rule, err);
+		return jl_store_fail(s, JALON_ESCRIPT, "règle « %s » : %s", rule, err);
 	int rc = 0;
 	if (health && lua_type(L, -1) == LUA_TSTRING) {
 		const char *name = lua_tostring(L, -1);
 		int found = -1;
 		for (int i = 0; i < 4; i++)
-			if (!strcmp(name, progress_health_name(i)))
+			if (!strcmp(name, jl_progress_health_name(i)))
 				found = i;
 		if (found < 0)
-			rc = store_fail(s, JALON_ESCRIPT, "règle « santé » : « %s » n'est pas « dans les "
+			rc = jl_store_fail(s, JALON_ESCRIPT, "règle « santé » : « %s » n'est pas « dans les "
 			                                  "temps », « à risque », « en retard » ni « »", name);
 		else
 			*value = found;
@@ -1782,7 +1782,7 @@ static int progress_rules(void *ud, jalon_store *s, const char *rule, const prog
 	} else if (!health && lua_type(L, -1) == LUA_TNUMBER) {
 		*value = (int)(lua_tonumber(L, -1) + 0.5);
 	} else if (!lua_isnil(L, -1)) {
-		rc = store_fail(s, JALON_ESCRIPT, "règle « %s » : %s attendu, pas %s", rule,
+		rc = jl_store_fail(s, JALON_ESCRIPT, "règle « %s » : %s attendu, pas %s", rule,
 		                health ? "un nom de santé" : "un nombre", luaL_typename(L, -1));
 	}
 	lua_pop(L, 1);
@@ -1795,9 +1795,9 @@ static int progress_rules(void *ud, jalon_store *s, const char *rule, const prog
 static size_t reports_dirs(jalon_store *s, git_config *cfg, char dirs[8][1024])
 {
 	char *path = NULL;
-	config_get(s, cfg, "reports.path", &path);
+	jl_config_get(s, cfg, "reports.path", &path);
 	const char *env = getenv("JALON_REPORTS_PATH");
-	size_t n = config_folders(s, path ? path : env && *env ? env : JALON_REPORTS_DIR, dirs, 8);
+	size_t n = jl_config_folders(s, path ? path : env && *env ? env : JALON_REPORTS_DIR, dirs, 8);
 	free(path);
 	return n;
 }
@@ -1807,10 +1807,10 @@ static int load_all(jalon_store *s)
 	git_config *cfg;
 	char dirs[8][1024];
 	const plugin_lua *plugs;
-	size_t nplugs = plugins_lua(s, &plugs), loaded = 0;
+	size_t nplugs = jl_plugins_lua(s, &plugs), loaded = 0;
 	for (size_t i = 0; i < nplugs; i++)
-		loaded += plugins_lua_loaded(s, &plugs[i]) != 0;
-	if (config_open(s, &cfg) != 0)
+		loaded += jl_plugins_lua_loaded(s, &plugs[i]) != 0;
+	if (jl_config_open(s, &cfg) != 0)
 		return JALON_ECONFIG;
 	size_t ndirs = script_dirs(s, cfg, dirs);
 	char reports[8][1024];
@@ -1821,7 +1821,7 @@ static int load_all(jalon_store *s)
 		counts[i] = list_scripts(dirs[i], &files[i]);
 		if (counts[i] < 0) {
 			git_config_free(cfg);
-			return store_fail(s, JALON_ESCRIPT, "scripts : dossier %s illisible (%s)", dirs[i],
+			return jl_store_fail(s, JALON_ESCRIPT, "scripts : dossier %s illisible (%s)", dirs[i],
 			                  strerror(errno));
 		}
 		total += counts[i];
@@ -1843,7 +1843,7 @@ static int load_all(jalon_store *s)
 		for (size_t i = 0; rc == 0 && i < ndirs; i++)
 			for (int k = 0; rc == 0 && k < counts[i]; k++)
 				if (run_script(sc, files[i][k], err, sizeof err) != 0)
-					rc = store_fail(s, JALON_ESCRIPT, "script : %s", err);
+					rc = jl_store_fail(s, JALON_ESCRIPT, "script : %s", err);
 		sc->loading = 0;
 	}
 	for (size_t i = 0; i < ndirs; i++) {
@@ -1852,13 +1852,13 @@ static int load_all(jalon_store *s)
 		free(files[i]);
 	}
 	if (rc == 0 && sc)
-		rc = pipeline_hook_add(s, before_change, after_commit, sc);
+		rc = jl_pipeline_hook_add(s, before_change, after_commit, sc);
 	if (rc == 0 && sc)
-		rc = remind_hook_add(s, remind_rules, sc);
+		rc = jl_remind_hook_add(s, remind_rules, sc);
 	if (rc == 0 && sc)
-		rc = remind_text_hook_add(s, remind_texts, sc);
+		rc = jl_remind_text_hook_add(s, remind_texts, sc);
 	if (rc == 0 && sc)
-		rc = progress_hook_set(s, progress_rules, sc);
+		rc = jl_progress_hook_set(s, progress_rules, sc);
 	return rc;
 }
 
@@ -1884,10 +1884,10 @@ static int declare_fields(jalon_store *s)
 	struct jl_script *sc = s->script;
 	if (!sc || !s->author_name)
 		return 0;
-	json_t *plan = store_record_get(s, "plan");
+	json_t *plan = jl_store_record_get(s, "plan");
 	if (!plan)
 		return 0;
-	json_t *doc = plandoc_new();
+	json_t *doc = jl_plandoc_new();
 	json_object_set(doc, "plan", plan);
 	lua_rawgeti(sc->L, LUA_REGISTRYINDEX, sc->fields_ref);
 	lua_Integer n = luaL_len(sc->L, -1);
@@ -1898,7 +1898,7 @@ static int declare_fields(jalon_store *s)
 		const char *text = lua_tostring(sc->L, -1);
 		char *name = jl_strndup(text, strcspn(text, ";"));
 		if (!field_declared(plan, jl_trim(name))) {
-			rc = plandoc_declare_field(doc, text, err, sizeof err);
+			rc = jl_plandoc_declare_field(doc, text, err, sizeof err);
 			added++;
 		}
 		free(name);
@@ -1907,18 +1907,18 @@ static int declare_fields(jalon_store *s)
 	lua_pop(sc->L, 1);
 	jl_txn *t = NULL;
 	if (rc)
-		rc = store_fail(s, JALON_ESCRIPT, "scripts : %s", err);
-	else if (added && (rc = pipeline_begin(s, &t)) == 0 &&
-	         (rc = pipeline_put(t, plandoc_plan(doc))) == 0)
-		rc = pipeline_finish(t, "Champs personnalisés déclarés par les scripts");
+		rc = jl_store_fail(s, JALON_ESCRIPT, "scripts : %s", err);
+	else if (added && (rc = jl_pipeline_begin(s, &t)) == 0 &&
+	         (rc = jl_pipeline_put(t, jl_plandoc_plan(doc))) == 0)
+		rc = jl_pipeline_finish(t, "Champs personnalisés déclarés par les scripts");
 	else if (t)
-		pipeline_abort(t);
+		jl_pipeline_abort(t);
 	json_decref(plan);
 	json_decref(doc);
 	return rc;
 }
 
-int script_load(jalon_store *s)
+int jl_script_load(jalon_store *s)
 {
 	if (s->script_state == 0) {
 		s->script_state = 2; /* loading: what a script calls then does not load again */
@@ -1930,11 +1930,11 @@ int script_load(jalon_store *s)
 			memcpy(s->script_error, s->errmsg, sizeof s->script_error);
 	}
 	if (s->script_state < 0)
-		return store_fail(s, s->script_state, "%s", s->script_error);
+		return jl_store_fail(s, s->script_state, "%s", s->script_error);
 	return 0;
 }
 
-void script_close(jalon_store *s)
+void jl_script_close(jalon_store *s)
 {
 	struct jl_script *sc = s->script;
 	if (!sc)
@@ -1997,7 +1997,7 @@ static int run_builtin(struct jl_script *sc, const char *path)
 	sc->loading = sc->builtin = 1;
 	int rc = done || run_script(sc, path, err, sizeof err) == 0
 	             ? 0
-	             : store_fail(sc->s, JALON_ESCRIPT, "rapport intégré : %s", err);
+	             : jl_store_fail(sc->s, JALON_ESCRIPT, "rapport intégré : %s", err);
 	sc->loading = sc->builtin = 0;
 	return rc;
 }
@@ -2009,7 +2009,7 @@ static int load_reports(jalon_store *s, const char *name)
 	if (s->script && (s->script->reports_loaded || report_defined(s->script, name)))
 		return 0;
 	git_config *cfg;
-	if (config_open(s, &cfg) != 0)
+	if (jl_config_open(s, &cfg) != 0)
 		return JALON_ECONFIG;
 	char dirs[8][1024];
 	size_t ndirs = reports_dirs(s, cfg, dirs);
@@ -2035,7 +2035,7 @@ static int load_reports(jalon_store *s, const char *name)
 		char **files;
 		int n = list_scripts(dirs[i], &files);
 		if (n < 0)
-			rc = store_fail(s, JALON_ESCRIPT, "rapports : dossier %s illisible (%s)", dirs[i],
+			rc = jl_store_fail(s, JALON_ESCRIPT, "rapports : dossier %s illisible (%s)", dirs[i],
 			                strerror(errno));
 		for (int k = 0; k < n; k++) {
 			if (rc == 0)
@@ -2051,13 +2051,13 @@ static void report_budget(jalon_store *s, struct jl_script *sc)
 {
 	git_config *cfg;
 	long timeout = DEFAULT_REPORT_TIMEOUT_MS, memory = DEFAULT_REPORT_MEMORY_KB;
-	if (config_open(s, &cfg) == 0) {
+	if (jl_config_open(s, &cfg) == 0) {
 		char *text = NULL;
-		if (config_get(s, cfg, "reports.timeout-ms", &text) == 0 && text && atol(text) > 0)
+		if (jl_config_get(s, cfg, "reports.timeout-ms", &text) == 0 && text && atol(text) > 0)
 			timeout = atol(text);
 		free(text);
 		text = NULL;
-		if (config_get(s, cfg, "reports.memory-kb", &text) == 0 && text && atol(text) > 0)
+		if (jl_config_get(s, cfg, "reports.memory-kb", &text) == 0 && text && atol(text) > 0)
 			memory = atol(text);
 		free(text);
 		git_config_free(cfg);
@@ -2072,8 +2072,8 @@ int jalon_report_run(char **out, size_t *len, jalon_store *s, const char *name,
                      const char *const *args, size_t nargs, const char *output)
 {
 	*out = NULL;
-	store_clear_error(s);
-	int rc = script_load(s);
+	jl_store_clear_error(s);
+	int rc = jl_script_load(s);
 	if (rc == 0)
 		rc = load_reports(s, name);
 	if (rc)
@@ -2085,7 +2085,7 @@ int jalon_report_run(char **out, size_t *len, jalon_store *s, const char *name,
 	lua_remove(L, -2);
 	if (!lua_isfunction(L, -1)) {
 		lua_pop(L, 1);
-		return store_fail(s, JALON_ENOTFOUND, "rapport « %s » : aucun script ne le définit", name);
+		return jl_store_fail(s, JALON_ENOTFOUND, "rapport « %s » : aucun script ne le définit", name);
 	}
 	lua_createtable(L, 0, 2); /* ctx */
 	lua_pushcfunction(L, l_write);
@@ -2121,7 +2121,7 @@ int jalon_report_run(char **out, size_t *len, jalon_store *s, const char *name,
 	sc->cap = cap > sc->used ? cap : sc->used;
 	if (rc != 0) {
 		jl_buf_free(&sc->report);
-		return store_fail(s, JALON_ESCRIPT, "rapport « %s » : %s", name, err);
+		return jl_store_fail(s, JALON_ESCRIPT, "rapport « %s » : %s", name, err);
 	}
 	jl_buf_puts(&sc->report, "");
 	if (len)

@@ -26,8 +26,8 @@
 
 /* Loads the store's scripts once; 0 (also when there are none) or JALON_ESCRIPT with
    the first error (the store then refuses changes until the script is fixed). */
-int script_load(jalon_store *s);
+int jl_script_load(jalon_store *s);
 /* Frees the Lua state (jalon_store_close). */
-void script_close(jalon_store *s);
+void jl_script_close(jalon_store *s);
 
 #endif

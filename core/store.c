@@ -23,7 +23,7 @@
 
 /* ---------------------------------------------------------------- errors */
 
-int store_fail(jalon_store *s, int code, const char *fmt, ...)
+int jl_store_fail(jalon_store *s, int code, const char *fmt, ...)
 {
 	if (s) {
 		va_list ap;
@@ -34,24 +34,24 @@ int store_fail(jalon_store *s, int code, const char *fmt, ...)
 	return code;
 }
 
-int store_fail_db(jalon_store *s, const char *what)
+int jl_store_fail_db(jalon_store *s, const char *what)
 {
 	int rc = sqlite3_errcode(s->db);
 	int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? JALON_EBUSY : JALON_ERROR;
 	if (code == JALON_EBUSY)
-		return store_fail(s, code, "%s : le registre est occupé par un autre processus, "
+		return jl_store_fail(s, code, "%s : le registre est occupé par un autre processus, "
 		                           "réessayez plus tard", what);
-	return store_fail(s, code, "%s : base SQLite : %s", what, sqlite3_errmsg(s->db));
+	return jl_store_fail(s, code, "%s : base SQLite : %s", what, sqlite3_errmsg(s->db));
 }
 
-int store_fail_git(jalon_store *s, const char *what)
+int jl_store_fail_git(jalon_store *s, const char *what)
 {
 	const git_error *e = git_error_last(); /* may be NULL with libgit2 1.5 */
-	return store_fail(s, JALON_ERROR, "%s : historique git : %s", what,
+	return jl_store_fail(s, JALON_ERROR, "%s : historique git : %s", what,
 	                  e && e->message ? e->message : "erreur inconnue");
 }
 
-void store_clear_error(jalon_store *s)
+void jl_store_clear_error(jalon_store *s)
 {
 	s->errmsg[0] = '\0';
 }
@@ -63,29 +63,29 @@ const char *jalon_errmsg(const jalon_store *store)
 
 /* ---------------------------------------------------------------- SQL helpers */
 
-int store_exec(jalon_store *s, const char *sql)
+int jl_store_exec(jalon_store *s, const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int rc = store_fail_db(s, "requête");
+		int rc = jl_store_fail_db(s, "requête");
 		sqlite3_free(msg);
 		return rc;
 	}
 	return 0;
 }
 
-int store_prepare(jalon_store *s, sqlite3_stmt **stmt, const char *sql)
+int jl_store_prepare(jalon_store *s, sqlite3_stmt **stmt, const char *sql)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK)
-		return store_fail_db(s, "préparation d'une requête");
+		return jl_store_fail_db(s, "préparation d'une requête");
 	return 0;
 }
 
-int store_meta_get(jalon_store *s, const char *key, char **value)
+int jl_store_meta_get(jalon_store *s, const char *key, char **value)
 {
 	sqlite3_stmt *st;
 	*value = NULL;
-	if (store_prepare(s, &st, "SELECT value FROM meta WHERE key = ?1") != 0)
+	if (jl_store_prepare(s, &st, "SELECT value FROM meta WHERE key = ?1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -93,20 +93,20 @@ int store_meta_get(jalon_store *s, const char *key, char **value)
 		*value = jl_strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail_db(s, "lecture des méta-données");
+		return jl_store_fail_db(s, "lecture des méta-données");
 	return 0;
 }
 
-int store_meta_set(jalon_store *s, const char *key, const char *value)
+int jl_store_meta_set(jalon_store *s, const char *key, const char *value)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)") != 0)
+	if (jl_store_prepare(s, &st, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "écriture des méta-données");
+	return rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "écriture des méta-données");
 }
 
 /* ---------------------------------------------------------------- schema */
@@ -120,7 +120,7 @@ static const char *const MIGRATIONS[] = {
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	/* The canonical text of every current record, byte for byte as in the history. */
 	"CREATE TABLE records(id TEXT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL);"
-	/* Query tables, derived from records by store_apply. */
+	/* Query tables, derived from records by jl_store_apply. */
 	"CREATE TABLE items(id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL,"
 	" label_key TEXT NOT NULL, name_key TEXT NOT NULL, title TEXT NOT NULL,"
 	" title_key TEXT NOT NULL, parent TEXT, position INTEGER NOT NULL, volet TEXT,"
@@ -186,28 +186,28 @@ static int migrate(jalon_store *s)
 	sqlite3_stmt *st;
 	int version = 0;
 	int count = (int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]);
-	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (jl_store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
-	if (store_prepare(s, &st, "PRAGMA user_version") == 0) {
+	if (jl_store_prepare(s, &st, "PRAGMA user_version") == 0) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			version = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 	}
 	if (version > count) {
-		store_exec(s, "ROLLBACK");
-		return store_fail(s, JALON_ERROR, "le registre a été créé par une version plus récente "
+		jl_store_exec(s, "ROLLBACK");
+		return jl_store_fail(s, JALON_ERROR, "le registre a été créé par une version plus récente "
 		                                  "de Jalon (schéma %d, connu : %d)", version, count);
 	}
 	for (; version < count; version++) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
-		if (store_exec(s, MIGRATIONS[version]) != 0 || store_exec(s, pragma) != 0) {
+		if (jl_store_exec(s, MIGRATIONS[version]) != 0 || jl_store_exec(s, pragma) != 0) {
 			int rc = JALON_ERROR;
-			store_exec(s, "ROLLBACK");
+			jl_store_exec(s, "ROLLBACK");
 			return rc;
 		}
 	}
-	return store_exec(s, "COMMIT");
+	return jl_store_exec(s, "COMMIT");
 }
 
 /* ---------------------------------------------------------------- open and close */
@@ -250,7 +250,7 @@ static int open_db(jalon_store *s, int create)
 	int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
 	free(path);
 	if (rc != SQLITE_OK)
-		return store_fail(s, create ? JALON_ERROR : JALON_ENOTFOUND,
+		return jl_store_fail(s, create ? JALON_ERROR : JALON_ENOTFOUND,
 		                  "%s : pas de registre Jalon ici (jalon.db illisible : %s)", s->dir,
 		                  s->db ? sqlite3_errmsg(s->db) : "mémoire insuffisante");
 	sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
@@ -258,7 +258,7 @@ static int open_db(jalon_store *s, int create)
 	                        sql_has_words, NULL, NULL);
 	sqlite3_extended_result_codes(s->db, 0);
 	/* WAL lets readers run beside the writer; FULL makes every COMMIT durable. */
-	if (store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;") != 0)
+	if (jl_store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;") != 0)
 		return JALON_ERROR;
 	return migrate(s);
 }
@@ -270,7 +270,7 @@ static int open_repo(jalon_store *s, int create)
 	                : git_repository_open_bare(&s->repo, path);
 	free(path);
 	if (rc != 0)
-		return store_fail_git(s, create ? "création de l'historique" : "ouverture de l'historique");
+		return jl_store_fail_git(s, create ? "création de l'historique" : "ouverture de l'historique");
 	if (create) {
 		/* A plain `git log` in the repository reads branch main. */
 		git_reference *head = NULL;
@@ -291,13 +291,13 @@ int jalon_store_open(jalon_store **out, const char *dir, const jalon_open_option
 	int exists = stat(db, &st) == 0;
 	free(db);
 	if (!exists)
-		return store_fail(s, JALON_ENOTFOUND, "%s : pas de registre Jalon ici (créez-le avec "
+		return jl_store_fail(s, JALON_ENOTFOUND, "%s : pas de registre Jalon ici (créez-le avec "
 		                                      "« jalon init »)", dir);
 	int rc = open_db(s, 0);
 	if (rc == 0)
 		rc = open_repo(s, 0);
 	if (rc == 0)
-		rc = history_recover(s);
+		rc = jl_history_recover(s);
 	return rc;
 }
 
@@ -322,10 +322,10 @@ int jalon_store_init(jalon_store **out, const char *dir, const jalon_open_option
 	if (!s)
 		return JALON_ENOMEM;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-		return store_fail(s, JALON_ERROR, "%s : impossible de créer le dossier : %s", dir,
+		return jl_store_fail(s, JALON_ERROR, "%s : impossible de créer le dossier : %s", dir,
 		                  strerror(errno));
 	if (!dir_is_empty(dir))
-		return store_fail(s, JALON_ECONFLICT, "%s : le dossier n'est pas vide", dir);
+		return jl_store_fail(s, JALON_ECONFLICT, "%s : le dossier n'est pas vide", dir);
 	int rc = open_db(s, 1);
 	if (rc == 0)
 		rc = open_repo(s, 1);
@@ -336,10 +336,10 @@ void jalon_store_close(jalon_store *s)
 {
 	if (!s)
 		return;
-	pipeline_hooks_free(s);
-	remind_hooks_free(s);
-	script_close(s);
-	plugins_free(s);
+	jl_pipeline_hooks_free(s);
+	jl_remind_hooks_free(s);
+	jl_script_close(s);
+	jl_plugins_free(s);
 	free(s->progress_rule);
 	sqlite3_close_v2(s->db);
 	git_repository_free(s->repo);
@@ -353,9 +353,9 @@ void jalon_store_close(jalon_store *s)
 int jalon_store_set_author(jalon_store *s, const char *name, const char *email)
 {
 	if (!name || !*name)
-		return store_fail(s, JALON_EINVALID, "auteur : un nom est requis");
+		return jl_store_fail(s, JALON_EINVALID, "auteur : un nom est requis");
 	if (strpbrk(name, "<>\n") || (email && strpbrk(email, "<>\n ")))
-		return store_fail(s, JALON_EINVALID, "auteur : « %s <%s> » n'est pas valide", name,
+		return jl_store_fail(s, JALON_EINVALID, "auteur : « %s <%s> » n'est pas valide", name,
 		                  email ? email : "");
 	free(s->author_name);
 	free(s->author_email);
@@ -366,20 +366,20 @@ int jalon_store_set_author(jalon_store *s, const char *name, const char *email)
 
 /* ---------------------------------------------------------------- records */
 
-sqlite3_int64 store_count(jalon_store *s, const char *sql)
+sqlite3_int64 jl_store_count(jalon_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
 	sqlite3_int64 n = -1;
-	if (store_prepare(s, &st, sql) == 0 && sqlite3_step(st) == SQLITE_ROW)
+	if (jl_store_prepare(s, &st, sql) == 0 && sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
 }
 
-json_t *store_records(jalon_store *s)
+json_t *jl_store_records(jalon_store *s)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT records.id, records.body FROM records"
+	if (jl_store_prepare(s, &st, "SELECT records.id, records.body FROM records"
 	                          " LEFT JOIN items ON items.id = records.id"
 	                          " ORDER BY records.kind, items.position,"
 	                          " CAST(substr(records.id, instr(records.id, '-') + 1) AS INTEGER)")
@@ -397,17 +397,17 @@ json_t *store_records(jalon_store *s)
 	sqlite3_finalize(st);
 	if (!all || rc != SQLITE_DONE) {
 		json_decref(all);
-		store_fail_db(s, "lecture du plan");
+		jl_store_fail_db(s, "lecture du plan");
 		return NULL;
 	}
 	return all;
 }
 
-json_t *store_record_get(jalon_store *s, const char *id)
+json_t *jl_store_record_get(jalon_store *s, const char *id)
 {
 	sqlite3_stmt *st;
 	json_t *rec = NULL;
-	if (store_prepare(s, &st, "SELECT body FROM records WHERE id = ?1") != 0)
+	if (jl_store_prepare(s, &st, "SELECT body FROM records WHERE id = ?1") != 0)
 		return NULL;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -421,7 +421,7 @@ json_t *store_record_get(jalon_store *s, const char *id)
 
 /* Folds a label or name into the key references are matched on: no case, accents,
  * spaces, dots or parentheses ("O.O. 3.2" → "oo32", "Action (7)" → "action7"). */
-char *store_ref_key(const char *s)
+char *jl_store_ref_key(const char *s)
 {
 	char *f = jl_fold(s ? s : "");
 	char *w = f;
@@ -436,12 +436,12 @@ char *store_ref_key(const char *s)
 static int exec_bound(jalon_store *s, const char *sql, const char *a)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, sql) != 0)
+	if (jl_store_prepare(s, &st, sql) != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "mise à jour");
+	return rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "mise à jour");
 }
 
 static const char *str(const json_t *rec, const char *key)
@@ -461,7 +461,7 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 static int project_item(jalon_store *s, const json_t *rec)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
+	if (jl_store_prepare(s, &st,
 	                  "INSERT INTO items(id, kind, label, label_key, name_key, title, title_key,"
 	                  " parent, position, volet, status, draft, priority, who_key, due_start,"
 	                  " due_end, rule, flagged, progress, weight, planned_start, planned_end,"
@@ -471,9 +471,9 @@ static int project_item(jalon_store *s, const json_t *rec)
 		return JALON_ERROR;
 	json_t *deadline = json_object_get(rec, "deadline");
 	json_t *recur = json_object_get(rec, "recurrence");
-	char *name = record_display_name(rec);
-	char *label_key = store_ref_key(str(rec, "label"));
-	char *name_key = store_ref_key(name);
+	char *name = jl_record_display_name(rec);
+	char *label_key = jl_store_ref_key(str(rec, "label"));
+	char *name_key = jl_store_ref_key(name);
 	char *title_key = jl_fold(str(rec, "title"));
 	char *who_key = jl_fold(str(rec, "who"));
 	int flagged = json_object_get(deadline, "error") || json_object_get(recur, "error") ||
@@ -531,12 +531,12 @@ static int project_item(jalon_store *s, const json_t *rec)
 	free(title_key);
 	free(who_key);
 	if (rc != SQLITE_DONE)
-		return store_fail_db(s, "projection d'un élément");
+		return jl_store_fail_db(s, "projection d'un élément");
 
 	size_t i;
 	json_t *e;
 	json_array_foreach(json_object_get(rec, "parents"), i, e) {
-		if (store_prepare(s, &st, "INSERT OR REPLACE INTO item_parents(item, parent, share)"
+		if (jl_store_prepare(s, &st, "INSERT OR REPLACE INTO item_parents(item, parent, share)"
 		                          " VALUES (?1, ?2, ?3)") != 0)
 			return JALON_ERROR;
 		sqlite3_bind_text(st, 1, str(rec, "id"), -1, SQLITE_STATIC);
@@ -545,10 +545,10 @@ static int project_item(jalon_store *s, const json_t *rec)
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return store_fail_db(s, "projection des parents");
+			return jl_store_fail_db(s, "projection des parents");
 	}
 	json_array_foreach(json_object_get(rec, "people"), i, e) {
-		if (store_prepare(s, &st, "INSERT INTO item_people(item, person, role)"
+		if (jl_store_prepare(s, &st, "INSERT INTO item_people(item, person, role)"
 		                          " VALUES (?1, ?2, ?3)") != 0)
 			return JALON_ERROR;
 		sqlite3_bind_text(st, 1, str(rec, "id"), -1, SQLITE_STATIC);
@@ -557,7 +557,7 @@ static int project_item(jalon_store *s, const json_t *rec)
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return store_fail_db(s, "projection des personnes");
+			return jl_store_fail_db(s, "projection des personnes");
 	}
 	return 0;
 }
@@ -565,7 +565,7 @@ static int project_item(jalon_store *s, const json_t *rec)
 static int project_person(jalon_store *s, const json_t *rec)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO people(id, name, name_key, email)"
+	if (jl_store_prepare(s, &st, "INSERT INTO people(id, name, name_key, email)"
 	                          " VALUES (?1, ?2, ?3, ?4)") != 0)
 		return JALON_ERROR;
 	char *key = jl_fold(str(rec, "name"));
@@ -576,10 +576,10 @@ static int project_person(jalon_store *s, const json_t *rec)
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(key);
-	return rc == SQLITE_DONE ? 0 : store_fail_db(s, "projection d'une personne");
+	return rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "projection d'une personne");
 }
 
-int store_apply(jalon_store *s, const char *id, const json_t *rec, const char *text)
+int jl_store_apply(jalon_store *s, const char *id, const json_t *rec, const char *text)
 {
 	static const char *const CLEAR[] = {
 		"DELETE FROM records WHERE id = ?1", "DELETE FROM items WHERE id = ?1",
@@ -591,7 +591,7 @@ int store_apply(jalon_store *s, const char *id, const json_t *rec, const char *t
 	if (!rec)
 		return 0;
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO records(id, kind, body) VALUES (?1, ?2, ?3)") != 0)
+	if (jl_store_prepare(s, &st, "INSERT INTO records(id, kind, body) VALUES (?1, ?2, ?3)") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, str(rec, "kind"), -1, SQLITE_STATIC);
@@ -599,8 +599,8 @@ int store_apply(jalon_store *s, const char *id, const json_t *rec, const char *t
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return store_fail_db(s, "écriture d'un enregistrement");
-	int kind = record_kind(rec);
+		return jl_store_fail_db(s, "écriture d'un enregistrement");
+	int kind = jl_record_kind(rec);
 	if (kind == JALON_KIND_PERSON)
 		return project_person(s, rec);
 	if (kind >= JALON_KIND_OS)
@@ -608,8 +608,8 @@ int store_apply(jalon_store *s, const char *id, const json_t *rec, const char *t
 	return 0;
 }
 
-int store_clear_records(jalon_store *s)
+int jl_store_clear_records(jalon_store *s)
 {
-	return store_exec(s, "DELETE FROM records; DELETE FROM items; DELETE FROM item_parents;"
+	return jl_store_exec(s, "DELETE FROM records; DELETE FROM items; DELETE FROM item_parents;"
 	                     " DELETE FROM item_people; DELETE FROM people;");
 }

@@ -30,48 +30,48 @@ struct jalon_store {
 	struct progress_rule *progress_rule; /* a script's progress rules (progress.h) */
 };
 
-void plugins_free(jalon_store *s); /* plugin.c: for jalon_store_close */
+void jl_plugins_free(jalon_store *s); /* plugin.c: for jalon_store_close */
 
 /* Sets the store's message (printf-style) and returns code. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-int store_fail(jalon_store *s, int code, const char *fmt, ...);
+int jl_store_fail(jalon_store *s, int code, const char *fmt, ...);
 /* Sets the message from SQLite's last error, prefixed with what was being done. */
-int store_fail_db(jalon_store *s, const char *what);
+int jl_store_fail_db(jalon_store *s, const char *what);
 /* Sets the message from libgit2's last error (which may be absent in 1.5). */
-int store_fail_git(jalon_store *s, const char *what);
-void store_clear_error(jalon_store *s);
+int jl_store_fail_git(jalon_store *s, const char *what);
+void jl_store_clear_error(jalon_store *s);
 
 /* Runs SQL with no result rows. */
-int store_exec(jalon_store *s, const char *sql);
+int jl_store_exec(jalon_store *s, const char *sql);
 /* Prepares a statement, setting the message on failure. */
-int store_prepare(jalon_store *s, sqlite3_stmt **stmt, const char *sql);
+int jl_store_prepare(jalon_store *s, sqlite3_stmt **stmt, const char *sql);
 
 /* The number a "SELECT count(*) …" gives, or -1 with the message set. */
-sqlite3_int64 store_count(jalon_store *s, const char *sql);
+sqlite3_int64 jl_store_count(jalon_store *s, const char *sql);
 
 /* meta table */
-int store_meta_get(jalon_store *s, const char *key, char **value);
-int store_meta_set(jalon_store *s, const char *key, const char *value);
+int jl_store_meta_get(jalon_store *s, const char *key, char **value);
+int jl_store_meta_set(jalon_store *s, const char *key, const char *value);
 
 /*
  * Every current record, id → record (a new object), in a fixed order that jansson keeps
  * when iterating: by kind, then position among siblings, then id number. NULL with the
  * message set on failure. For computations over the whole plan (reminders, progress).
  */
-json_t *store_records(jalon_store *s);
+json_t *jl_store_records(jalon_store *s);
 /* The current record with that id (a new reference), or NULL when absent. */
-json_t *store_record_get(jalon_store *s, const char *id);
+json_t *jl_store_record_get(jalon_store *s, const char *id);
 
 /*
  * Applies one record change to SQLite: old_id's record is replaced by rec (NULL:
  * deleted). Updates the records table and the query tables derived from it. The one
  * way the SQLite state changes, whether from a change, a replay or a rebuild.
  */
-int store_apply(jalon_store *s, const char *id, const json_t *rec, const char *text);
+int jl_store_apply(jalon_store *s, const char *id, const json_t *rec, const char *text);
 
 /* Drops every record and derived row (before a rebuild). */
-int store_clear_records(jalon_store *s);
+int jl_store_clear_records(jalon_store *s);
 
 #endif

@@ -29,13 +29,13 @@ static inline const char *parent_of(const json_t *it)
 	return s(json_array_get(json_object_get(it, "parents"), 0), "id");
 }
 
-/* Sets a field through record_set, as a person writes it; fails the test if refused. */
+/* Sets a field through jl_record_set, as a person writes it; fails the test if refused. */
 static inline void set(json_t *doc, json_t *rec, const char *key, const char *value)
 {
 	char err[512];
-	record_context ctx = plandoc_context(doc);
-	if (record_set(rec, key, value, &ctx, err, sizeof err) != 0)
-		fail_msg("record_set(%s, %s): %s", key, value, err);
+	record_context ctx = jl_plandoc_context(doc);
+	if (jl_record_set(rec, key, value, &ctx, err, sizeof err) != 0)
+		fail_msg("jl_record_set(%s, %s): %s", key, value, err);
 }
 
 /* Fails, printing the written text and both values, when got differs from want. */

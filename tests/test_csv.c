@@ -1,7 +1,7 @@
 /*
  * Plans as CSV: RFC 4180 reading (separators, quotes, line breaks in fields, BOM, CRLF),
  * column names, parents and ids, every error with its file:line message, and round trips
- * through csv_write.
+ * through jl_csv_write.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +15,8 @@
 
 #include "doc_helpers.h"
 
-#define parse_ok(text) doc_parse_ok(csv_parse, "p.csv", (text))
-#define expect_error(text, message) doc_expect_error(csv_parse, "p.csv", (text), (message))
+#define parse_ok(text) doc_parse_ok(jl_csv_parse, "p.csv", (text))
+#define expect_error(text, message) doc_expect_error(jl_csv_parse, "p.csv", (text), (message))
 
 #include "csv.h"
 #include "outline.h"
@@ -27,19 +27,19 @@
 #define JALON_EXAMPLES_DIR "examples"
 #endif
 
-/* csv_parse(csv_write(doc)) gives the items back, ids included. */
+/* jl_csv_parse(jl_csv_write(doc)) gives the items back, ids included. */
 static void assert_items_round_trip(const json_t *doc, char sep)
 {
 	char err[2048] = "";
-	char *text = csv_write(doc, sep);
+	char *text = jl_csv_write(doc, sep);
 	assert_non_null(text);
-	json_t *back = csv_parse(text, strlen(text), "écrit.csv", err, sizeof err);
+	json_t *back = jl_csv_parse(text, strlen(text), "écrit.csv", err, sizeof err);
 	if (!back)
 		fail_msg("written CSV does not parse: %s\n%s", err, text);
 	json_t *want = json_deep_copy(doc);
-	assert_int_equal(plandoc_check(want, err, sizeof err), 0);
-	doc_assert_equal(plandoc_items(want), plandoc_items(back), text);
-	char *again = csv_write(back, sep);
+	assert_int_equal(jl_plandoc_check(want, err, sizeof err), 0);
+	doc_assert_equal(jl_plandoc_items(want), jl_plandoc_items(back), text);
+	char *again = jl_csv_write(back, sep);
 	assert_string_equal(text, again);
 	free(again);
 	free(text);
@@ -59,21 +59,21 @@ static void test_basic_semicolons(void **state)
 	                       "tâche;;Établir un rapport;DG + Président;1x/trimestre\n"
 	                       "oo;OO2;Renforcer l'insertion;;\n"
 	                       "action;;Sans label;;\n");
-	json_t *items = plandoc_items(doc);
+	json_t *items = jl_plandoc_items(doc);
 	assert_int_equal(json_array_size(items), 6);
-	json_t *a1 = plandoc_find(doc, "action-1");
+	json_t *a1 = jl_plandoc_find(doc, "action-1");
 	assert_string_equal(s(a1, "label"), "Action 1");
 	assert_string_equal(s(a1, "who"), "DG");
 	assert_string_equal(s(json_object_get(a1, "deadline"), "start"), "2020-01-01");
 	assert_string_equal(parent_of(a1), "oo-1");
-	json_t *t = plandoc_find(doc, "task-1");
+	json_t *t = jl_plandoc_find(doc, "task-1");
 	assert_string_equal(parent_of(t), "action-1");
 	assert_string_equal(s(json_object_get(t, "recurrence"), "rule"), "FREQ=MONTHLY;INTERVAL=3");
 	/* Without a parent column, the last row above of the parent's kind. */
-	assert_string_equal(parent_of(plandoc_find(doc, "action-2")), "oo-2");
-	assert_int_equal(json_integer_value(json_object_get(plandoc_find(doc, "oo-2"), "position")),
+	assert_string_equal(parent_of(jl_plandoc_find(doc, "action-2")), "oo-2");
+	assert_int_equal(json_integer_value(json_object_get(jl_plandoc_find(doc, "oo-2"), "position")),
 	                 2);
-	assert_string_equal(s(plandoc_plan(doc), "organisation"), "");
+	assert_string_equal(s(jl_plandoc_plan(doc), "organisation"), "");
 	json_decref(doc);
 }
 
@@ -84,17 +84,17 @@ static void test_commas_quotes_and_line_breaks(void **state)
 	                       "os,\"Être un CPAS, solidaire\",\"Sur\r\ndeux lignes, avec \"\"guillemets\"\"\","
 	                       "\"première\nseconde\"\r\n"
 	                       "oo,Sans guillemets \"au milieu\",,\r\n");
-	json_t *os = plandoc_find(doc, "os-1");
+	json_t *os = jl_plandoc_find(doc, "os-1");
 	assert_string_equal(s(os, "title"), "Être un CPAS, solidaire");
 	assert_string_equal(s(os, "description"), "Sur\ndeux lignes, avec \"guillemets\"");
 	/* A repeatable key: one value per line of the cell. */
 	assert_int_equal(json_array_size(json_object_get(os, "notes")), 2);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(os, "notes"), 1)),
 	                    "seconde");
-	assert_string_equal(s(plandoc_find(doc, "oo-1"), "title"), "Sans guillemets \"au milieu\"");
+	assert_string_equal(s(jl_plandoc_find(doc, "oo-1"), "title"), "Sans guillemets \"au milieu\"");
 	json_decref(doc);
 	doc = parse_ok("type\ttitre\nos\tTabulé; avec point-virgule\n");
-	assert_string_equal(s(plandoc_find(doc, "os-1"), "title"), "Tabulé; avec point-virgule");
+	assert_string_equal(s(jl_plandoc_find(doc, "os-1"), "title"), "Tabulé; avec point-virgule");
 	json_decref(doc);
 }
 
@@ -102,12 +102,12 @@ static void test_bom_crlf_blank_rows_and_no_final_newline(void **state)
 {
 	(void)state;
 	json_t *doc = parse_ok("\xef\xbb\xbftype;titre\r\n\r\n;\r\nos;Un\r\n ; \r\noo;Deux");
-	assert_int_equal(json_array_size(plandoc_items(doc)), 2);
-	assert_string_equal(s(plandoc_find(doc, "oo-1"), "title"), "Deux");
+	assert_int_equal(json_array_size(jl_plandoc_items(doc)), 2);
+	assert_string_equal(s(jl_plandoc_find(doc, "oo-1"), "title"), "Deux");
 	json_decref(doc);
 	/* A header alone is an empty plan. */
 	doc = parse_ok("type;titre\n");
-	assert_int_equal(json_array_size(plandoc_items(doc)), 0);
+	assert_int_equal(json_array_size(jl_plandoc_items(doc)), 0);
 	json_decref(doc);
 }
 
@@ -120,13 +120,13 @@ static void test_column_names(void **state)
 	               "oo;OO;;;;;;;;;\n"
 	               "action;Faire;fin 2019;DG;En cours;50 %;Marie <marie@cpas.be>;Forem, AIS;"
 	               "15/10/2019;2019-2020;oui\n");
-	json_t *a = plandoc_find(doc, "action-1");
+	json_t *a = jl_plandoc_find(doc, "action-1");
 	assert_string_equal(s(a, "title"), "Faire");
 	assert_string_equal(s(json_object_get(a, "deadline"), "end"), "2019-12-31");
 	assert_string_equal(s(a, "who"), "DG");
 	assert_string_equal(s(a, "status"), "en cours");
 	assert_int_equal(json_integer_value(json_object_get(a, "progress")), 50);
-	assert_string_equal(s(plandoc_find(doc, "person-1"), "email"), "marie@cpas.be");
+	assert_string_equal(s(jl_plandoc_find(doc, "person-1"), "email"), "marie@cpas.be");
 	assert_int_equal(json_array_size(json_object_get(a, "partners")), 2);
 	assert_string_equal(s(a, "planned_start"), "2019-10-15");
 	assert_string_equal(s(a, "priority_period"), "2019-2020");
@@ -145,12 +145,12 @@ static void test_ids_and_parents(void **state)
 	                       "oo;oo-7;OO1;Un;OS 1;\n"
 	                       "oo;;OO 2;Deux;os-1;\n"
 	                       "os;;OS 1;Objectif;;\n");
-	json_t *items = plandoc_items(doc);
+	json_t *items = jl_plandoc_items(doc);
 	/* Tree order, ids kept or numbered after the highest given. */
 	const char *want[] = {"os-1", "oo-7", "action-5", "oo-8", "action-4", "task-1"};
 	for (size_t i = 0; i < 6; i++)
 		assert_string_equal(s(json_array_get(items, i), "id"), want[i]);
-	json_t *parents = json_object_get(plandoc_find(doc, "action-4"), "parents");
+	json_t *parents = json_object_get(jl_plandoc_find(doc, "action-4"), "parents");
 	assert_int_equal(json_array_size(parents), 2);
 	assert_string_equal(s(json_array_get(parents, 0), "id"), "oo-8");
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(parents, 0), "share")),
@@ -164,7 +164,7 @@ static void test_indicators_with_measures(void **state)
 	json_t *doc = parse_ok("type;titre;indicateur;mesure\n"
 	                       "os;OS;\"Bénéficiaires ; cible: 40\nmesure: 2020-12-31 ; 12\nTaux ; "
 	                       "unité: %\nMESURE : 2021-12-31 ; 30\";\"2022-12-31 ; 35\"\n");
-	json_t *inds = json_object_get(plandoc_find(doc, "os-1"), "indicators");
+	json_t *inds = json_object_get(jl_plandoc_find(doc, "os-1"), "indicators");
 	assert_int_equal(json_array_size(inds), 2);
 	assert_int_equal(json_array_size(json_object_get(json_array_get(inds, 0), "measurements")), 1);
 	/* The "mesure" column goes to the last indicator. */
@@ -178,7 +178,7 @@ static void test_header_errors(void **state)
 {
 	(void)state;
 	char err[2048];
-	assert_null(csv_parse("type;titre;echeanse\nos;a;b\n", 26, "p.csv", err, sizeof err));
+	assert_null(jl_csv_parse("type;titre;echeanse\nos;a;b\n", 26, "p.csv", err, sizeof err));
 	assert_contains(err, "p.csv:1: colonne 3 inconnue « echeanse » ; colonnes connues : type, "
 	                     "id, parent, label, titre, description");
 	expect_error("titre;qui\nUn;DG\n", "p.csv:1: colonne « type » manquante : chaque ligne dit "
@@ -224,13 +224,13 @@ static void test_row_errors(void **state)
 	             "attendu, pas « 150 »");
 	char msg[2048];
 	const char *volet = "type;titre;volet\nos;Un;\noo;Deux;interne\n";
-	assert_null(csv_parse(volet, strlen(volet), "p.csv", msg, sizeof msg));
+	assert_null(jl_csv_parse(volet, strlen(volet), "p.csv", msg, sizeof msg));
 	assert_contains(msg, "p.csv:3: colonne « volet » : clé inconnue « volet » pour oo");
 	expect_error("type;titre;;\nos;Un;;x\n",
 	             "p.csv:2: valeur « x » dans la colonne 4, qui n'a pas de nom dans l'en-tête");
 	char err[256];
 	const char bin[] = "type;titre\nos;U\0n\n";
-	assert_null(csv_parse(bin, sizeof bin - 1, "p.csv", err, sizeof err));
+	assert_null(jl_csv_parse(bin, sizeof bin - 1, "p.csv", err, sizeof err));
 	assert_string_equal(err, "p.csv: caractère nul (octet 0) : ce fichier n'est pas du texte");
 }
 
@@ -242,7 +242,7 @@ static void test_written_text(void **state)
 	json_t *doc = parse_ok("type;label;titre;qui;note\n"
 	                       "os;OS 1;\"Être; un CPAS\";;\n"
 	                       "oo;;\"Dit \"\"oui\"\"\";DG;\"a\nb\"\n");
-	char *text = csv_write(doc, ';');
+	char *text = jl_csv_write(doc, ';');
 	const char *header = "\xef\xbb\xbftype;id;label;titre;parent;description;volet;brouillon;"
 	                     "statut;santé;avancement;poids;qui;mandataire;responsable;"
 	                     "gestionnaire;porteur;répartition;échéance;récurrence;"
@@ -254,7 +254,7 @@ static void test_written_text(void **state)
 	                    "os;os-1;OS 1;\"Être; un CPAS\";;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;\r\n"
 	                    "oo;oo-1;;\"Dit \"\"oui\"\"\";os-1;;;;;;;;DG;;;;;;;;;;;;;;;;;;;;;;\"a\nb\"\r\n");
 	free(text);
-	text = csv_write(doc, ',');
+	text = jl_csv_write(doc, ',');
 	assert_int_equal(strncmp(text, "\xef\xbb\xbftype,id,label,titre,parent,", 27), 0);
 	assert_contains(text, "os,os-1,OS 1,Être; un CPAS,,");
 	free(text);
@@ -264,20 +264,20 @@ static void test_written_text(void **state)
 static json_t *rich_doc(void)
 {
 	char err[256];
-	json_t *doc = plandoc_new(), *p;
-	plandoc_person(doc, "Paul <paul@cpas.be>", &p, err, sizeof err);
-	plandoc_person(doc, "Marie Dupont <marie@cpas.be>", &p, err, sizeof err);
-	plandoc_person(doc, "Service social", &p, err, sizeof err);
-	json_t *os = plandoc_add_item(doc, JALON_KIND_OS, NULL);
+	json_t *doc = jl_plandoc_new(), *p;
+	jl_plandoc_person(doc, "Paul <paul@cpas.be>", &p, err, sizeof err);
+	jl_plandoc_person(doc, "Marie Dupont <marie@cpas.be>", &p, err, sizeof err);
+	jl_plandoc_person(doc, "Service social", &p, err, sizeof err);
+	json_t *os = jl_plandoc_add_item(doc, JALON_KIND_OS, NULL);
 	set(doc, os, "label", "OS 1");
 	set(doc, os, "titre", "Être un CPAS; \"solidaire\"\nsur deux lignes");
 	set(doc, os, "volet", "interne");
 	set(doc, os, "description", "Un.\n\nDeux, avec ; et ,");
-	json_t *oo1 = plandoc_add_item(doc, JALON_KIND_OO, "os-1");
+	json_t *oo1 = jl_plandoc_add_item(doc, JALON_KIND_OO, "os-1");
 	set(doc, oo1, "label", "OO 1");
-	json_t *oo2 = plandoc_add_item(doc, JALON_KIND_OO, "os-1");
+	json_t *oo2 = jl_plandoc_add_item(doc, JALON_KIND_OO, "os-1");
 	set(doc, oo2, "label", "OO 1");  /* the same label twice: parents go by id */
-	json_t *a = plandoc_add_item(doc, JALON_KIND_ACTION, "oo-2");
+	json_t *a = jl_plandoc_add_item(doc, JALON_KIND_ACTION, "oo-2");
 	set(doc, a, "répartition", "oo-2 = 25 ; oo-1 = 75");
 	const char *fields[][2] = {
 		{"titre", "Action"}, {"qui", "DG"}, {"mandataire", "Paul"},
@@ -294,11 +294,11 @@ static json_t *rich_doc(void)
 		{"fin effective", "2026-01-31"}};
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 		set(doc, a, fields[i][0], fields[i][1]);
-	json_t *t = plandoc_add_item(doc, JALON_KIND_TASK, "action-1");
+	json_t *t = jl_plandoc_add_item(doc, JALON_KIND_TASK, "action-1");
 	set(doc, t, "titre", "Tâche");
 	set(doc, t, "responsable", "Marie Dupont");
 	set(doc, t, "gestionnaire", "Paul");
-	assert_int_equal(plandoc_check(doc, err, sizeof err), 0);
+	assert_int_equal(jl_plandoc_check(doc, err, sizeof err), 0);
 	return doc;
 }
 
@@ -311,11 +311,11 @@ static void test_round_trips(void **state)
 	assert_items_round_trip(doc, '\t');
 	/* People come back with their emails; numbered in the order the rows name them. */
 	char err[256];
-	char *text = csv_write(doc, ';');
-	json_t *back = csv_parse(text, strlen(text), "r.csv", err, sizeof err);
-	assert_int_equal(json_array_size(plandoc_people(back)), 3);
-	assert_string_equal(s(plandoc_find_person(back, "Marie Dupont"), "email"), "marie@cpas.be");
-	assert_string_equal(s(plandoc_find_person(back, "Paul"), "email"), "paul@cpas.be");
+	char *text = jl_csv_write(doc, ';');
+	json_t *back = jl_csv_parse(text, strlen(text), "r.csv", err, sizeof err);
+	assert_int_equal(json_array_size(jl_plandoc_people(back)), 3);
+	assert_string_equal(s(jl_plandoc_find_person(back, "Marie Dupont"), "email"), "marie@cpas.be");
+	assert_string_equal(s(jl_plandoc_find_person(back, "Paul"), "email"), "paul@cpas.be");
 	json_decref(back);
 	free(text);
 	json_decref(doc);
@@ -335,7 +335,7 @@ static void test_round_trips(void **state)
 		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 			jl_buf_put(&b, chunk, n);
 		fclose(f);
-		doc = outline_parse(b.ptr, b.len, files[i], err, sizeof err);
+		doc = jl_outline_parse(b.ptr, b.len, files[i], err, sizeof err);
 		if (!doc)
 			fail_msg("%s", err);
 		assert_items_round_trip(doc, ';');
@@ -350,11 +350,11 @@ static void test_writer_orders_unsorted_documents(void **state)
 	json_t *doc = rich_doc();
 	/* The task first, before its parents: the writer puts it back in tree order. */
 	json_t *copy = json_deep_copy(doc);
-	json_t *items = plandoc_items(copy);
+	json_t *items = jl_plandoc_items(copy);
 	json_t *task = json_incref(json_array_get(items, json_array_size(items) - 1));
 	json_array_remove(items, json_array_size(items) - 1);
 	json_array_insert_new(items, 0, task);
-	char *a = csv_write(doc, ';'), *b = csv_write(copy, ';');
+	char *a = jl_csv_write(doc, ';'), *b = jl_csv_write(copy, ';');
 	assert_string_equal(a, b);
 	free(a);
 	free(b);

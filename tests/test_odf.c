@@ -36,7 +36,7 @@ static char *package_ok(const char *mimetype, const odf_part *parts, size_t n, s
 {
 	jl_buf b = JL_BUF_INIT;
 	char err[256] = "";
-	if (odf_package(&b, mimetype, parts, n, err, sizeof err) != 0)
+	if (jl_odf_package(&b, mimetype, parts, n, err, sizeof err) != 0)
 		fail_msg("refused: %s", err);
 	assert_false(b.failed);
 	*len = b.len;
@@ -50,7 +50,7 @@ static void package_refused(const char *mimetype, const odf_part *parts, size_t 
 	jl_buf b = JL_BUF_INIT;
 	char err[256] = "";
 	jl_buf_puts(&b, "avant");
-	assert_int_equal(odf_package(&b, mimetype, parts, n, err, sizeof err), -1);
+	assert_int_equal(jl_odf_package(&b, mimetype, parts, n, err, sizeof err), -1);
 	assert_int_equal(b.len, 5);
 	assert_string_equal(b.ptr, "avant");
 	if (!strstr(err, want))
@@ -245,7 +245,7 @@ static void test_the_same_parts_give_the_same_bytes(void **state)
 	jl_buf b = JL_BUF_INIT;
 	char err[256] = "";
 	jl_buf_puts(&b, "avant");
-	assert_int_equal(odf_package(&b, TEXT_TYPE, parts, 3, err, sizeof err), 0);
+	assert_int_equal(jl_odf_package(&b, TEXT_TYPE, parts, 3, err, sizeof err), 0);
 	assert_int_equal(b.len, 5 + len1);
 	assert_memory_equal(b.ptr, "avant", 5);
 	assert_memory_equal(b.ptr + 5, one, len1);

@@ -15,8 +15,8 @@
 
 #include "doc_helpers.h"
 
-#define parse_ok(text) doc_parse_ok(outline_parse, "t.md", (text))
-#define expect_error(text, message) doc_expect_error(outline_parse, "t.md", (text), (message))
+#define parse_ok(text) doc_parse_ok(jl_outline_parse, "t.md", (text))
+#define expect_error(text, message) doc_expect_error(jl_outline_parse, "t.md", (text), (message))
 
 #include "outline.h"
 #include "plandoc.h"
@@ -48,7 +48,7 @@ static char *read_file(const char *rel, size_t *len)
 static void expect_error_starting(const char *text, const char *start)
 {
 	char err[2048] = "";
-	json_t *doc = outline_parse(text, strlen(text), "t.md", err, sizeof err);
+	json_t *doc = jl_outline_parse(text, strlen(text), "t.md", err, sizeof err);
 	if (doc) {
 		json_decref(doc);
 		fail_msg("parsed, expected « %s… »", start);
@@ -59,15 +59,15 @@ static void expect_error_starting(const char *text, const char *start)
 
 static json_t *item(const json_t *doc, size_t i)
 {
-	return json_array_get(plandoc_items(doc), i);
+	return json_array_get(jl_plandoc_items(doc), i);
 }
 
 static size_t count_kind(const json_t *doc, jalon_kind kind)
 {
 	size_t i, count = 0;
 	json_t *it;
-	json_array_foreach(plandoc_items(doc), i, it)
-		count += record_kind(it) == (int)kind;
+	json_array_foreach(jl_plandoc_items(doc), i, it)
+		count += jl_record_kind(it) == (int)kind;
 	return count;
 }
 
@@ -75,9 +75,9 @@ static size_t count_nonempty(const json_t *doc, const char *field, jalon_kind ki
 {
 	size_t i, count = 0;
 	json_t *it, *v;
-	json_array_foreach(plandoc_items(doc), i, it) {
+	json_array_foreach(jl_plandoc_items(doc), i, it) {
 		v = json_object_get(it, field);
-		if ((int)kind >= 0 && record_kind(it) != (int)kind)
+		if ((int)kind >= 0 && jl_record_kind(it) != (int)kind)
 			continue;
 		count += json_is_string(v) ? *json_string_value(v) != '\0' : !json_is_null(v);
 	}
@@ -88,7 +88,7 @@ static size_t children(const json_t *doc, const char *id)
 {
 	size_t i, count = 0;
 	json_t *it;
-	json_array_foreach(plandoc_items(doc), i, it)
+	json_array_foreach(jl_plandoc_items(doc), i, it)
 		count += parent_of(it) && !strcmp(parent_of(it), id);
 	return count;
 }
@@ -97,17 +97,17 @@ static size_t children(const json_t *doc, const char *id)
 static void assert_round_trip(const json_t *doc)
 {
 	char err[2048] = "";
-	char *text = outline_write(doc);
+	char *text = jl_outline_write(doc);
 	assert_non_null(text);
-	json_t *back = outline_parse(text, strlen(text), "écrit.md", err, sizeof err);
+	json_t *back = jl_outline_parse(text, strlen(text), "écrit.md", err, sizeof err);
 	if (!back)
 		fail_msg("rewritten outline does not parse: %s\n%s", err, text);
 	json_t *want = json_deep_copy(doc);
-	assert_int_equal(plandoc_check(want, err, sizeof err), 0);
-	assert_int_equal(plandoc_renumber(want), 0);
+	assert_int_equal(jl_plandoc_check(want, err, sizeof err), 0);
+	assert_int_equal(jl_plandoc_renumber(want), 0);
 	doc_assert_equal(want, back, text);
 	/* Writing is deterministic, and writing again what was read gives the same text. */
-	char *again = outline_write(back);
+	char *again = jl_outline_write(back);
 	assert_string_equal(text, again);
 	free(again);
 	free(text);
@@ -123,10 +123,10 @@ static void test_erezee(void **state)
 	size_t len;
 	char err[1024];
 	char *text = read_file("erezee/pst-erezee-2019-2024.md", &len);
-	json_t *doc = outline_parse(text, len, "erezee.md", err, sizeof err);
+	json_t *doc = jl_outline_parse(text, len, "erezee.md", err, sizeof err);
 	if (!doc)
 		fail_msg("%s", err);
-	json_t *plan = plandoc_plan(doc);
+	json_t *plan = jl_plandoc_plan(doc);
 	assert_string_equal(s(plan, "organisation"), "CPAS d’Erezée");
 	assert_int_equal(json_integer_value(json_object_get(plan, "period_start")), 2019);
 	assert_int_equal(json_integer_value(json_object_get(plan, "period_end")), 2024);
@@ -141,10 +141,10 @@ static void test_erezee(void **state)
 	assert_string_equal(s(os, "volet"), "externe");
 	assert_string_equal(s(os, "label"), "");
 	assert_contains(s(os, "description"), "nous allons nous centrer");
-	json_t *oo1 = plandoc_find(doc, "oo-1");
+	json_t *oo1 = jl_plandoc_find(doc, "oo-1");
 	assert_string_equal(s(oo1, "label"), "OO1");
 	assert_string_equal(s(oo1, "title"), "Assurer un accompagnement des citoyens les plus démunis");
-	json_t *a1 = plandoc_find(doc, "action-1");
+	json_t *a1 = jl_plandoc_find(doc, "action-1");
 	assert_string_equal(s(a1, "label"), "Action 1");
 	assert_string_equal(s(a1, "title"),
 	                    "Améliorer les services de proximité : repas à domicile – mobilité");
@@ -161,17 +161,17 @@ static void test_erezee(void **state)
 		snprintf(id, sizeof id, "action-%d", i + 1);
 		assert_int_equal(children(doc, id), per_action[i]);
 	}
-	assert_string_equal(s(plandoc_find(doc, "action-11"), "label"), "");
+	assert_string_equal(s(jl_plandoc_find(doc, "action-11"), "label"), "");
 	assert_int_equal(count_nonempty(doc, "who", JALON_KIND_TASK), 13);
 	assert_int_equal(count_nonempty(doc, "who", JALON_KIND_ACTION), 2);
 	assert_int_equal(count_nonempty(doc, "recurrence", -1), 8);
 	assert_int_equal(count_nonempty(doc, "deadline", -1), 7);
 	assert_int_equal(count_nonempty(doc, "description", -1), 2);
-	json_t *t3 = plandoc_find(doc, "task-3");
+	json_t *t3 = jl_plandoc_find(doc, "task-3");
 	assert_string_equal(s(t3, "who"), "responsable social des repas et DG ou service administratif");
 	assert_string_equal(s(json_object_get(t3, "deadline"), "text"),
 	                    "janvier 2020 -Rapport au Conseil");
-	assert_string_equal(s(json_object_get(plandoc_find(doc, "task-5"), "recurrence"), "text"),
+	assert_string_equal(s(json_object_get(jl_plandoc_find(doc, "task-5"), "recurrence"), "text"),
 	                    "1x/ trimestre.");
 	assert_round_trip(doc);
 	json_decref(doc);
@@ -184,10 +184,10 @@ static void test_baelen(void **state)
 	size_t len;
 	char err[1024];
 	char *text = read_file("baelen/pst-baelen-2019-2024.md", &len);
-	json_t *doc = outline_parse(text, len, "baelen.md", err, sizeof err);
+	json_t *doc = jl_outline_parse(text, len, "baelen.md", err, sizeof err);
 	if (!doc)
 		fail_msg("%s", err);
-	assert_int_equal(json_array_size(json_object_get(plandoc_plan(doc), "sections")), 3);
+	assert_int_equal(json_array_size(json_object_get(jl_plandoc_plan(doc), "sections")), 3);
 	assert_int_equal(count_kind(doc, JALON_KIND_OS), 4);
 	assert_int_equal(count_kind(doc, JALON_KIND_OO), 29);
 	assert_int_equal(count_kind(doc, JALON_KIND_ACTION), 56);
@@ -198,17 +198,17 @@ static void test_baelen(void **state)
 	for (int i = 0; i < 4; i++) {
 		char id[16];
 		snprintf(id, sizeof id, "os-%d", i + 1);
-		json_t *os = plandoc_find(doc, id);
+		json_t *os = jl_plandoc_find(doc, id);
 		assert_string_equal(s(os, "volet"), volets[i]);
 		assert_string_equal(s(os, "label"), labels[i]);
 		assert_int_equal(children(doc, id), oo_per_os[i]);
 	}
-	json_t *oo = plandoc_find(doc, "oo-20");
+	json_t *oo = jl_plandoc_find(doc, "oo-20");
 	assert_string_equal(s(oo, "label"), "O.O.3.10");
 	json_t *found;
-	assert_int_equal(plandoc_resolve_item(doc, "o.o.3.11", JALON_KIND_OO, &found, err,
+	assert_int_equal(jl_plandoc_resolve_item(doc, "o.o.3.11", JALON_KIND_OO, &found, err,
 	                                      sizeof err), 0);
-	assert_int_equal(children(doc, record_id(found)), 1);
+	assert_int_equal(children(doc, jl_record_id(found)), 1);
 	assert_int_equal(count_nonempty(doc, "description", -1), 1);
 	assert_int_equal(count_nonempty(doc, "priority_period", -1), 0);
 	assert_round_trip(doc);
@@ -287,24 +287,24 @@ static void test_structure_and_volets(void **state)
 	                       "# Contexte\n"
 	                       "## OS 3 : Sans volet\n"
 	                       "volet: externe\n");
-	assert_int_equal(json_array_size(plandoc_items(doc)), 11);
-	assert_string_equal(s(plandoc_find(doc, "os-1"), "volet"), "interne");
-	assert_string_equal(s(plandoc_find(doc, "os-2"), "volet"), "externe");
-	assert_string_equal(s(plandoc_find(doc, "os-3"), "volet"), "externe");
-	assert_string_equal(parent_of(plandoc_find(doc, "task-2")), "action-1");
-	assert_string_equal(parent_of(plandoc_find(doc, "action-3")), "oo-1");
-	assert_string_equal(parent_of(plandoc_find(doc, "task-3")), "action-3");
-	assert_string_equal(s(plandoc_find(doc, "task-3"), "title"), "Tâche C1");
-	assert_int_equal(json_integer_value(json_object_get(plandoc_find(doc, "action-3"),
+	assert_int_equal(json_array_size(jl_plandoc_items(doc)), 11);
+	assert_string_equal(s(jl_plandoc_find(doc, "os-1"), "volet"), "interne");
+	assert_string_equal(s(jl_plandoc_find(doc, "os-2"), "volet"), "externe");
+	assert_string_equal(s(jl_plandoc_find(doc, "os-3"), "volet"), "externe");
+	assert_string_equal(parent_of(jl_plandoc_find(doc, "task-2")), "action-1");
+	assert_string_equal(parent_of(jl_plandoc_find(doc, "action-3")), "oo-1");
+	assert_string_equal(parent_of(jl_plandoc_find(doc, "task-3")), "action-3");
+	assert_string_equal(s(jl_plandoc_find(doc, "task-3"), "title"), "Tâche C1");
+	assert_int_equal(json_integer_value(json_object_get(jl_plandoc_find(doc, "action-3"),
 	                                                    "position")), 3);
-	json_t *sections = json_object_get(plandoc_plan(doc), "sections");
+	json_t *sections = json_object_get(jl_plandoc_plan(doc), "sections");
 	assert_int_equal(json_array_size(sections), 1);
 	assert_string_equal(s(json_array_get(sections, 0), "title"), "Contexte");
 	assert_string_equal(s(json_array_get(sections, 0), "text"), "");
 	/* After a section heading, an OS has no volet from the headings above it. */
 	json_decref(doc);
 	doc = parse_ok("# Volet externe\n## OS 1 : a\n# Contexte\n## OS 2 : b\n");
-	assert_string_equal(s(plandoc_find(doc, "os-2"), "volet"), "");
+	assert_string_equal(s(jl_plandoc_find(doc, "os-2"), "volet"), "");
 	json_decref(doc);
 }
 
@@ -324,13 +324,13 @@ static void test_sections_are_verbatim(void **state)
 	                       "Fin.\n"
 	                       "\n\n"
 	                       "## OS 1 : après\n");
-	json_t *section = json_array_get(json_object_get(plandoc_plan(doc), "sections"), 0);
+	json_t *section = json_array_get(json_object_get(jl_plandoc_plan(doc), "sections"), 0);
 	assert_string_equal(s(section, "title"), "AFOM : les enjeux");
 	assert_string_equal(s(section, "text"), "Atouts – les forces :\n- Une équipe soudée\n"
 	                                        "  indentée  \n### pas un OO\nqui: pas un "
 	                                        "attribut\n# pas un titre\n\nFin.");
-	assert_int_equal(json_array_size(plandoc_items(doc)), 1);
-	assert_string_equal(s(plandoc_plan(doc), "organisation"), "CPAS");
+	assert_int_equal(json_array_size(jl_plandoc_items(doc)), 1);
+	assert_string_equal(s(jl_plandoc_plan(doc), "organisation"), "CPAS");
 	json_decref(doc);
 }
 
@@ -383,7 +383,7 @@ static void test_bullet_attributes(void **state)
 	                       "    priorité: oui\n"
 	                       "    avancement: 50 %\n"
 	                       "    porteur: Marie <marie@cpas.be>, Service social\n");
-	json_t *a = plandoc_find(doc, "action-1");
+	json_t *a = jl_plandoc_find(doc, "action-1");
 	assert_string_equal(s(a, "label"), "Action 4");
 	assert_string_equal(s(a, "title"), "Former le citoyen dans les choix des fournisseurs de "
 	                                   "services (énergie, internet)");
@@ -391,13 +391,13 @@ static void test_bullet_attributes(void **state)
 	assert_string_equal(s(json_object_get(a, "deadline"), "start"), "2020-09-01");
 	assert_int_equal(json_array_size(json_object_get(a, "partners")), 2);
 	assert_string_equal(s(a, "status"), "en cours");
-	json_t *t = plandoc_find(doc, "task-1");
+	json_t *t = jl_plandoc_find(doc, "task-1");
 	assert_true(json_is_null(json_object_get(t, "deadline")));
 	assert_string_equal(s(json_object_get(t, "recurrence"), "rule"), "FREQ=MONTHLY;INTERVAL=3");
 	assert_true(json_is_true(json_object_get(t, "priority")));
 	assert_int_equal(json_integer_value(json_object_get(t, "progress")), 50);
 	assert_int_equal(json_array_size(json_object_get(t, "people")), 2);
-	json_t *marie = plandoc_find(doc, "person-1");
+	json_t *marie = jl_plandoc_find(doc, "person-1");
 	assert_string_equal(s(marie, "email"), "marie@cpas.be");
 	json_decref(doc);
 }
@@ -418,13 +418,13 @@ static void test_action_headings(void **state)
 	                       "#### (3) Autre\n"
 	                       "  - Tâche indentée\n");
 	assert_int_equal(count_kind(doc, JALON_KIND_ACTION), 3);
-	json_t *a2 = plandoc_find(doc, "action-2");
+	json_t *a2 = jl_plandoc_find(doc, "action-2");
 	assert_string_equal(s(a2, "label"), "(2)");
 	assert_string_equal(s(a2, "description"), "Un paragraphe.");
 	assert_string_equal(s(a2, "who"), "DG");
 	assert_int_equal(children(doc, "action-2"), 2);
-	assert_string_equal(s(plandoc_find(doc, "task-1"), "who"), "équipe");
-	assert_string_equal(parent_of(plandoc_find(doc, "task-3")), "action-3");
+	assert_string_equal(s(jl_plandoc_find(doc, "task-1"), "who"), "équipe");
+	assert_string_equal(parent_of(jl_plandoc_find(doc, "task-3")), "action-3");
 	json_decref(doc);
 }
 
@@ -445,13 +445,13 @@ static void test_front_matter_people_and_custom_fields(void **state)
 	                       "- Action\n"
 	                       "  code PROJET: P-12\n"
 	                       "  porteur: marie dupont, Service social\n");
-	json_t *plan = plandoc_plan(doc);
+	json_t *plan = jl_plandoc_plan(doc);
 	assert_string_equal(s(plan, "title"), "PST sur deux lignes");
 	assert_string_equal(s(plan, "adopted"), "2025-09-15");
 	assert_int_equal(json_integer_value(json_object_get(plan, "period_end")), 2030);
-	assert_int_equal(json_array_size(plandoc_people(doc)), 2);
-	assert_string_equal(s(plandoc_find(doc, "person-1"), "type"), "service");
-	json_t *a = plandoc_find(doc, "action-1");
+	assert_int_equal(json_array_size(jl_plandoc_people(doc)), 2);
+	assert_string_equal(s(jl_plandoc_find(doc, "person-1"), "type"), "service");
+	json_t *a = jl_plandoc_find(doc, "action-1");
 	assert_string_equal(s(json_object_get(a, "custom"), "Code projet"), "P-12");
 	assert_string_equal(s(json_array_get(json_object_get(a, "people"), 0), "person"), "person-2");
 	json_decref(doc);
@@ -466,7 +466,7 @@ static void test_repartition(void **state)
 	                       "- Action transversale\n"
 	                       "  répartition: OO 1 = 60 ; OO 3 = 10 ; OO2 = 30\n"
 	                       "### OO 3 : trois\n");
-	json_t *parents = json_object_get(plandoc_find(doc, "action-1"), "parents");
+	json_t *parents = json_object_get(jl_plandoc_find(doc, "action-1"), "parents");
 	assert_int_equal(json_array_size(parents), 3);
 	/* The OO it is written under comes first; the others keep their order. */
 	assert_string_equal(s(json_array_get(parents, 0), "id"), "oo-2");
@@ -552,7 +552,7 @@ static void test_key_errors(void **state)
 	/* An unknown key written like text (more than three words, a digit, "X ?") is text. */
 	json_t *doc = parse_ok("## OS\n### OO\n- A\n  Réunion 2 : suite du titre\n"
 	                       "  Pourquoi ? parce que\n");
-	assert_string_equal(s(plandoc_find(doc, "action-1"), "title"),
+	assert_string_equal(s(jl_plandoc_find(doc, "action-1"), "title"),
 	                    "A Réunion 2 : suite du titre Pourquoi ? parce que");
 	json_decref(doc);
 	/* A volet only on an OS, a répartition only on an action. */
@@ -595,23 +595,23 @@ static void test_empty_and_front_matter_only(void **state)
 {
 	(void)state;
 	char err[256];
-	json_t *doc = outline_parse("", 0, "vide.md", err, sizeof err);
+	json_t *doc = jl_outline_parse("", 0, "vide.md", err, sizeof err);
 	assert_non_null(doc);
-	assert_int_equal(json_array_size(plandoc_items(doc)), 0);
-	assert_int_equal(plandoc_check(doc, err, sizeof err), 0);
+	assert_int_equal(json_array_size(jl_plandoc_items(doc)), 0);
+	assert_int_equal(jl_plandoc_check(doc, err, sizeof err), 0);
 	json_decref(doc);
-	doc = outline_parse(NULL, 0, NULL, err, sizeof err);
+	doc = jl_outline_parse(NULL, 0, NULL, err, sizeof err);
 	assert_non_null(doc);
 	json_decref(doc);
 	doc = parse_ok("\n\n   \n---\n\n");
-	assert_int_equal(json_array_size(plandoc_items(doc)), 0);
+	assert_int_equal(json_array_size(jl_plandoc_items(doc)), 0);
 	json_decref(doc);
 	doc = parse_ok("---\norganisation: CPAS\n---");
-	assert_string_equal(s(plandoc_plan(doc), "organisation"), "CPAS");
-	assert_int_equal(json_array_size(plandoc_items(doc)), 0);
+	assert_string_equal(s(jl_plandoc_plan(doc), "organisation"), "CPAS");
+	assert_int_equal(json_array_size(jl_plandoc_items(doc)), 0);
 	json_decref(doc);
 	doc = parse_ok("---\n---\n");
-	assert_int_equal(json_array_size(plandoc_items(doc)), 0);
+	assert_int_equal(json_array_size(jl_plandoc_items(doc)), 0);
 	json_decref(doc);
 }
 
@@ -637,7 +637,7 @@ static void test_crlf_bom_and_cr(void **state)
 	json_decref(got);
 	got = parse_ok(cr.ptr);
 	assert_true(json_equal(want, got));
-	assert_string_equal(s(json_array_get(json_object_get(plandoc_plan(got), "sections"), 0),
+	assert_string_equal(s(json_array_get(json_object_get(jl_plandoc_plan(got), "sections"), 0),
 	                      "text"), "Texte");
 	json_decref(got);
 	json_decref(want);
@@ -662,13 +662,13 @@ static void test_invalid_utf8_and_nul(void **state)
 	                                          "fichier en UTF-8");
 	char err[256];
 	const char bin[] = "## OS\n### O\0O\n";
-	assert_null(outline_parse(bin, sizeof bin - 1, "t.md", err, sizeof err));
+	assert_null(jl_outline_parse(bin, sizeof bin - 1, "t.md", err, sizeof err));
 	assert_string_equal(err, "t.md:2: caractère nul (octet 0) en colonne 6 : ce fichier n'est "
 	                         "pas du texte");
 	/* A NULL or short error buffer is fine. */
-	assert_null(outline_parse("### OO\n", 7, "t.md", NULL, 0));
+	assert_null(jl_outline_parse("### OO\n", 7, "t.md", NULL, 0));
 	char tiny[8];
-	assert_null(outline_parse("### OO\n", 7, "t.md", tiny, sizeof tiny));
+	assert_null(jl_outline_parse("### OO\n", 7, "t.md", tiny, sizeof tiny));
 	assert_string_equal(tiny, "t.md:1:");
 }
 
@@ -687,8 +687,8 @@ static void test_long_lines_and_many_items(void **state)
 	assert_int_equal(count_kind(doc, JALON_KIND_ACTION), 3001);
 	assert_int_equal(count_kind(doc, JALON_KIND_TASK), 3000);
 	/* "é tâche " is 10 bytes; the last space is trimmed. */
-	assert_int_equal(strlen(s(plandoc_find(doc, "action-1"), "title")), title_len / 8 * 10 - 1);
-	assert_string_equal(s(plandoc_find(doc, "action-3001"), "label"), "(3001)");
+	assert_int_equal(strlen(s(jl_plandoc_find(doc, "action-1"), "title")), title_len / 8 * 10 - 1);
+	assert_string_equal(s(jl_plandoc_find(doc, "action-3001"), "label"), "(3001)");
 	assert_round_trip(doc);
 	json_decref(doc);
 	jl_buf_free(&b);
@@ -700,42 +700,42 @@ static void test_long_lines_and_many_items(void **state)
 static json_t *rich_doc(void)
 {
 	char err[256];
-	json_t *doc = plandoc_new(), *p;
-	json_t *plan = plandoc_plan(doc);
+	json_t *doc = jl_plandoc_new(), *p;
+	json_t *plan = jl_plandoc_plan(doc);
 	set(doc, plan, "organisation", "CPAS de Test");
 	set(doc, plan, "titre", "PST \\ 2025-2030 : « test »");
 	set(doc, plan, "période", "2025-2030");
 	set(doc, plan, "adoption", "2025-09-15");
-	assert_int_equal(plandoc_declare_field(doc, "Code projet ; pour: action, tâche", err,
+	assert_int_equal(jl_plandoc_declare_field(doc, "Code projet ; pour: action, tâche", err,
 	                                       sizeof err), 0);
-	assert_int_equal(plandoc_declare_field(doc, "Phase ; type: liste ; valeurs: étude, travaux",
+	assert_int_equal(jl_plandoc_declare_field(doc, "Phase ; type: liste ; valeurs: étude, travaux",
 	                                       err, sizeof err), 0);
 	json_array_append_new(json_object_get(plan, "sections"),
 	                      json_pack("{s:s, s:s}", "title", "Volet externe", "text",
 	                                "\n# pas un titre\n\\ barre\n- puce\n### h3\n  indenté  \n"));
 	json_array_append_new(json_object_get(plan, "sections"),
 	                      json_pack("{s:s, s:s}", "title", "\\AFOM #1", "text", "Atouts : équipe"));
-	plandoc_person(doc, "Marie Dupont <marie@cpas.be>", &p, err, sizeof err);
-	plandoc_person(doc, "Service social", &p, err, sizeof err);
+	jl_plandoc_person(doc, "Marie Dupont <marie@cpas.be>", &p, err, sizeof err);
+	jl_plandoc_person(doc, "Service social", &p, err, sizeof err);
 	set(doc, p, "type", "service");
-	plandoc_person(doc, "<paul@cpas.be>", &p, err, sizeof err);
+	jl_plandoc_person(doc, "<paul@cpas.be>", &p, err, sizeof err);
 
-	json_t *os1 = plandoc_add_item(doc, JALON_KIND_OS, NULL);
+	json_t *os1 = jl_plandoc_add_item(doc, JALON_KIND_OS, NULL);
 	set(doc, os1, "titre", "# Être un CPAS\nsur deux lignes");
-	json_t *os2 = plandoc_add_item(doc, JALON_KIND_OS, NULL);
+	json_t *os2 = jl_plandoc_add_item(doc, JALON_KIND_OS, NULL);
 	set(doc, os2, "label", "OS 2");
 	set(doc, os2, "titre", "- commence par un tiret");
 	set(doc, os2, "volet", "interne");
 	set(doc, os2, "description", "Contexte : premier paragraphe\nligne forcée\n\n- deuxième\n\n"
 	                             "\\fin\\\n\n\nqui: x");
-	json_t *oo1 = plandoc_add_item(doc, JALON_KIND_OO, "os-1");
+	json_t *oo1 = jl_plandoc_add_item(doc, JALON_KIND_OO, "os-1");
 	set(doc, oo1, "label", "Axe");
 	set(doc, oo1, "titre", "OO1 : sans label");
-	json_t *oo2 = plandoc_add_item(doc, JALON_KIND_OO, "os-1");
+	json_t *oo2 = jl_plandoc_add_item(doc, JALON_KIND_OO, "os-1");
 	set(doc, oo2, "label", "OO 2");
-	json_t *oo3 = plandoc_add_item(doc, JALON_KIND_OO, "os-2");
+	json_t *oo3 = jl_plandoc_add_item(doc, JALON_KIND_OO, "os-2");
 	set(doc, oo3, "titre", "1.1 Renforcer");
-	json_t *a1 = plandoc_add_item(doc, JALON_KIND_ACTION, "oo-2");
+	json_t *a1 = jl_plandoc_add_item(doc, JALON_KIND_ACTION, "oo-2");
 	set(doc, a1, "label", "(1)");
 	set(doc, a1, "titre", "Action transversale:\nsuite");
 	set(doc, a1, "répartition", "OO 2 = 40 ; oo-1 = 60");
@@ -754,30 +754,30 @@ static json_t *rich_doc(void)
 		{"brouillon", "oui"}, {"Code projet", "P-12"}};
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 		set(doc, a1, fields[i][0], fields[i][1]);
-	json_t *t1 = plandoc_add_item(doc, JALON_KIND_TASK, "action-1");
+	json_t *t1 = jl_plandoc_add_item(doc, JALON_KIND_TASK, "action-1");
 	set(doc, t1, "titre", "Tâche \\ avec : deux points");
 	set(doc, t1, "description", "desc\nde tâche");
 	set(doc, t1, "santé", ": seulement un commentaire");
-	json_t *t2 = plandoc_add_item(doc, JALON_KIND_TASK, "action-1");
+	json_t *t2 = jl_plandoc_add_item(doc, JALON_KIND_TASK, "action-1");
 	set(doc, t2, "label", "Label: avec deux-points");
 	set(doc, t2, "titre", "\n");
-	json_t *a2 = plandoc_add_item(doc, JALON_KIND_ACTION, "oo-3");
+	json_t *a2 = jl_plandoc_add_item(doc, JALON_KIND_ACTION, "oo-3");
 	set(doc, a2, "titre", "Action avec description");
 	set(doc, a2, "description", "Paragraphe un.\n\nParagraphe deux.");
-	json_t *t3 = plandoc_add_item(doc, JALON_KIND_TASK, "action-2");
+	json_t *t3 = jl_plandoc_add_item(doc, JALON_KIND_TASK, "action-2");
 	set(doc, t3, "label", "a)");
 	set(doc, t3, "titre", "sous une action en titre");
 	set(doc, t3, "Code projet", "");
-	json_t *a3 = plandoc_add_item(doc, JALON_KIND_ACTION, "oo-3");
+	json_t *a3 = jl_plandoc_add_item(doc, JALON_KIND_ACTION, "oo-3");
 	set(doc, a3, "titre", "Qui ? pas une clé");
 	/* Found by fuzzing: a title line ending with ":" before a line break, and text lines
 	 * starting with white space. */
 	set(doc, t3, "note", "Fin par deux-points:\nsuite");
 	set(doc, os1, "description", "\t- tabulation\n   espaces\n\xc2\xa0insécable");
 	set(doc, a3, "Phase", "travaux");
-	json_t *a4 = plandoc_add_item(doc, JALON_KIND_ACTION, "oo-1");
+	json_t *a4 = jl_plandoc_add_item(doc, JALON_KIND_ACTION, "oo-1");
 	set(doc, a4, "titre", "- tiret\n* étoile\n# dièse\n• puce\n---");
-	assert_int_equal(plandoc_check(doc, err, sizeof err), 0);
+	assert_int_equal(jl_plandoc_check(doc, err, sizeof err), 0);
 	return doc;
 }
 
@@ -793,25 +793,25 @@ static void test_carriage_returns_in_values(void **state)
 {
 	(void)state;
 	char err[512];
-	json_t *doc = plandoc_new();
-	json_array_append_new(json_object_get(plandoc_plan(doc), "sections"),
+	json_t *doc = jl_plandoc_new();
+	json_array_append_new(json_object_get(jl_plandoc_plan(doc), "sections"),
 	                      json_pack("{s:s, s:s}", "title", "Notes", "text", "a\r\n# b\rc"));
-	json_t *os = plandoc_add_item(doc, JALON_KIND_OS, NULL);
+	json_t *os = jl_plandoc_add_item(doc, JALON_KIND_OS, NULL);
 	json_object_set_new(os, "label", json_string("1\n2"));
 	json_object_set_new(os, "title", json_string("Titre\r\n## pas un OS"));
 	json_object_set_new(os, "notes", json_pack("[s]", "x\ry"));
-	assert_int_equal(plandoc_check(doc, err, sizeof err), 0);
-	char *text = outline_write(doc);
-	json_t *back = outline_parse(text, strlen(text), "cr.md", err, sizeof err);
+	assert_int_equal(jl_plandoc_check(doc, err, sizeof err), 0);
+	char *text = jl_outline_write(doc);
+	json_t *back = jl_outline_parse(text, strlen(text), "cr.md", err, sizeof err);
 	if (!back)
 		fail_msg("%s\n%s", err, text);
-	assert_int_equal(json_array_size(plandoc_items(back)), 1);
+	assert_int_equal(json_array_size(jl_plandoc_items(back)), 1);
 	json_t *it = item(back, 0);
 	assert_string_equal(s(it, "label"), "1\n2");
 	assert_string_equal(s(it, "title"), "Titre\n## pas un OS");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(it, "notes"), 0)),
 	                    "x\ny");
-	assert_string_equal(s(json_array_get(json_object_get(plandoc_plan(back), "sections"), 0),
+	assert_string_equal(s(json_array_get(json_object_get(jl_plandoc_plan(back), "sections"), 0),
 	                      "text"), "a\n# b\nc");
 	free(text);
 	json_decref(back);
@@ -823,9 +823,9 @@ static void test_round_trip_volets_without_headings(void **state)
 	(void)state;
 	/* An OS without volet after one with a volet: volets are written as attributes. */
 	json_t *doc = parse_ok("# Volet interne\n## A\n# Notes\n\nTexte.\n\n## B\n## C\nvolet: externe\n");
-	assert_string_equal(s(plandoc_find(doc, "os-2"), "volet"), "");
+	assert_string_equal(s(jl_plandoc_find(doc, "os-2"), "volet"), "");
 	assert_round_trip(doc);
-	char *text = outline_write(doc);
+	char *text = jl_outline_write(doc);
 	assert_null(strstr(text, "# Volet"));
 	assert_contains(text, "## A\nvolet: interne\n");
 	free(text);
@@ -839,7 +839,7 @@ static void test_written_text(void **state)
 	                       "## OS 1 : Être\n### OO1 : Assurer\nqui: DG\n\nTexte.\n"
 	                       "- Action 1 : Améliorer\n  - Établir un rapport\n    qui: DG\n"
 	                       "    échéance: janvier 2020\n");
-	char *text = outline_write(doc);
+	char *text = jl_outline_write(doc);
 	assert_string_equal(text, "---\n"
 	                          "période: 2019-2024\n"
 	                          "---\n"
@@ -859,8 +859,8 @@ static void test_written_text(void **state)
 	                          "    échéance: janvier 2020\n");
 	free(text);
 	json_decref(doc);
-	doc = plandoc_new();
-	text = outline_write(doc);
+	doc = jl_plandoc_new();
+	text = jl_outline_write(doc);
 	assert_string_equal(text, "");
 	free(text);
 	json_decref(doc);

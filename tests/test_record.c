@@ -12,7 +12,7 @@
 
 static json_t *action(void)
 {
-	json_t *a = record_new(JALON_KIND_ACTION, "action-7");
+	json_t *a = jl_record_new(JALON_KIND_ACTION, "action-7");
 	json_object_set_new(a, "label", json_string("(7)"));
 	json_object_set_new(a, "title", json_string("Mettre en place une équipe mobile"));
 	return a;
@@ -21,7 +21,7 @@ static json_t *action(void)
 static void set_ok(json_t *rec, const char *key, const char *value)
 {
 	char err[512] = "";
-	int rc = record_set(rec, key, value, NULL, err, sizeof err);
+	int rc = jl_record_set(rec, key, value, NULL, err, sizeof err);
 	if (rc != 0)
 		fail_msg("%s=%s: %s", key, value, err);
 }
@@ -30,7 +30,7 @@ static void set_fails(json_t *rec, const char *key, const char *value, const cha
 {
 	char err[512] = "";
 	json_t *before = json_deep_copy(rec);
-	assert_int_equal(record_set(rec, key, value, NULL, err, sizeof err), -1);
+	assert_int_equal(jl_record_set(rec, key, value, NULL, err, sizeof err), -1);
 	if (!strstr(err, expect))
 		fail_msg("%s=%s: « %s » does not contain « %s »", key, value, err, expect);
 	assert_true(json_equal(before, rec)); /* refused: unchanged */
@@ -41,7 +41,7 @@ static void test_text_is_canonical_and_stable(void **state)
 {
 	(void)state;
 	json_t *a = action();
-	char *text = record_text(a);
+	char *text = jl_record_text(a);
 	assert_non_null(strstr(text, "{\n  \"id\": \"action-7\",\n  \"kind\": \"action\",\n"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	/* The same data in another key order writes the same bytes. */
@@ -55,8 +55,8 @@ static void test_text_is_canonical_and_stable(void **state)
 	json_array_foreach(keys, i, v)
 		json_object_set(shuffled, json_string_value(v), json_object_get(a, json_string_value(v)));
 	char err[256];
-	json_t *canon = record_canonical(shuffled, err, sizeof err);
-	char *again = record_text(canon);
+	json_t *canon = jl_record_canonical(shuffled, err, sizeof err);
+	char *again = jl_record_text(canon);
 	assert_string_equal(text, again);
 	free(text);
 	free(again);
@@ -72,11 +72,11 @@ static void test_canonical_refuses_unknown_and_wrong_types(void **state)
 	char err[256];
 	json_t *a = action();
 	json_object_set_new(a, "couleur", json_string("bleu"));
-	assert_null(record_canonical(a, err, sizeof err));
+	assert_null(jl_record_canonical(a, err, sizeof err));
 	assert_non_null(strstr(err, "couleur"));
 	json_object_del(a, "couleur");
 	json_object_set_new(a, "progress", json_real(0.5));
-	assert_null(record_canonical(a, err, sizeof err));
+	assert_null(jl_record_canonical(a, err, sizeof err));
 	assert_non_null(strstr(err, "avancement"));
 	json_decref(a);
 }
@@ -210,12 +210,12 @@ static void test_recurrence_anchor_end_and_done_occurrences(void **state)
 	set_ok(a, "occurrence faite", "2020-07-14");
 	set_ok(a, "occurrence faite", "14/04/2020");
 	set_ok(a, "occurrence faite", "2020-07-14");
-	char *text = record_field_text("done_occurrences", json_object_get(a, "done_occurrences"),
+	char *text = jl_record_field_text("done_occurrences", json_object_get(a, "done_occurrences"),
 	                               NULL);
 	assert_string_equal(text, "2020-04-14, 2020-07-14");
 	free(text);
 	set_ok(a, "occurrences faites", "2021-01-12 ; 2020-10-13");
-	text = record_field_text("done_occurrences", json_object_get(a, "done_occurrences"), NULL);
+	text = jl_record_field_text("done_occurrences", json_object_get(a, "done_occurrences"), NULL);
 	assert_string_equal(text, "2020-10-13, 2021-01-12");
 	free(text);
 	set_fails(a, "occurrence faite", "31/02/2020",
@@ -232,14 +232,14 @@ static void test_recurrence_anchor_end_and_done_occurrences(void **state)
 	json_object_set_new(raw, "done_occurrences", json_pack("[s, s, s]", "2020-10-13",
 	                                                       "2020-01-14", "2020-10-13"));
 	char err[256];
-	json_t *c = record_canonical(raw, err, sizeof err);
+	json_t *c = jl_record_canonical(raw, err, sizeof err);
 	assert_non_null(c);
 	json_t *sorted = json_pack("[s, s]", "2020-01-14", "2020-10-13");
 	assert_true(json_equal(json_object_get(c, "done_occurrences"), sorted));
 	json_decref(sorted);
 	json_decref(c);
 	json_object_set_new(raw, "done_occurrences", json_pack("[s]", "2020-13-01"));
-	assert_null(record_canonical(raw, err, sizeof err));
+	assert_null(jl_record_canonical(raw, err, sizeof err));
 	assert_string_equal(err, "occurrences faites : des dates AAAA-MM-JJ sont attendues");
 	json_decref(raw);
 	json_decref(a);
@@ -252,14 +252,14 @@ static void test_change_summary_reads_like_a_sentence(void **state)
 	set_ok(a, "statut", "en cours");
 	json_t *b = json_deep_copy(a);
 	set_ok(b, "statut", "terminé");
-	char *s = record_change_summary(a, b);
+	char *s = jl_record_change_summary(a, b);
 	assert_string_equal(s, "Action (7) : statut « en cours » → « terminé »");
 	free(s);
 	record_change *ch;
-	int n = record_diff(a, b, &ch);
+	int n = jl_record_diff(a, b, &ch);
 	assert_int_equal(n, 1);
 	assert_string_equal(ch[0].field, "status");
-	record_changes_free(ch, n);
+	jl_record_changes_free(ch, n);
 	json_decref(a);
 	json_decref(b);
 }
@@ -272,26 +272,26 @@ static void test_field_texts_read_as_a_person_reads_them(void **state)
 	set_ok(a, "budget", "2020 ; 12 500,50 € ; 8451 ; Wallonie");
 	set_ok(a, "partenaires", "Forem, AIS");
 	set_ok(a, "synergie", "oui");
-	char *t = record_field_text("deadline", json_object_get(a, "deadline"), NULL);
+	char *t = jl_record_field_text("deadline", json_object_get(a, "deadline"), NULL);
 	assert_string_equal(t, "fin 2019 (du 2019-10-01 au 2019-12-31)");
 	free(t);
-	t = record_field_text("budget", json_object_get(a, "budget"), NULL);
+	t = jl_record_field_text("budget", json_object_get(a, "budget"), NULL);
 	assert_string_equal(t, "2020 : 12 500,50 € (fonction 8451, Wallonie)");
 	free(t);
-	t = record_field_text("partners", json_object_get(a, "partners"), NULL);
+	t = jl_record_field_text("partners", json_object_get(a, "partners"), NULL);
 	assert_string_equal(t, "Forem, AIS");
 	free(t);
-	t = record_field_text("synergy", json_object_get(a, "synergy"), NULL);
+	t = jl_record_field_text("synergy", json_object_get(a, "synergy"), NULL);
 	assert_string_equal(t, "oui");
 	free(t);
 	set_ok(a, "échéance", "bi-mensuel");
-	t = record_field_text("recurrence", json_object_get(a, "recurrence"), NULL);
+	t = jl_record_field_text("recurrence", json_object_get(a, "recurrence"), NULL);
 	assert_string_equal(t, "bi-mensuel (à confirmer)");
 	free(t);
 	json_t *names = json_pack("{s:s}", "oo-1", "OO 1");
 	json_t *parents = json_pack("[{s:s, s:i}, {s:s, s:i}]", "id", "oo-1", "share", 60, "id",
 	                            "oo-3", "share", 40);
-	t = record_field_text("parents", parents, names);
+	t = jl_record_field_text("parents", parents, names);
 	assert_string_equal(t, "OO 1 (oo-1) 60 %, oo-3 40 %");
 	free(t);
 	json_decref(parents);
@@ -308,13 +308,13 @@ static void test_summary_of_many_fields(void **state)
 	set_ok(b, "avancement", "40");
 	set_ok(b, "qui", "DG");
 	set_ok(b, "synergie", "oui");
-	char *s = record_change_summary(a, b);
+	char *s = jl_record_change_summary(a, b);
 	assert_non_null(strstr(s, "Action (7) : statut « à lancer » → « en cours », avancement (vide)"
 	                          " → « 40 »"));
 	assert_non_null(strstr(s, " et 1 autre champ"));
 	free(s);
 	set_ok(b, "poids", "3");
-	s = record_change_summary(a, b);
+	s = jl_record_change_summary(a, b);
 	assert_non_null(strstr(s, " et 2 autres champs"));
 	free(s);
 	json_decref(a);
@@ -324,14 +324,14 @@ static void test_summary_of_many_fields(void **state)
 static void test_display_names(void **state)
 {
 	(void)state;
-	json_t *oo = record_new(JALON_KIND_OO, "oo-3");
+	json_t *oo = jl_record_new(JALON_KIND_OO, "oo-3");
 	json_object_set_new(oo, "label", json_string("O.O.3.2"));
-	char *name = record_display_name(oo);
+	char *name = jl_record_display_name(oo);
 	assert_string_equal(name, "O.O.3.2");
 	free(name);
-	json_t *task = record_new(JALON_KIND_TASK, "task-1");
+	json_t *task = jl_record_new(JALON_KIND_TASK, "task-1");
 	json_object_set_new(task, "title", json_string("Établir un rapport de faisabilité"));
-	name = record_display_name(task);
+	name = jl_record_display_name(task);
 	assert_string_equal(name, "Tâche « Établir un rapport de faisabilité »");
 	free(name);
 	json_decref(oo);
@@ -341,17 +341,17 @@ static void test_display_names(void **state)
 static void test_paths_are_sharded_by_id(void **state)
 {
 	(void)state;
-	char *p = record_path("action-7");
+	char *p = jl_record_path("action-7");
 	assert_string_equal(p, "actions/000/action-7.json");
 	free(p);
-	p = record_path("task-12345");
+	p = jl_record_path("task-12345");
 	assert_string_equal(p, "tasks/123/task-12345.json");
 	free(p);
-	p = record_path("plan");
+	p = jl_record_path("plan");
 	assert_string_equal(p, "plan.json");
 	free(p);
-	assert_null(record_path("action-x"));
-	assert_null(record_path("../etc/passwd"));
+	assert_null(jl_record_path("action-x"));
+	assert_null(jl_record_path("../etc/passwd"));
 }
 
 int main(void)

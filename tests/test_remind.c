@@ -310,20 +310,20 @@ static void test_scripts_change_rules(void **state)
 {
 	struct fixture *f = *state;
 	config(f, "remind.recurrence", "");
-	assert_int_equal(remind_hook_add(f->store, priority_rule, NULL), 0);
+	assert_int_equal(jl_remind_hook_add(f->store, priority_rule, NULL), 0);
 	/* 30 working days before 15 January 2020: Monday 2 December 2019. */
 	jalon_remind_summary s = run(f, "2019-12-02", 0);
 	assert_int_equal(s.reminders, 3); /* DG, Marie, the Président */
-	remind_hooks_free(f->store);
-	assert_int_equal(remind_hook_add(f->store, refusing_rule, NULL), 0);
+	jl_remind_hooks_free(f->store);
+	assert_int_equal(jl_remind_hook_add(f->store, refusing_rule, NULL), 0);
 	run(f, "2020-01-13", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "règles.lua:3: erreur voulue");
-	remind_hooks_free(f->store);
-	assert_int_equal(remind_hook_add(f->store, bad_address_rule, NULL), 0);
+	jl_remind_hooks_free(f->store);
+	assert_int_equal(jl_remind_hook_add(f->store, bad_address_rule, NULL), 0);
 	run(f, "2020-01-13", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "un script ajoute un destinataire sans adresse valide "
 	                                   "(« Président »)");
-	remind_hooks_free(f->store);
+	jl_remind_hooks_free(f->store);
 	/* Nothing was claimed by the refused runs: Action 1's 3-day reminder to DG and Marie
 	   (no Président without the rule), Actions 2 and 3 to the fallback. */
 	assert_int_equal(run(f, "2020-01-13", 0).reminders, 4);

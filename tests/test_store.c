@@ -126,7 +126,7 @@ static int veto(void *ud, jalon_store *s, const json_t *old_rec, const json_t *n
 static void test_vetoing_hook_leaves_store_and_history_unchanged(void **state)
 {
 	struct store_fixture *f = *state;
-	assert_int_equal(pipeline_hook_add(f->store, veto, NULL, NULL), 0);
+	assert_int_equal(jl_pipeline_hook_add(f->store, veto, NULL, NULL), 0);
 	char *before = git(f, "rev-parse main");
 	const char *set[] = {"statut=terminé"};
 	assert_int_equal(jalon_item_set(f->store, "(7)", set, 1), JALON_ESCRIPT);
