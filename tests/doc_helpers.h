@@ -9,8 +9,8 @@
 
 #include <jansson.h>
 
-#include "plandoc.h"
-#include "record.h"
+#include "model/plandoc.h"
+#include "model/record.h"
 
 #define assert_contains(haystack, needle)                                                  \
 	do {                                                                                   \

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "model/calendar.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define D(y, m, d) ((jl_date){(y), (m), (d)})

@@ -18,10 +18,10 @@
 #define parse_ok(text) doc_parse_ok(jl_csv_parse, "p.csv", (text))
 #define expect_error(text, message) doc_expect_error(jl_csv_parse, "p.csv", (text), (message))
 
-#include "csv.h"
-#include "outline.h"
-#include "plandoc.h"
-#include "util.h"
+#include "format/csv.h"
+#include "format/outline.h"
+#include "model/plandoc.h"
+#include "model/util.h"
 
 #ifndef JALON_EXAMPLES_DIR
 #define JALON_EXAMPLES_DIR "examples"

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dates.h"
-#include "text.h"
+#include "model/deadline.h"
+#include "model/text.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 
 #include "helpers.h"
-#include "mail.h"
+#include "format/mail.h"
 
 static const char DATE[] = "Fri, 20 Dec 2019 08:00:00 +0100";
 static const char FROM[] = "PST – CPAS d’Erezée <pst@cpas-erezee.be>";

@@ -22,8 +22,8 @@
 #include <time.h>
 
 #include "helpers.h"
-#include "mail.h"
-#include "notify.h"
+#include "format/mail.h"
+#include "jobs/notify.h"
 
 static const char SENDER[] = "PST – CPAS d’Erezée <pst@cpas-erezee.be>";
 static const char PYTHON[] = "/usr/bin/python3";

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "occur.h"
+#include "model/occur.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define OUT_MAX 4096

@@ -19,7 +19,7 @@
 #include <zip.h>
 
 #include "helpers.h"
-#include "odf.h"
+#include "format/odf.h"
 
 static const char TEXT_TYPE[] = "application/vnd.oasis.opendocument.text";
 static const char SHEET_TYPE[] = "application/vnd.oasis.opendocument.spreadsheet";

@@ -18,9 +18,9 @@
 #define parse_ok(text) doc_parse_ok(jl_outline_parse, "t.md", (text))
 #define expect_error(text, message) doc_expect_error(jl_outline_parse, "t.md", (text), (message))
 
-#include "outline.h"
-#include "plandoc.h"
-#include "util.h"
+#include "format/outline.h"
+#include "model/plandoc.h"
+#include "model/util.h"
 
 #ifndef JALON_EXAMPLES_DIR
 #define JALON_EXAMPLES_DIR "examples"

@@ -13,8 +13,8 @@
 
 #include "doc_helpers.h"
 
-#include "plandoc.h"
-#include "util.h"
+#include "model/plandoc.h"
+#include "model/util.h"
 
 static json_int_t n(const json_t *rec, const char *key)
 {

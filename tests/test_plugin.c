@@ -18,7 +18,7 @@
 
 #include "helpers.h"
 #include "jalon/plugin.h"
-#include "plugin.h"
+#include "ext/plugin.h"
 
 /* A small plan: three actions, a task, a draft. */
 static const char PLAN[] =

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record.h"
+#include "model/record.h"
 
 static json_t *action(void)
 {

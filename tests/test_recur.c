@@ -15,9 +15,9 @@
 #include <dirent.h>
 #include <stdlib.h>
 
-#include "dates.h"
-#include "recur.h"
-#include "util.h" /* jl_trim */
+#include "model/deadline.h"
+#include "model/recur.h"
+#include "model/util.h" /* jl_trim */
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 
 #include "helpers.h"
-#include "dates.h"
-#include "remind.h"
+#include "model/date.h"
+#include "jobs/remind.h"
 
 /*
  * A small plan. Wednesday 15 January 2020 is the deadline of Action 1 (DG); Action 2

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "helpers.h"
-#include "pipeline.h"
+#include "change/pipeline.h"
 
 static char *git(const struct store_fixture *f, const char *args)
 {

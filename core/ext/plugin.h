@@ -1,0 +1,55 @@
+/*
+ * plugin — the store's plug-ins (include/jalon/plugin.h, docs/plugins.md): discovery in
+ * the folders jalon.conf names (plugins.path), C plug-ins loaded with dlopen and
+ * initialised with the function table, Lua plug-ins' manifests read and recorded for
+ * the Lua runtime, and the registry of what plug-ins provide (exporters).
+ *
+ * Discovery runs once per open store, the first time something asks (jl_plugins_ensure),
+ * and never fails the store: each candidate ends up loaded or refused with a reason.
+ * Everything is freed with the store (jl_plugins_free, from jalon_store_close); a C
+ * plug-in's library stays mapped, as the ABI promises.
+ */
+#ifndef JALON_CORE_PLUGIN_H
+#define JALON_CORE_PLUGIN_H
+
+#include "jalon/plugin.h"
+#include "store/store.h"
+
+/* Discovers the store's plug-ins unless done already. 0, or JALON_ENOMEM. */
+int jl_plugins_ensure(jalon_store *s);
+
+/* A Lua plug-in whose manifest was accepted, as the Lua runtime needs it. Strings
+ * borrowed from the registry: alive until the store is closed. */
+typedef struct plugin_lua {
+	const char *name;        /* the manifest's "name", unique among the store's plug-ins */
+	const char *version;     /* "version" */
+	const char *description; /* "description" */
+	const char *api;         /* "api", "1.0": accepted against JALON_PLUGIN_ABI */
+	const char *dir;         /* the plug-in's folder: where its require() resolves */
+	const char *main;        /* dir + "/" + "main" (default init.lua): the file to run;
+	                            discovery does not require it to exist */
+} plugin_lua;
+
+/*
+ * The accepted Lua plug-ins, in discovery order, discovering first if needed:
+ * *out points to an array of that many (borrowed, alive until the store is closed;
+ * NULL when there are none). A plug-in the runtime refused later (jl_plugins_lua_refuse)
+ * stays in the array: check jl_plugins_lua_loaded.
+ */
+size_t jl_plugins_lua(jalon_store *s, const plugin_lua **out);
+/* 1 while the Lua plug-in is loaded, 0 once refused. */
+int jl_plugins_lua_loaded(jalon_store *s, const plugin_lua *p);
+/* The runtime could not load it (its main file is missing, a syntax error, its code
+ * failed): it is reported refused with that reason (French) by `jalon plugins`, and
+ * what it registered is dropped. */
+void jl_plugins_lua_refuse(jalon_store *s, const plugin_lua *p, const char *reason);
+/* An exporter a Lua plug-in registers while the runtime loads it, under the same rules
+ * as a C plug-in's (format syntax, no built-in or taken name): 0, JALON_EINVALID or
+ * JALON_ECONFLICT with the store's message set, JALON_ENOMEM. ud stays the caller's. */
+int jl_plugins_lua_add_exporter(jalon_store *s, const plugin_lua *p, const char *format,
+                             jalon_plugin_export_fn fn, void *ud);
+
+/* Frees the registry (jalon_store_close). */
+void jl_plugins_free(jalon_store *s);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * Import and export of a whole plan. Every format is turned into a plan document
+ * (plandoc.h), checked, then written as one pipeline transaction; export builds the
+ * document from the store and writes it in the format asked for.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/csv.h"
+#include "store/item.h"
+#include "jalon/io.h"
+#include "jalon/item.h"
+#include "format/outline.h"
+#include "change/pipeline.h"
+#include "model/plandoc.h"
+#include "model/record.h"
+#include "store/store.h"
+#include "model/util.h"
+
+static jalon_format format_of(const char *name, jalon_format format)
+{
+	if (format != JALON_FORMAT_AUTO)
+		return format;
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	if (dot && !strcmp(dot, ".json"))
+		return JALON_FORMAT_JSON;
+	if (dot && !strcmp(dot, ".csv"))
+		return JALON_FORMAT_CSV;
+	return JALON_FORMAT_OUTLINE;
+}
+
+static json_t *parse_json(const char *data, size_t len, const char *name, char *err,
+                          size_t errlen)
+{
+	json_error_t e;
+	json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
+	if (!doc)
+		snprintf(err, errlen, "%s:%d: JSON invalide : %s", name, e.line, e.text);
+	return doc;
+}
+
+static json_t *parse_document(const char *data, size_t len, const char *name,
+                              jalon_format format, char *err, size_t errlen)
+{
+	switch (format_of(name, format)) {
+	case JALON_FORMAT_JSON:
+		return parse_json(data, len, name, err, errlen);
+	case JALON_FORMAT_CSV:
+		return jl_csv_parse(data, len, name, err, errlen);
+	default:
+		return jl_outline_parse(data, len, name, err, errlen);
+	}
+}
+
+static sqlite3_int64 count_items(jalon_store *s)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 n = 0;
+	if (jl_store_prepare(s, &st, "SELECT count(*) FROM items") == 0 && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The highest id number the store ever gave to records of that kind. */
+static long id_offset(jalon_store *s, const char *kind)
+{
+	sqlite3_stmt *st;
+	long last = 0;
+	if (jl_store_prepare(s, &st, "SELECT last FROM id_counters WHERE kind = ?1") != 0)
+		return 0;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		last = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return last;
+}
+
+/* The document's id moved past the ids the store gave before: ids are never reused. A
+ * fresh store keeps the document's ids, so a JSON export imports back identical. */
+static json_t *moved_id(jalon_store *s, const char *id)
+{
+	int kind = jl_record_id_kind(id);
+	long offset = kind > JALON_KIND_PLAN ? id_offset(s, jalon_kind_name((jalon_kind)kind)) : 0;
+	if (!offset)
+		return NULL;
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s-%ld", jalon_kind_name((jalon_kind)kind),
+	         offset + jl_record_id_number(id));
+	return json_string(buf);
+}
+
+static void move_ids(jalon_store *s, json_t *doc)
+{
+	size_t i, j;
+	json_t *rec, *e;
+	json_t *lists[2] = {jl_plandoc_people(doc), jl_plandoc_items(doc)};
+	static const char *const LINKS[2][2] = {{"parents", "id"}, {"people", "person"}};
+	for (int l = 0; l < 2; l++) {
+		json_array_foreach(lists[l], i, rec) {
+			json_t *to = moved_id(s, jl_record_id(rec));
+			if (to)
+				json_object_set_new(rec, "id", to);
+			for (int k = 0; k < 2; k++) {
+				json_array_foreach(json_object_get(rec, LINKS[k][0]), j, e) {
+					to = moved_id(s, json_string_value(json_object_get(e, LINKS[k][1])));
+					if (to)
+						json_object_set_new(e, LINKS[k][1], to);
+				}
+			}
+		}
+	}
+}
+
+static char *import_message(const json_t *doc)
+{
+	size_t counts[JALON_KIND_COUNT_] = {0};
+	size_t i;
+	json_t *rec;
+	json_array_foreach(jl_plandoc_items(doc), i, rec)
+		counts[jl_record_kind(rec)]++;
+	json_t *plan = jl_plandoc_plan(doc);
+	return jl_sprintf("Import du plan « %s » (%s) : %zu OS, %zu OO, %zu actions, %zu tâches",
+	                  json_string_value(json_object_get(plan, "title")),
+	                  json_string_value(json_object_get(plan, "organisation")),
+	                  counts[JALON_KIND_OS], counts[JALON_KIND_OO], counts[JALON_KIND_ACTION],
+	                  counts[JALON_KIND_TASK]);
+}
+
+/* What was kept but not understood, one line per text. */
+static char *flag_report(const json_t *doc)
+{
+	jl_buf b = JL_BUF_INIT;
+	size_t i;
+	json_t *rec;
+	jl_buf_puts(&b, "");
+	json_array_foreach(jl_plandoc_items(doc), i, rec) {
+		static const char *const FIELDS[] = {"deadline", "recurrence"};
+		for (int f = 0; f < 2; f++) {
+			json_t *v = json_object_get(rec, FIELDS[f]);
+			const char *why = json_string_value(json_object_get(v, "error"));
+			if (!why && json_is_true(json_object_get(v, "to_confirm")))
+				why = json_string_value(json_object_get(v, "note"));
+			if (!why)
+				continue;
+			char *name = jl_record_display_name(rec);
+			jl_buf_printf(&b, "%s (%s) : %s « %s » — %s\n", name, jl_record_id(rec),
+			              jl_record_field_label(FIELDS[f]),
+			              json_string_value(json_object_get(v, "text")), why);
+			free(name);
+		}
+	}
+	return jl_buf_detach(&b);
+}
+
+static int import_document(jalon_store *s, json_t *doc, const char *name, char **report)
+{
+	char err[1024];
+	jl_txn *t;
+	if (jl_plandoc_check(doc, err, sizeof err) != 0)
+		return jl_store_fail(s, JALON_EINVALID, "%s : %s", name, err);
+	int rc = jl_pipeline_begin(s, &t);
+	if (rc)
+		return rc;
+	if (count_items(s) > 0) {
+		jl_pipeline_abort(t);
+		return jl_store_fail(s, JALON_ECONFLICT, "%s : le registre contient déjà un plan ; "
+		                                      "importez dans un registre vide", name);
+	}
+	move_ids(s, doc);
+	rc = jl_pipeline_put(t, jl_plandoc_plan(doc));
+	size_t i;
+	json_t *rec;
+	json_t *lists[2] = {jl_plandoc_people(doc), jl_plandoc_items(doc)};
+	for (int l = 0; rc == 0 && l < 2; l++)
+		json_array_foreach(lists[l], i, rec)
+			if (rc == 0)
+				rc = jl_pipeline_put(t, rec);
+	char *message = import_message(doc);
+	if (rc == 0)
+		rc = jl_pipeline_finish(t, message);
+	else
+		jl_pipeline_abort(t);
+	free(message);
+	if (rc == 0 && report)
+		*report = flag_report(doc);
+	return rc;
+}
+
+int jalon_import_buffer(jalon_store *s, const char *data, size_t len, const char *name,
+                        jalon_format format, char **report)
+{
+	char err[1024] = "";
+	jl_store_clear_error(s);
+	if (report)
+		*report = NULL;
+	json_t *doc = parse_document(data, len, name, format, err, sizeof err);
+	if (!doc)
+		return jl_store_fail(s, JALON_EINVALID, "%s", err);
+	int rc = import_document(s, doc, name, report);
+	json_decref(doc);
+	return rc;
+}
+
+int jalon_import_file(jalon_store *s, const char *path, jalon_format format, char **report)
+{
+	jl_store_clear_error(s);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return jl_store_fail(s, errno == ENOENT ? JALON_ENOTFOUND : JALON_ERROR, "%s : %s", path,
+		                  errno == ENOENT   ? "fichier introuvable"
+		                  : errno == EACCES ? "lecture interdite"
+		                                    : strerror(errno));
+	jl_buf b = JL_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		jl_buf_put(&b, chunk, n);
+	int failed = ferror(f);
+	fclose(f);
+	if (failed || b.failed) {
+		jl_buf_free(&b);
+		return jl_store_fail(s, JALON_ERROR, "%s : lecture impossible", path);
+	}
+	int rc = jalon_import_buffer(s, b.ptr ? b.ptr : "", b.len, path, format, report);
+	jl_buf_free(&b);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- export */
+
+/* The records of one kind, in id order (person-2 before person-10). */
+static json_t *load_records(jalon_store *s, const char *kind)
+{
+	sqlite3_stmt *st;
+	json_t *list = json_array();
+	if (jl_store_prepare(s, &st, "SELECT body FROM records WHERE kind = ?1"
+	                          " ORDER BY CAST(substr(id, length(?1) + 2) AS INTEGER)") != 0)
+		return list;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_error_t e;
+		json_t *rec = json_loadb((const char *)sqlite3_column_text(st, 0),
+		                         (size_t)sqlite3_column_bytes(st, 0), 0, &e);
+		if (rec)
+			json_array_append_new(list, rec);
+	}
+	sqlite3_finalize(st);
+	return list;
+}
+
+/* The store's plan as a plan document, items in plan order. */
+static int build_document(jalon_store *s, json_t **out)
+{
+	jalon_query q = JALON_QUERY_INIT;
+	jalon_item_list *list;
+	q.include_drafts = 1;
+	int rc = jalon_query_run(&list, s, &q);
+	if (rc)
+		return rc;
+	json_t *plan = jl_store_record_get(s, "plan");
+	json_t *items = json_array();
+	for (size_t i = 0; i < jalon_item_list_count(list); i++) {
+		const char *text = jalon_item_json(jalon_item_list_get(list, i));
+		json_error_t e;
+		json_array_append_new(items, json_loads(text, 0, &e));
+	}
+	jalon_item_list_free(list);
+	*out = json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", PLANDOC_FORMAT, "version",
+	                 PLANDOC_VERSION, "plan", plan ? plan : jl_record_new(JALON_KIND_PLAN, "plan"),
+	                 "people", load_records(s, "person"), "items", items);
+	return *out ? 0 : JALON_ENOMEM;
+}
+
+int jalon_export(char **out, size_t *len, jalon_store *s, jalon_format format)
+{
+	json_t *doc;
+	jl_store_clear_error(s);
+	*out = NULL;
+	int rc = build_document(s, &doc);
+	if (rc)
+		return rc;
+	char *text = NULL;
+	if (format == JALON_FORMAT_CSV) {
+		text = jl_csv_write(doc, ';');
+	} else if (format == JALON_FORMAT_OUTLINE) {
+		text = jl_outline_write(doc);
+	} else {
+		char *body = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		text = body ? jl_sprintf("%s\n", body) : NULL;
+		free(body);
+	}
+	json_decref(doc);
+	if (!text)
+		return jl_store_fail(s, JALON_ENOMEM, "export : mémoire insuffisante");
+	*out = text;
+	if (len)
+		*len = strlen(text);
+	return 0;
+}

@@ -1,0 +1,1307 @@
+/*
+ * remind — the cron job (include/jalon/remind.h, docs/remind.md).
+ *
+ * A run, for a day D:
+ *
+ *   1. takes DIR/remind.lock (flock: the system releases it when a process dies);
+ *   2. reads the settings from jalon.conf;
+ *   3. finds the reminders due: for each item neither terminé nor abandonné, its
+ *      deadline and each occurrence of its recurring duty (not marked done) give
+ *      points — offsets before the due date, and after it for a deadline not done —
+ *      each with the day it goes out (calendar.h: a Saturday goes to the Friday);
+ *      of the points gone out by D, only the latest counts (a run after a weekend
+ *      sends the 3-day reminder, not also the 7-day one), and only while it is
+ *      current (before points until the due date, after points past it);
+ *   4. resolves the recipients: the people linked to the item and those its Qui ?
+ *      names (jl_has_words), with an e-mail address; the fallback (remind.fallback)
+ *      for those without one and for items naming no one known;
+ *   5. claims them in the ledger in one transaction: a reminder whose point, or a
+ *      later one, was already claimed for that recipient is not claimed again;
+ *   6. delivers every claimed reminder not yet delivered — today's and those a
+ *      previous run failed to deliver — as one message per recipient, and records
+ *      the outcome of each message in the ledger.
+ *
+ * A dry run does 3 to 6 inside a transaction it rolls back, showing the messages
+ * instead of sending them. A crash between a delivery and its record in the ledger
+ * sends that message again at the next run, under the same Message-ID (derived from
+ * the reminders it carries), which mail clients use to drop the duplicate.
+ */
+#include "jobs/remind.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model/calendar.h"
+#include "store/config.h"
+#include "model/date.h"
+#include "store/item.h"
+#include "jalon/io.h"
+#include "jalon/item.h"
+#include "format/mail.h"
+#include "jobs/notify.h"
+#include "model/occur.h"
+#include "model/record.h"
+#include "ext/script.h"
+#include "model/util.h"
+
+/* ---------------------------------------------------------------- hooks */
+
+struct remind_hook {
+	remind_rule_hook fn;  /* one of the two */
+	remind_text_hook text;
+	void *ud;
+	struct remind_hook *next;
+};
+
+static int add_hook(jalon_store *s, remind_rule_hook fn, remind_text_hook text, void *ud)
+{
+	struct remind_hook *h = calloc(1, sizeof *h);
+	if (!h)
+		return JALON_ENOMEM;
+	h->fn = fn;
+	h->text = text;
+	h->ud = ud;
+	struct remind_hook **tail = &s->remind_hooks;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = h;
+	return 0;
+}
+
+int jl_remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud)
+{
+	return add_hook(s, fn, NULL, ud);
+}
+
+int jl_remind_text_hook_add(jalon_store *s, remind_text_hook text, void *ud)
+{
+	return add_hook(s, NULL, text, ud);
+}
+
+void jl_remind_hooks_free(jalon_store *s)
+{
+	while (s->remind_hooks) {
+		struct remind_hook *next = s->remind_hooks->next;
+		free(s->remind_hooks);
+		s->remind_hooks = next;
+	}
+}
+
+/* ---------------------------------------------------------------- settings */
+
+static const char *const ITEM_KINDS[] = {"os", "oo", "action", "task"};
+
+struct settings {
+	remind_rule deadline[JALON_KIND_COUNT_];   /* before: remind.deadline; after: remind.overdue */
+	remind_rule recurrence[JALON_KIND_COUNT_]; /* before: remind.recurrence */
+	int working_days;
+	jl_calendar *cal;
+	char *from;
+	char *fallback;       /* a mailbox, or NULL */
+	int attach_calendar;
+	jl_notifier_config notifier;
+	char *owned[8];       /* the notifier's strings */
+};
+
+static void settings_free(struct settings *st)
+{
+	jl_calendar_free(st->cal);
+	free(st->from);
+	free(st->fallback);
+	for (size_t i = 0; i < sizeof st->owned / sizeof *st->owned; i++)
+		free(st->owned[i]);
+}
+
+static int compare_desc(const void *a, const void *b)
+{
+	return *(const int *)b - *(const int *)a;
+}
+
+static int compare_asc(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Sorts offsets (descending: days before; ascending: days after) and drops repeats. */
+static void sort_offsets(int *v, size_t *n, int descending)
+{
+	qsort(v, *n, sizeof *v, descending ? compare_desc : compare_asc);
+	size_t w = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (w == 0 || v[w - 1] != v[i])
+			v[w++] = v[i];
+	*n = w;
+}
+
+/* "30, 7, 1, 0" → offsets, sorted (descending before, ascending after), each once. */
+static int parse_offsets(const char *text, int *out, size_t *n, int descending)
+{
+	size_t count = 0;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ' || *p == ',' || *p == ';' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p || v < 0 || v > JL_CALENDAR_MAX_OFFSET || count == REMIND_MAX_OFFSETS ||
+		    (*end && !strchr(" ,;\t", *end)))
+			return -1;
+		out[count++] = (int)v;
+		p = end;
+	}
+	*n = count;
+	sort_offsets(out, n, descending);
+	return 0;
+}
+
+/* remind.<kind>.<name>, else remind.<name>, else dflt, into out. */
+static int read_offsets(jalon_store *s, git_config *cfg, const char *kind, const char *name,
+                        const char *dflt, int descending, int *out, size_t *n)
+{
+	char key[64], *text = NULL;
+	snprintf(key, sizeof key, "remind.%s.%s", kind, name);
+	if (jl_config_get(s, cfg, key, &text) != 0)
+		return JALON_ECONFIG;
+	if (!text) {
+		snprintf(key, sizeof key, "remind.%s", name);
+		if (jl_config_get(s, cfg, key, &text) != 0)
+			return JALON_ECONFIG;
+	}
+	int rc = parse_offsets(text ? text : dflt, out, n, descending);
+	if (rc != 0)
+		rc = jl_config_fail(s, key, "« %s » : une liste de jours de 0 à %d est attendue "
+		                         "(par exemple 14, 3, 0)", text, JL_CALENDAR_MAX_OFFSET);
+	free(text);
+	if (rc == 0 && !descending && *n && out[0] == 0)
+		rc = jl_config_fail(s, key, "un rappel de retard vient au moins 1 jour après l'échéance");
+	return rc;
+}
+
+static int read_bool(jalon_store *s, git_config *cfg, const char *key, int dflt, int *out)
+{
+	int rc = git_config_get_bool(out, cfg, key);
+	if (rc == GIT_ENOTFOUND) {
+		*out = dflt;
+		return 0;
+	}
+	return rc == 0 ? 0 : jl_config_fail(s, key, "oui/non attendu (true, false, yes, no)");
+}
+
+/* A path in jalon.conf: relative ones are relative to the store's folder. */
+static char *store_path(jalon_store *s, char *path)
+{
+	if (!path || path[0] == '/')
+		return path;
+	char *full = jl_sprintf("%s/%s", s->dir, path);
+	free(path);
+	return full;
+}
+
+/* The first line of a file (a password kept out of jalon.conf). */
+static int read_secret(jalon_store *s, const char *key, const char *path, char **out)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	if (!f)
+		return jl_config_fail(s, key, "%s : %s", path, strerror(errno));
+	if (!fgets(line, sizeof line, f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	*out = jl_strdup(line);
+	return 0;
+}
+
+static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
+{
+	static const char *const NAMES[] = {"stdout", "maildir", "mbox", "sendmail", "smtp"};
+	static const jl_notifier_kind KINDS[] = {JL_NOTIFY_STDOUT, JL_NOTIFY_MAILDIR,
+	                                         JL_NOTIFY_MBOX, JL_NOTIFY_SENDMAIL, JL_NOTIFY_SMTP};
+	char *name = NULL, *tls = NULL, *secret_file = NULL, *timeout = NULL;
+	char **o = st->owned;
+	int rc = jl_config_get(s, cfg, "remind.notifier", &name);
+	size_t k = 0;
+	while (rc == 0 && name && k < 5 && strcmp(name, NAMES[k]))
+		k++;
+	if (rc == 0 && name && k == 5)
+		rc = jl_config_fail(s, "remind.notifier", "« %s » : stdout, maildir, mbox, sendmail ou "
+		                                       "smtp est attendu", name);
+	st->notifier.kind = name && k < 5 ? KINDS[k] : JL_NOTIFY_STDOUT;
+	if (rc == 0 && st->notifier.kind == JL_NOTIFY_MAILDIR &&
+	    (rc = jl_config_get(s, cfg, "maildir.path", &o[0])) == 0 && !o[0])
+		rc = jl_config_fail(s, "maildir.path", "le dossier Maildir est requis");
+	if (rc == 0 && st->notifier.kind == JL_NOTIFY_MBOX &&
+	    (rc = jl_config_get(s, cfg, "mbox.path", &o[0])) == 0 && !o[0])
+		rc = jl_config_fail(s, "mbox.path", "le fichier mbox est requis");
+	o[0] = store_path(s, o[0]);
+	st->notifier.path = o[0];
+	if (rc == 0 && st->notifier.kind == JL_NOTIFY_SENDMAIL)
+		rc = jl_config_get(s, cfg, "sendmail.command", &o[1]);
+	st->notifier.command = o[1];
+	if (rc == 0 && st->notifier.kind == JL_NOTIFY_SMTP) {
+		if ((rc = jl_config_get(s, cfg, "smtp.url", &o[2])) == 0 && !o[2])
+			rc = jl_config_fail(s, "smtp.url", "l'adresse du serveur est requise "
+			                                "(smtp://serveur:587 ou smtps://serveur:465)");
+		if (rc == 0)
+			rc = jl_config_get(s, cfg, "smtp.user", &o[3]);
+		if (rc == 0)
+			rc = jl_config_get(s, cfg, "smtp.password-file", &secret_file);
+		secret_file = store_path(s, secret_file);
+		if (rc == 0 && secret_file)
+			rc = read_secret(s, "smtp.password-file", secret_file, &o[4]);
+		if (rc == 0 && !o[3] != !o[4])
+			rc = jl_config_fail(s, "smtp.user", "smtp.user et smtp.password-file vont ensemble");
+		if (rc == 0)
+			rc = jl_config_get(s, cfg, "smtp.ca-file", &o[5]);
+		o[5] = store_path(s, o[5]);
+		if (rc == 0)
+			rc = jl_config_get(s, cfg, "smtp.tls", &tls);
+		st->notifier.tls = o[3] ? 2 : 1;
+		if (rc == 0 && tls) {
+			if (!strcmp(tls, "none"))
+				st->notifier.tls = 0;
+			else if (!strcmp(tls, "try"))
+				st->notifier.tls = 1;
+			else if (!strcmp(tls, "required"))
+				st->notifier.tls = 2;
+			else
+				rc = jl_config_fail(s, "smtp.tls", "« %s » : none, try ou required est attendu",
+				                 tls);
+		}
+		/* The notifier never sends a password in clear: say so rather than upgrade. */
+		if (rc == 0 && o[3] && st->notifier.tls == 0)
+			rc = jl_config_fail(s, "smtp.tls", "none avec smtp.user enverrait le mot de passe en "
+			                                "clair : try ou required est attendu");
+		if (rc == 0)
+			rc = read_bool(s, cfg, "smtp.insecure", 0, &st->notifier.insecure);
+		if (rc == 0)
+			rc = jl_config_get(s, cfg, "smtp.timeout", &timeout);
+		if (rc == 0 && timeout && (st->notifier.timeout_s = strtol(timeout, NULL, 10)) <= 0)
+			rc = jl_config_fail(s, "smtp.timeout", "« %s » : un nombre de secondes est attendu",
+			                 timeout);
+	}
+	st->notifier.url = o[2];
+	st->notifier.user = o[3];
+	st->notifier.password = o[4];
+	st->notifier.ca_file = o[5];
+	free(name);
+	free(tls);
+	free(secret_file);
+	free(timeout);
+	return rc;
+}
+
+/* A mailbox from jalon.conf ("Name <address>" or an address), when set. */
+static int check_mailbox(jalon_store *s, const char *key, const char *mailbox)
+{
+	char address[320];
+	if (mailbox && jl_mail_address(mailbox, address, sizeof address) != 0)
+		return jl_config_fail(s, key, "« %s » : une adresse est attendue (Nom <adresse@domaine>)",
+		                   mailbox);
+	return 0;
+}
+
+static int read_settings(jalon_store *s, struct settings *st)
+{
+	git_config *cfg;
+	char *days = NULL, *closed = NULL;
+	char err[512];
+	if (jl_config_open(s, &cfg) != 0)
+		return JALON_ECONFIG;
+	int rc = 0;
+	for (int k = JALON_KIND_OS; rc == 0 && k < JALON_KIND_COUNT_; k++) {
+		const char *kind = ITEM_KINDS[k - JALON_KIND_OS];
+		remind_rule *d = &st->deadline[k], *r = &st->recurrence[k];
+		rc = read_offsets(s, cfg, kind, "deadline", "14, 3", 1, d->before, &d->nbefore);
+		if (rc == 0)
+			rc = read_offsets(s, cfg, kind, "overdue", "1, 7, 30", 0, d->after, &d->nafter);
+		if (rc == 0)
+			rc = read_offsets(s, cfg, kind, "recurrence", "7", 1, r->before, &r->nbefore);
+	}
+	if (rc == 0)
+		rc = jl_config_get(s, cfg, "remind.days", &days);
+	st->working_days = !days || !strcmp(days, "working");
+	if (rc == 0 && days && strcmp(days, "working") && strcmp(days, "calendar"))
+		rc = jl_config_fail(s, "remind.days", "« %s » : working (jours ouvrables) ou calendar "
+		                                   "(jours calendrier) est attendu", days);
+	st->cal = jl_calendar_new();
+	if (rc == 0)
+		rc = jl_config_get(s, cfg, "remind.closed", &closed);
+	if (rc == 0 && closed && jl_calendar_add_closed(st->cal, closed, err, sizeof err) != 0)
+		rc = jl_config_fail(s, "remind.closed", "%s", err);
+	if (rc == 0)
+		rc = jl_config_get(s, cfg, "remind.from", &st->from);
+	if (rc == 0)
+		rc = jl_config_get(s, cfg, "remind.fallback", &st->fallback);
+	if (rc == 0)
+		rc = check_mailbox(s, "remind.from", st->from);
+	if (rc == 0)
+		rc = check_mailbox(s, "remind.fallback", st->fallback);
+	if (rc == 0)
+		rc = read_bool(s, cfg, "remind.calendar", 1, &st->attach_calendar);
+	if (rc == 0)
+		rc = read_notifier(s, cfg, st);
+	free(days);
+	free(closed);
+	git_config_free(cfg);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the plan in memory */
+
+struct person {
+	const json_t *rec;
+	char *key; /* folded name */
+};
+
+struct run {
+	jalon_store *s;
+	const jalon_remind_options *opts;
+	struct settings st;
+	jl_date day;
+	char day_iso[11];
+	json_t *plan;
+	json_t *records;  /* id → record, in jl_store_records' order: a run's order never varies */
+	struct person *people;
+	size_t npeople;
+	char *domain;
+	jalon_remind_summary sum;
+	jl_buf unassigned; /* names of items nobody receives */
+	sqlite3_stmt *claim; /* CLAIM_SQL, while claiming */
+	char first_failure[640];
+};
+
+static const char *str(const json_t *rec, const char *key)
+{
+	const char *v = json_string_value(json_object_get(rec, key));
+	return v ? v : "";
+}
+
+static int load_records(struct run *r)
+{
+	if (!(r->records = jl_store_records(r->s)))
+		return JALON_ERROR;
+	r->plan = json_incref(json_object_get(r->records, "plan"));
+	r->domain = jl_record_plan_domain(r->plan);
+	const char *id;
+	json_t *rec;
+	json_object_foreach(r->records, id, rec)
+		if (jl_record_kind(rec) == JALON_KIND_PERSON)
+			r->npeople++;
+	r->people = calloc(r->npeople + 1, sizeof *r->people);
+	if (!r->people)
+		return JALON_ENOMEM;
+	size_t n = 0;
+	json_object_foreach(r->records, id, rec)
+		if (jl_record_kind(rec) == JALON_KIND_PERSON) {
+			r->people[n].rec = rec;
+			r->people[n++].key = jl_fold(str(rec, "name"));
+		}
+	return 0;
+}
+
+static const struct person *person_by_id(struct run *r, const char *id)
+{
+	for (size_t i = 0; i < r->npeople; i++)
+		if (!strcmp(jl_record_id(r->people[i].rec), id))
+			return &r->people[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- recipients */
+
+struct recipient {
+	char address[320];
+	char *mailbox; /* "Nom <adresse>" */
+	const struct person *person; /* NULL for the fallback or a script's extra */
+	jl_buf note;   /* why the fallback receives it */
+};
+
+struct recipients {
+	struct recipient *v;
+	size_t n;
+};
+
+static void recipients_free(struct recipients *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		free(rs->v[i].mailbox);
+		jl_buf_free(&rs->v[i].note);
+	}
+	free(rs->v);
+	rs->v = NULL;
+	rs->n = 0;
+}
+
+/* Adds a recipient once per address; a note is appended to its notes. */
+static void add_recipient(struct recipients *rs, const char *mailbox,
+                          const struct person *p, const char *note)
+{
+	char address[320];
+	if (jl_mail_address(mailbox, address, sizeof address) != 0)
+		return;
+	for (char *c = address; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	size_t i = 0;
+	while (i < rs->n && strcmp(rs->v[i].address, address))
+		i++;
+	if (i == rs->n) {
+		struct recipient *v = realloc(rs->v, (rs->n + 1) * sizeof *v);
+		if (!v)
+			return;
+		rs->v = v;
+		memset(&v[i], 0, sizeof v[i]);
+		memcpy(v[i].address, address, sizeof address);
+		v[i].mailbox = jl_strdup(mailbox);
+		v[i].person = p;
+		rs->n++;
+	}
+	if (note && *note)
+		jl_buf_printf(&rs->v[i].note, "%s%s", rs->v[i].note.len ? " " : "", note);
+}
+
+static char *person_mailbox(const struct person *p)
+{
+	return jl_sprintf("%s <%s>", str(p->rec, "name"), str(p->rec, "email"));
+}
+
+static int person_listed(const struct person **v, size_t n, const struct person *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return 1;
+	return 0;
+}
+
+/*
+ * The people responsible for an item: those linked to it, then those its Qui ? names.
+ * *out is an array of npeople + 1 entries, the found ones first; returns how many.
+ */
+static size_t responsible_people(struct run *r, const json_t *item, const struct person **out)
+{
+	size_t n = 0;
+	size_t i;
+	json_t *link;
+	json_array_foreach(json_object_get(item, "people"), i, link) {
+		const struct person *p = person_by_id(r, str(link, "person"));
+		if (p && !person_listed(out, n, p))
+			out[n++] = p;
+	}
+	char *who = jl_fold(str(item, "who"));
+	for (i = 0; who && i < r->npeople; i++)
+		if (jl_has_words(who, r->people[i].key) && !person_listed(out, n, &r->people[i]))
+			out[n++] = &r->people[i];
+	free(who);
+	return n;
+}
+
+/* Why the fallback receives an item: nobody known, or people it cannot reach. */
+static void explain_unreachable(const json_t *item, const struct person **found, size_t n,
+                                struct recipients *rs, jl_buf *why)
+{
+	char address[320];
+	for (size_t i = 0; i < n; i++) {
+		const char *email = str(found[i]->rec, "email");
+		if (!*email) {
+			jl_buf_printf(why, "%s« %s » n’a pas d’adresse e-mail.", why->len ? " " : "",
+			              str(found[i]->rec, "name"));
+		} else if (jl_mail_address(email, address, sizeof address) != 0) {
+			jl_buf_printf(why, "%sL’adresse de « %s » n’est pas valide (« %s »).",
+			              why->len ? " " : "", str(found[i]->rec, "name"), email);
+		} else {
+			char *mb = person_mailbox(found[i]);
+			add_recipient(rs, mb, found[i], NULL);
+			free(mb);
+		}
+	}
+	if (n == 0 && *str(item, "who"))
+		jl_buf_printf(why, "« Qui : %s » ne désigne aucune personne connue.", str(item, "who"));
+	else if (n == 0)
+		jl_buf_puts(why, "Personne n’est désigné (« Qui ? » vide).");
+}
+
+/* Lists an item nobody will receive (the run's error names the first ones). */
+static void note_unassigned(struct run *r, const json_t *item)
+{
+	enum { NAMED = 5 };
+	if (r->sum.unassigned++ < NAMED) {
+		char *name = jl_record_display_name(item);
+		jl_buf_printf(&r->unassigned, "%s%s", r->unassigned.len ? ", " : "", name);
+		free(name);
+	}
+}
+
+static int resolve_recipients(struct run *r, const json_t *item, const remind_rule *rule,
+                              struct recipients *rs)
+{
+	const struct person **found = calloc(r->npeople + 1, sizeof *found);
+	char address[320];
+	if (!found)
+		return JALON_ENOMEM;
+	jl_buf why = JL_BUF_INIT;
+	explain_unreachable(item, found, responsible_people(r, item, found), rs, &why);
+	free(found);
+	size_t k;
+	json_t *extra;
+	json_array_foreach(rule->extra, k, extra) {
+		const char *mailbox = json_string_value(extra);
+		if (!mailbox || jl_mail_address(mailbox, address, sizeof address) != 0) {
+			jl_buf_free(&why);
+			return jl_store_fail(r->s, JALON_ESCRIPT, "rappels : un script ajoute un "
+			                  "destinataire sans adresse valide (« %s »)", mailbox ? mailbox : "");
+		}
+		add_recipient(rs, mailbox, NULL, NULL);
+	}
+	if (why.len && r->st.fallback)
+		add_recipient(rs, r->st.fallback, NULL, why.ptr);
+	else if (why.len)
+		note_unassigned(r, item);
+	jl_buf_free(&why);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- due reminders */
+
+/*
+ * The latest point of a due date gone out by the run's day and still current: 1 and
+ * *offset set (> 0 before, 0 on the day, < 0 after), or 0. Before the due date (and on
+ * it) the points before it are current; past it, the overdue ones.
+ */
+static int current_point(struct run *r, jl_date due, const remind_rule *rule, int *offset)
+{
+	int late = jl_date_compare(r->day, due) > 0;
+	const int *days = late ? rule->after : rule->before;
+	size_t n = late ? rule->nafter : rule->nbefore;
+	int found = 0;
+	for (size_t i = 0; i < n; i++) { /* from the earliest point to the latest */
+		int point = late ? -days[i] : days[i];
+		jl_date send;
+		if (jl_calendar_send_date(r->st.cal, due, point, r->st.working_days, &send) == 0 &&
+		    jl_date_compare(send, r->day) <= 0) {
+			*offset = point;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/* Claims a reminder unless it, or a later one of the same occurrence, was claimed for
+   that recipient: one statement, prepared once per run (claim_and_load). 1 claimed,
+   0 already there, < 0 error. */
+static const char CLAIM_SQL[] =
+	"INSERT INTO reminders(item, occurrence, offset, recipient, recipient_name, what, note,"
+	" claimed_for, status, attempts)"
+	" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', 0 WHERE NOT EXISTS"
+	" (SELECT 1 FROM reminders WHERE item = ?1 AND occurrence = ?2 AND recipient = ?4"
+	" AND offset <= ?3)";
+
+static int claim(struct run *r, const json_t *item, const char *what, const char *occurrence,
+                 int offset, const struct recipient *to)
+{
+	sqlite3_stmt *st = r->claim;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, jl_record_id(item), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, occurrence, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, offset);
+	sqlite3_bind_text(st, 4, to->address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, to->mailbox, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, to->note.ptr ? to->note.ptr : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, r->day_iso, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return jl_store_fail_db(r->s, "rappels : écriture du registre des envois");
+	return sqlite3_changes(r->s->db) > 0;
+}
+
+static int claim_point(struct run *r, const json_t *item, const char *what, jl_date due,
+                       const remind_rule *rule)
+{
+	int offset = 0;
+	if (!current_point(r, due, rule, &offset))
+		return 0;
+	struct recipients rs = {NULL, 0};
+	char occurrence[11];
+	jl_date_format_iso(due, occurrence);
+	int rc = resolve_recipients(r, item, rule, &rs);
+	for (size_t i = 0; rc >= 0 && i < rs.n; i++)
+		rc = claim(r, item, what, occurrence, offset, &rs.v[i]);
+	recipients_free(&rs);
+	return rc < 0 ? rc : 0;
+}
+
+/* The item's rule for what: the settings, then the scripts' hooks. */
+static int item_rule(struct run *r, const json_t *item, const char *what, remind_rule *rule)
+{
+	int kind = jl_record_kind(item);
+	*rule = strcmp(what, "échéance") ? r->st.recurrence[kind] : r->st.deadline[kind];
+	rule->extra = json_array();
+	for (struct remind_hook *h = r->s->remind_hooks; h; h = h->next) {
+		char msg[1024] = "";
+		if (h->fn && h->fn(h->ud, r->s, item, what, rule, msg, sizeof msg) != 0)
+			return jl_store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
+	}
+	/* In the order the rest expects, whatever order a script wrote them in. */
+	sort_offsets(rule->before, &rule->nbefore, 1);
+	sort_offsets(rule->after, &rule->nafter, 0);
+	return 0;
+}
+
+static int is_done_day(const json_t *item, jl_date day)
+{
+	char iso[11];
+	size_t i;
+	json_t *d;
+	jl_date_format_iso(day, iso);
+	json_array_foreach(json_object_get(item, "done_occurrences"), i, d)
+		if (!strcmp(json_string_value(d), iso))
+			return 1;
+	return 0;
+}
+
+static int claim_deadline(struct run *r, const json_t *item)
+{
+	jl_date due;
+	if (jl_date_parse_iso(str(json_object_get(item, "deadline"), "end"), &due) != 0)
+		return 0; /* none, or not understood (listed by `jalon list --flagged`) */
+	remind_rule rule;
+	int rc = item_rule(r, item, "échéance", &rule);
+	if (rc == 0)
+		rc = claim_point(r, item, "échéance", due, &rule);
+	json_decref(rule.extra);
+	return rc;
+}
+
+enum { MAX_OCCURRENCES = 64 };
+
+static int claim_recurrence(struct run *r, const json_t *item)
+{
+	const char *text = str(json_object_get(item, "recurrence"), "rule");
+	if (!*text)
+		return 0;
+	remind_rule rule;
+	int rc = item_rule(r, item, "récurrence", &rule);
+	/* Occurrences whose reminders may be current: the lead times before, counted in
+	   working days (at most twice as many calendar days), the overdue ones after. */
+	int lead = rule.nbefore ? rule.before[0] : 0;
+	int late = rule.nafter ? rule.after[rule.nafter - 1] : 0;
+	long today = jl_date_to_days(r->day);
+	jl_date anchor, end, days[MAX_OCCURRENCES];
+	jl_record_recurrence_span(r->plan, item, &anchor, &end);
+	char err[256];
+	int n = rc ? 0 : jl_occurrences(text, anchor, end, jl_date_from_days(today - 2 * late - 14),
+	                                jl_date_from_days(today + 2 * lead + 14), days,
+	                                MAX_OCCURRENCES, err, sizeof err);
+	for (int i = 0; rc == 0 && i < n; i++)
+		if (!is_done_day(item, days[i]))
+			rc = claim_point(r, item, "récurrence", days[i], &rule);
+	json_decref(rule.extra);
+	return rc;
+}
+
+static int is_open(const json_t *item)
+{
+	const char *status = str(item, "status");
+	return !json_is_true(json_object_get(item, "draft")) && strcmp(status, "terminé") &&
+	       strcmp(status, "abandonné");
+}
+
+static int claim_due(struct run *r)
+{
+	const char *id;
+	json_t *item;
+	json_object_foreach(r->records, id, item) {
+		if (jl_record_kind(item) < JALON_KIND_OS || !is_open(item))
+			continue;
+		int rc = claim_deadline(r, item);
+		if (rc == 0)
+			rc = claim_recurrence(r, item);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- messages */
+
+struct pending {
+	char *item, *occurrence, *recipient, *name, *what, *note, *status;
+	int offset;
+};
+
+struct batch {
+	struct pending *v;
+	size_t n;
+};
+
+static void batch_free(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct pending *p = &b->v[i];
+		free(p->item), free(p->occurrence), free(p->recipient), free(p->name);
+		free(p->what), free(p->note), free(p->status);
+	}
+	free(b->v);
+}
+
+static char *column(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	return jl_strdup(v ? v : "");
+}
+
+/* Every reminder claimed and not delivered, by recipient, then by due date. */
+static int load_pending(struct run *r, struct batch *b)
+{
+	sqlite3_stmt *st;
+	if (jl_store_prepare(r->s, &st, "SELECT item, occurrence, offset, recipient, recipient_name,"
+	                             " what, note, status FROM reminders"
+	                             " WHERE status IN ('pending', 'failed')"
+	                             " ORDER BY recipient, offset >= 0, occurrence, item") != 0)
+		return JALON_ERROR;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pending *v = realloc(b->v, (b->n + 1) * sizeof *v);
+		if (!v)
+			break;
+		b->v = v;
+		struct pending *p = &v[b->n++];
+		p->item = column(st, 0);
+		p->occurrence = column(st, 1);
+		p->offset = sqlite3_column_int(st, 2);
+		p->recipient = column(st, 3);
+		p->name = column(st, 4);
+		p->what = column(st, 5);
+		p->note = column(st, 6);
+		p->status = column(st, 7);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : jl_store_fail_db(r->s, "rappels : lecture du registre des envois");
+}
+
+/* "mardi 14 janvier 2020" ("1er" for the first of a month). */
+static void put_long_date(jl_buf *b, jl_date d)
+{
+	char text[48];
+	jl_date_format_long(d, text);
+	jl_buf_puts(b, text);
+}
+
+static void put_distance(jl_buf *b, long from, long to)
+{
+	long n = to - from;
+	if (n == 0)
+		jl_buf_puts(b, "aujourd’hui");
+	else if (n == 1)
+		jl_buf_puts(b, "demain");
+	else if (n > 1)
+		jl_buf_printf(b, "dans %ld jours", n);
+	else if (n == -1)
+		jl_buf_puts(b, "dépassée depuis hier");
+	else
+		jl_buf_printf(b, "dépassée depuis %ld jours", -n);
+}
+
+/* "Action 4" for an item with a label, "Tâche" without: what comes before its title. */
+static char *item_heading(const json_t *item)
+{
+	return *str(item, "label") ? jl_record_display_name(item)
+	                           : jl_strdup(jl_record_kind_word(jl_record_kind(item)));
+}
+
+/* "OS 1 « Être une administration… »\n    › OO 2 « … »": the objectives and action
+   above an item, titles cut to a line. */
+static void put_path(struct run *r, jl_buf *b, const json_t *item)
+{
+	const json_t *chain[8];
+	size_t n = 0;
+	const json_t *at = item;
+	while (n < 8) {
+		const char *id = str(json_array_get(json_object_get(at, "parents"), 0), "id");
+		if (!*id || !(at = json_object_get(r->records, id)))
+			break;
+		chain[n++] = at;
+	}
+	while (n--) {
+		char *heading = item_heading(chain[n]);
+		char *title = jl_shorten(str(chain[n], "title"), 60);
+		jl_buf_printf(b, "%s « %s »%s", heading, title, n ? "\n    › " : "");
+		free(title);
+		free(heading);
+	}
+}
+
+static void put_others(struct run *r, jl_buf *b, const json_t *item, const char *address)
+{
+	const struct person **found = calloc(r->npeople + 1, sizeof *found);
+	if (!found)
+		return;
+	size_t n = responsible_people(r, item, found);
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcasecmp(str(found[i]->rec, "email"), address))
+			continue;
+		jl_buf_printf(b, "%s%s", shown++ ? ", " : "    Aussi responsables : ",
+		              str(found[i]->rec, "name"));
+	}
+	if (shown)
+		jl_buf_puts(b, "\n");
+	free(found);
+}
+
+static void put_reminder(struct run *r, jl_buf *b, const struct pending *p)
+{
+	const json_t *item = json_object_get(r->records, p->item);
+	jl_date due;
+	jl_date_parse_iso(p->occurrence, &due);
+	char *heading = item_heading(item);
+	int recurring = !strcmp(p->what, "récurrence");
+	const json_t *source = json_object_get(item, recurring ? "recurrence" : "deadline");
+	jl_buf_printf(b, "\n• %s : %s\n    ", heading, str(item, "title"));
+	put_path(r, b, item);
+	jl_buf_printf(b, "\n    %s : ", recurring ? "Prochaine occurrence" : "Échéance");
+	put_long_date(b, due);
+	jl_buf_puts(b, " (");
+	put_distance(b, jl_date_to_days(r->day), jl_date_to_days(due));
+	const char *holiday;
+	if (jl_calendar_is_holiday(r->st.cal, due, &holiday))
+		jl_buf_printf(b, " ; %s", holiday);
+	jl_buf_printf(b, ")\n    Écrit dans le plan : « %s »\n", str(source, "text"));
+	if (*str(source, "due"))
+		jl_buf_printf(b, "    À remettre : %s\n", str(source, "due"));
+	if (*str(item, "who"))
+		jl_buf_printf(b, "    Qui : %s\n", str(item, "who"));
+	put_others(r, b, item, p->recipient);
+	jl_buf_printf(b, "    Statut : %s ; dans Jalon : %s\n", str(item, "status"), p->item);
+	if (*p->note)
+		jl_buf_printf(b, "    Transmis à vous : %s\n", p->note);
+	free(heading);
+}
+
+static void put_section(struct run *r, jl_buf *b, const struct pending *v, size_t n,
+                        const char *title, int (*in)(const struct pending *))
+{
+	int any = 0;
+	for (size_t i = 0; i < n; i++)
+		if (in(&v[i])) {
+			if (!any++)
+				jl_buf_printf(b, "\n%s\n", title);
+			put_reminder(r, b, &v[i]);
+		}
+}
+
+static int is_overdue(const struct pending *p)
+{
+	return p->offset < 0;
+}
+
+static int is_coming_deadline(const struct pending *p)
+{
+	return p->offset >= 0 && strcmp(p->what, "récurrence");
+}
+
+static int is_coming_duty(const struct pending *p)
+{
+	return p->offset >= 0 && !strcmp(p->what, "récurrence");
+}
+
+static char *message_body(struct run *r, const struct pending *v, size_t n)
+{
+	jl_buf b = JL_BUF_INIT;
+	jl_buf_puts(&b, "Bonjour,\n\nVoici ce qui vous revient dans le programme stratégique "
+	                "transversal");
+	if (*str(r->plan, "organisation"))
+		jl_buf_printf(&b, " du %s", str(r->plan, "organisation"));
+	jl_buf_puts(&b, ", au ");
+	put_long_date(&b, r->day);
+	jl_buf_puts(&b, ".\n");
+	put_section(r, &b, v, n, "EN RETARD", is_overdue);
+	put_section(r, &b, v, n, "ÉCHÉANCES PROCHES", is_coming_deadline);
+	put_section(r, &b, v, n, "RÉUNIONS ET TÂCHES RÉCURRENTES", is_coming_duty);
+	jl_buf_puts(&b, "\nUne fois le travail fait, il suffit de l’indiquer dans Jalon, par\n"
+	                "exemple pour l’élément action-7 :\n"
+	                "    jalon set action-7 statut=terminé\n"
+	                "    jalon done action-7 2020-01-14   (une réunion tenue ce jour-là)\n"
+	                "\n-- \nMessage automatique de Jalon, le suivi du PST.\n");
+	return jl_buf_detach(&b);
+}
+
+/* The scripts' text hooks, in turn, on the message's text; 0 and *body replaced or
+   kept, or a store error. */
+static int rewrite_body(struct run *r, const struct pending *v, size_t n, char **body)
+{
+	remind_entry *entries = calloc(n ? n : 1, sizeof *entries);
+	if (!entries)
+		return JALON_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		entries[i] = (remind_entry){json_object_get(r->records, v[i].item), v[i].what,
+		                            v[i].occurrence, v[i].offset, v[i].note};
+	int rc = 0;
+	for (struct remind_hook *h = r->s->remind_hooks; rc == 0 && h; h = h->next) {
+		char msg[1024] = "", *out = NULL;
+		if (!h->text)
+			continue;
+		if (h->text(h->ud, r->s, v[0].name, r->day_iso, entries, n, *body, &out, msg,
+		            sizeof msg) != 0)
+			rc = jl_store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
+		else if (out) {
+			free(*body);
+			*body = out;
+		}
+	}
+	free(entries);
+	return rc;
+}
+
+static char *message_subject(struct run *r, const struct pending *v, size_t n)
+{
+	size_t late = 0;
+	for (size_t i = 0; i < n; i++)
+		late += v[i].offset < 0;
+	jl_buf b = JL_BUF_INIT;
+	jl_buf_printf(&b, "PST : %zu rappel%s au ", n, n > 1 ? "s" : "");
+	put_long_date(&b, r->day);
+	if (late)
+		jl_buf_printf(&b, " (dont %zu en retard)", late);
+	return jl_buf_detach(&b);
+}
+
+/* The same reminders to the same recipient give the same Message-ID. */
+static void message_id(struct run *r, const struct pending *v, size_t n, char *out, size_t len)
+{
+	jl_buf b = JL_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		jl_buf_printf(&b, "%s|%s|%s|%d\n", v[i].recipient, v[i].item, v[i].occurrence,
+		              v[i].offset);
+	git_oid oid;
+	char hex[GIT_OID_HEXSZ + 1] = "0";
+	if (b.ptr && git_odb_hash(&oid, b.ptr, b.len, GIT_OBJECT_BLOB) == 0)
+		git_oid_tostr(hex, sizeof hex, &oid);
+	snprintf(out, len, "rappel.%s@%s", hex, r->domain);
+	jl_buf_free(&b);
+}
+
+/* ---------------------------------------------------------------- delivery */
+
+static int record_outcome(struct run *r, const struct pending *v, size_t n, const char *status,
+                          const char *mid, const char *error)
+{
+	sqlite3_stmt *st;
+	if (jl_store_exec(r->s, "BEGIN IMMEDIATE") != 0)
+		return JALON_EBUSY;
+	int rc = jl_store_prepare(r->s, &st, "UPDATE reminders SET status = ?1, message_id = ?2,"
+	                                  " error = ?3, attempts = attempts + 1,"
+	                                  " sent_at = CASE WHEN ?1 = 'sent' THEN ?4 END"
+	                                  " WHERE item = ?5 AND occurrence = ?6 AND offset = ?7"
+	                                  " AND recipient = ?8");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, mid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, error, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+		sqlite3_bind_text(st, 5, v[i].item, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, v[i].occurrence, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, v[i].offset);
+		sqlite3_bind_text(st, 8, v[i].recipient, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = jl_store_fail_db(r->s, "rappels : écriture du registre des envois");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc == 0)
+		return jl_store_exec(r->s, "COMMIT");
+	jl_store_exec(r->s, "ROLLBACK");
+	return rc;
+}
+
+/* The recipient's own calendar, when the recipient is a person of the plan. */
+static char *recipient_calendar(struct run *r, const char *address, size_t *len)
+{
+	for (size_t i = 0; i < r->npeople; i++) {
+		if (strcasecmp(str(r->people[i].rec, "email"), address))
+			continue;
+		char *ics = NULL;
+		if (jalon_export_calendar(&ics, len, r->s, str(r->people[i].rec, "name")) == 0)
+			return ics;
+		jl_store_clear_error(r->s);
+		return NULL;
+	}
+	return NULL;
+}
+
+static void show_message(FILE *out, const jl_mail *m, const char *ics)
+{
+	fprintf(out, "De : %s\nÀ : %s\nObjet : %s\nMessage-ID : <%s>\n", m->from, m->to,
+	        m->subject, m->message_id);
+	if (ics)
+		fprintf(out, "Pièce jointe : %s (calendrier iCalendar)\n", m->attachment_name);
+	fprintf(out, "\n%s\n", m->body);
+}
+
+/* Sends one recipient's reminders; 0 or a store error (a failed delivery is not one). */
+static int deliver(struct run *r, jl_notifier *notifier, const struct pending *v, size_t n)
+{
+	char mid[128];
+	char *subject = message_subject(r, v, n);
+	char *body = message_body(r, v, n);
+	int rc = rewrite_body(r, v, n, &body);
+	size_t ics_len = 0;
+	char *ics = r->st.attach_calendar ? recipient_calendar(r, v[0].recipient, &ics_len) : NULL;
+	char run_header[64];
+	snprintf(run_header, sizeof run_header, "X-Jalon-Date: %s", r->day_iso);
+	const char *headers[] = {"Auto-Submitted: auto-generated", run_header, NULL};
+	message_id(r, v, n, mid, sizeof mid);
+	jl_mail m = {r->st.from ? r->st.from : "Jalon <jalon@localhost>", v[0].name, subject, mid,
+	             NULL, body, ics, ics_len, "rappels.ics",
+	             "text/calendar; charset=UTF-8; method=PUBLISH", headers};
+	size_t retried = 0;
+	for (size_t i = 0; i < n; i++)
+		retried += !strcmp(v[i].status, "failed");
+	if (rc == 0 && r->opts->dry_run) {
+		show_message(r->opts->out ? r->opts->out : stdout, &m, ics);
+		r->sum.messages++, r->sum.reminders += n, r->sum.retried += retried;
+	} else if (rc == 0) {
+		jl_buf text = JL_BUF_INIT;
+		char err[512] = "", from[320];
+		/* remind.from was checked with the settings: what fails here is the text. */
+		if (jl_mail_format(&m, &text, err, sizeof err) != 0 ||
+		    jl_mail_address(m.from, from, sizeof from) != 0) {
+			rc = jl_store_fail(r->s, JALON_ESCRIPT, "rappels : message pour %s invalide : %s",
+			                v[0].recipient, err);
+		} else {
+			const char *rcpt[] = {v[0].recipient};
+			int sent = jl_notifier_send(notifier, from, rcpt, 1, text.ptr, text.len, err,
+			                            sizeof err);
+			const char *status = sent == 0 ? "sent" : sent == JL_NOTIFY_TEMPFAIL ? "failed"
+			                                                                   : "refused";
+			rc = record_outcome(r, v, n, status, mid, sent ? err : NULL);
+			if (sent == 0) {
+				r->sum.messages++, r->sum.reminders += n, r->sum.retried += retried;
+			} else {
+				if (sent == JL_NOTIFY_TEMPFAIL)
+					r->sum.failed += n;
+				else
+					r->sum.refused += n;
+				if (!*r->first_failure)
+					snprintf(r->first_failure, sizeof r->first_failure, "%.200s : %.400s",
+					         v[0].recipient, err);
+			}
+		}
+		jl_buf_free(&text);
+	}
+	free(subject);
+	free(body);
+	jalon_free(ics);
+	return rc;
+}
+
+static int deliver_all(struct run *r, struct batch *b)
+{
+	jl_notifier *notifier = NULL;
+	int rc = 0;
+	if (!r->opts->dry_run) {
+		char err[512];
+		r->st.notifier.out = r->opts->out;
+		if (jl_notifier_open(&notifier, &r->st.notifier, err, sizeof err) != 0)
+			return jl_config_fail(r->s, "remind.notifier", "%s", err);
+	}
+	for (size_t i = 0; rc == 0 && i < b->n;) {
+		size_t j = i;
+		while (j < b->n && !strcmp(b->v[j].recipient, b->v[i].recipient))
+			j++;
+		/* A reminder whose item was since removed, done or drafted is not sent: the
+		   ones to send move to the front (swapped, so that each entry keeps its own
+		   strings for batch_free). */
+		size_t keep = i;
+		for (size_t k = i; rc == 0 && k < j; k++) {
+			const json_t *item = json_object_get(r->records, b->v[k].item);
+			if (item && is_open(item)) {
+				struct pending kept = b->v[k];
+				b->v[k] = b->v[keep];
+				b->v[keep++] = kept;
+			} else if (!r->opts->dry_run) {
+				rc = record_outcome(r, &b->v[k], 1, "cancelled", NULL, NULL);
+			}
+		}
+		if (rc == 0 && keep > i)
+			rc = deliver(r, notifier, &b->v[i], keep - i);
+		i = j;
+	}
+	jl_notifier_close(notifier);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static int take_lock(struct run *r, int *fd)
+{
+	char *path = jl_sprintf("%s/remind.lock", r->s->dir);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int rc = 0;
+	if (*fd < 0)
+		rc = jl_store_fail(r->s, JALON_ERROR, "rappels : %s : %s", path, strerror(errno));
+	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
+		rc = jl_store_fail(r->s, errno == EWOULDBLOCK ? JALON_EBUSY : JALON_ERROR,
+		                "rappels : une autre exécution est en cours (%s : %s)", path,
+		                errno == EWOULDBLOCK ? "verrouillé" : strerror(errno));
+	free(path);
+	return rc;
+}
+
+static int run_day(struct run *r)
+{
+	if (r->opts->date) {
+		if (jl_date_parse_iso(r->opts->date, &r->day) != 0)
+			return jl_store_fail(r->s, JALON_EINVALID, "rappels : « %s » n'est pas une date "
+			                                        "AAAA-MM-JJ", r->opts->date);
+	} else {
+		r->day = jl_date_today();
+	}
+	jl_date_format_iso(r->day, r->day_iso);
+	memcpy(r->sum.date, r->day_iso, sizeof r->sum.date);
+	return 0;
+}
+
+/* Claims what is due and loads what is to deliver, in one transaction. */
+static int claim_and_load(struct run *r, struct batch *b)
+{
+	if (jl_store_exec(r->s, "BEGIN IMMEDIATE") != 0)
+		return JALON_EBUSY;
+	int rc = load_records(r);
+	if (rc == 0)
+		rc = jl_store_prepare(r->s, &r->claim, CLAIM_SQL);
+	if (rc == 0)
+		rc = claim_due(r);
+	sqlite3_finalize(r->claim);
+	r->claim = NULL;
+	if (rc == 0)
+		rc = load_pending(r, b);
+	if (rc == 0 && !r->opts->dry_run)
+		return jl_store_exec(r->s, "COMMIT");
+	return rc;
+}
+
+static int finish(struct run *r, int rc)
+{
+	if (rc == 0 && (r->sum.failed || r->sum.refused))
+		rc = jl_store_fail(r->s, JALON_EDELIVERY, "rappels : %zu rappel%s non remis (%s)",
+		                r->sum.failed + r->sum.refused,
+		                r->sum.failed + r->sum.refused > 1 ? "s" : "", r->first_failure);
+	else if (rc == 0 && r->sum.unassigned)
+		rc = jl_config_fail(r->s, "remind.fallback", "%zu rappel%s sans destinataire (%s%s) : "
+		                 "indiquez à qui les transmettre", r->sum.unassigned,
+		                 r->sum.unassigned > 1 ? "s" : "", r->unassigned.ptr,
+		                 r->sum.unassigned > 5 ? "…" : "");
+	return rc;
+}
+
+int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
+                     jalon_remind_summary *summary)
+{
+	static const jalon_remind_options defaults = JALON_REMIND_OPTIONS_INIT;
+	struct run r;
+	struct batch b = {NULL, 0};
+	int lock = -1;
+	memset(&r, 0, sizeof r);
+	r.s = s;
+	r.opts = opts ? opts : &defaults;
+	jl_store_clear_error(s);
+	int rc = jl_script_load(s); /* the scripts' reminder rules */
+	if (rc == 0)
+		rc = run_day(&r);
+	if (rc == 0 && !r.opts->dry_run)
+		rc = take_lock(&r, &lock);
+	if (rc == 0)
+		rc = read_settings(s, &r.st);
+	if (rc == 0)
+		rc = claim_and_load(&r, &b);
+	if (rc == 0)
+		rc = deliver_all(&r, &b);
+	/* Still in the claiming transaction: a dry run, or a run that failed before committing. */
+	if (!sqlite3_get_autocommit(s->db))
+		jl_store_exec(s, "ROLLBACK");
+	rc = finish(&r, rc);
+	if (summary)
+		*summary = r.sum;
+	batch_free(&b);
+	settings_free(&r.st);
+	for (size_t i = 0; i < r.npeople; i++)
+		free(r.people[i].key);
+	free(r.people);
+	json_decref(r.records);
+	json_decref(r.plan);
+	free(r.domain);
+	jl_buf_free(&r.unassigned);
+	if (lock >= 0)
+		close(lock); /* releases the flock */
+	return rc;
+}
+
+/* ---------------------------------------------------------------- done occurrences */
+
+/* " (la précédente : 2020-01-01, la suivante : 2020-04-01)": the occurrences around a
+   day that is not one, to say which was meant. */
+static const char *nearest(const char *rule, jl_date anchor, jl_date end, jl_date day,
+                           char out[64])
+{
+	enum { YEAR_OF_DAYS = 366 };
+	jl_date before[YEAR_OF_DAYS], after;
+	char a[11] = "", b[11] = "";
+	int n = jl_occurrences(rule, anchor, end, jl_date_from_days(jl_date_to_days(day) - 366),
+	                       day, before, YEAR_OF_DAYS, NULL, 0);
+	if (n > 0)
+		jl_date_format_iso(before[n - 1], a);
+	if (jl_occurrence_next(rule, anchor, end, day, &after, NULL, 0) == 1)
+		jl_date_format_iso(after, b);
+	snprintf(out, 64, "%s%s%s%s%s%s%s", *a || *b ? " (" : "", *a ? "la précédente : " : "", a,
+	         *a && *b ? ", " : "", *b ? "la suivante : " : "", b, *a || *b ? ")" : "");
+	return out;
+}
+
+int jalon_occurrence_done(jalon_store *s, const char *ref, const char *day)
+{
+	char id[64], err[256], iso[11], around[64];
+	jl_date d, anchor, end;
+	jl_store_clear_error(s);
+	int rc = jl_items_resolve(s, ref, -1, id, sizeof id);
+	if (rc)
+		return rc;
+	if (jl_record_parse_day(day, &d) != 0)
+		return jl_store_fail(s, JALON_EINVALID, "occurrences faites : une date (2019-10-15 ou "
+		                                     "15/10/2019) est attendue, pas « %s »", day);
+	jl_date_format_iso(d, iso);
+	json_t *item = jl_store_record_get(s, id);
+	json_t *plan = jl_store_record_get(s, "plan");
+	const char *rule = str(json_object_get(item, "recurrence"), "rule");
+	jl_record_recurrence_span(plan, item, &anchor, &end);
+	char *name = jl_record_display_name(item);
+	jl_date found;
+	int n = *rule ? jl_occurrences(rule, anchor, end, d, d, &found, 1, err, sizeof err) : 0;
+	if (!*rule)
+		rc = jl_store_fail(s, JALON_EINVALID, "%s n'a pas de récurrence comprise : pour une "
+		                                   "échéance, « jalon set %s statut=terminé »", name, id);
+	else if (n < 0)
+		rc = jl_store_fail(s, JALON_EINVALID, "%s : %s", name, err);
+	else if (n == 0)
+		rc = jl_store_fail(s, JALON_EINVALID, "%s : le %s n'est pas une occurrence de « %s »%s",
+		                name, iso, str(json_object_get(item, "recurrence"), "text"),
+		                nearest(rule, anchor, end, d, around));
+	free(name);
+	json_decref(item);
+	json_decref(plan);
+	if (rc)
+		return rc;
+	char assignment[64];
+	snprintf(assignment, sizeof assignment, "occurrence faite=%s", iso);
+	const char *const set[] = {assignment};
+	return jalon_item_set(s, id, set, 1);
+}

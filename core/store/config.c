@@ -1,0 +1,124 @@
+/* The store's configuration file, through libgit2's configuration parser. */
+#include "store/config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jalon/config.h"
+#include "model/util.h"
+
+static int fail_read(jalon_store *s)
+{
+	const git_error *e = git_error_last(); /* may be NULL with libgit2 1.5 */
+	return jl_store_fail(s, JALON_ECONFIG, "configuration illisible : %s",
+	                  e && e->message ? e->message : "erreur inconnue");
+}
+
+size_t jl_config_folders(jalon_store *s, const char *list, char out[][1024], size_t max)
+{
+	size_t count = 0;
+	for (const char *c = list; *c && count < max;) {
+		size_t n = strcspn(c, ":"), len = n;
+		while (len > 1 && c[len - 1] == '/')
+			len--; /* "plugins/" is "plugins" */
+		if (len)
+			snprintf(out[count++], 1024, "%s%s%.*s", c[0] == '/' ? "" : s->dir,
+			         c[0] == '/' ? "" : "/", (int)len, c);
+		c += n + (c[n] == ':');
+	}
+	return count;
+}
+
+int jl_config_fail(jalon_store *s, const char *key, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return jl_store_fail(s, JALON_ECONFIG, "%s/jalon.conf : %s : %s", s->dir, key, msg);
+}
+
+int jl_config_open(jalon_store *s, git_config **out)
+{
+	char *path = jl_sprintf("%s/jalon.conf", s->dir);
+	git_config *cfg = NULL;
+	int rc = git_config_new(&cfg);
+	if (rc == 0)
+		rc = git_config_add_file_ondisk(cfg, path, GIT_CONFIG_LEVEL_LOCAL, NULL, 0);
+	free(path);
+	if (rc != 0) {
+		git_config_free(cfg);
+		return fail_read(s);
+	}
+	*out = cfg;
+	return 0;
+}
+
+int jl_config_get(jalon_store *s, git_config *cfg, const char *key, char **out)
+{
+	git_buf buf = GIT_BUF_INIT;
+	*out = NULL;
+	int rc = git_config_get_string_buf(&buf, cfg, key);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return fail_read(s);
+	*out = jl_strdup(buf.ptr);
+	git_buf_dispose(&buf);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- public API */
+
+int jalon_config_get(char **out, jalon_store *store, const char *key)
+{
+	git_config *cfg;
+	*out = NULL;
+	if (jl_config_open(store, &cfg) != 0)
+		return JALON_ECONFIG;
+	int rc = jl_config_get(store, cfg, key, out);
+	git_config_free(cfg);
+	if (rc == 0 && !*out)
+		return jl_store_fail(store, JALON_ENOTFOUND, "%s : clé absente de la configuration", key);
+	return rc;
+}
+
+int jalon_config_set(jalon_store *store, const char *key, const char *value)
+{
+	git_config *cfg;
+	if (jl_config_open(store, &cfg) != 0)
+		return JALON_ECONFIG;
+	int rc = value ? git_config_set_string(cfg, key, value) : git_config_delete_entry(cfg, key);
+	if (rc == GIT_ENOTFOUND)
+		rc = jl_store_fail(store, JALON_ENOTFOUND, "%s : clé absente de la configuration", key);
+	else if (rc != 0)
+		rc = jl_store_fail(store, JALON_EINVALID, "%s : %s", key,
+		                git_error_last() ? git_error_last()->message : "clé invalide");
+	git_config_free(cfg);
+	return rc;
+}
+
+int jalon_config_list(char **out, jalon_store *store)
+{
+	git_config *cfg;
+	git_config_iterator *it;
+	git_config_entry *e;
+	jl_buf b = JL_BUF_INIT;
+	*out = NULL;
+	if (jl_config_open(store, &cfg) != 0)
+		return JALON_ECONFIG;
+	if (git_config_iterator_new(&it, cfg) != 0) {
+		git_config_free(cfg);
+		return fail_read(store);
+	}
+	jl_buf_puts(&b, "");
+	while (git_config_next(&e, it) == 0)
+		jl_buf_printf(&b, "%s=%s\n", e->name, e->value);
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	*out = jl_buf_detach(&b);
+	return *out ? 0 : JALON_ENOMEM;
+}

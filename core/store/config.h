@@ -1,0 +1,47 @@
+/*
+ * config — the store's configuration: DIR/jalon.conf, in git's configuration syntax
+ * (sections, "key = value", # comments, quoted values), read and written with libgit2,
+ * so that an IT service edits it like any .gitconfig and a mistake is reported with
+ * its file and line:
+ *
+ *   [remind]
+ *           notifier = smtp
+ *           from = PST – CPAS d’Erezée <pst@cpas-erezee.be>
+ *   [remind "task"]
+ *           deadline = 7, 1
+ *
+ * The configuration is the administration's, not the plan's: it is not recorded in the
+ * history (it may hold the path of a password file), and a missing file is an empty
+ * configuration. The keys are documented where they are read (docs/remind.md).
+ */
+#ifndef JALON_CORE_CONFIG_H
+#define JALON_CORE_CONFIG_H
+
+#include <git2.h>
+
+#include "store/store.h"
+
+/* Opens DIR/jalon.conf (absent: empty). 0, or JALON_ECONFIG with the message set. */
+int jl_config_open(jalon_store *s, git_config **out);
+
+/*
+ * The value of key ("remind.from", "remind.task.deadline") as a new string in *out,
+ * or *out NULL when the key is not set. 0, or JALON_ECONFIG when the file cannot be
+ * read (message set).
+ */
+int jl_config_get(jalon_store *s, git_config *cfg, const char *key, char **out);
+
+/*
+ * The folders a list names ("scripts:/srv/jalon/commun"), ':'-separated, each made
+ * absolute against the store's folder, trailing '/' dropped: at most max, into out;
+ * returns how many. Empty entries are skipped.
+ */
+size_t jl_config_folders(jalon_store *s, const char *list, char out[][1024], size_t max);
+
+/* Fails with JALON_ECONFIG and "jalon.conf : KEY : message" (printf-style). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int jl_config_fail(jalon_store *s, const char *key, const char *fmt, ...);
+
+#endif
