@@ -66,7 +66,7 @@ int jl_pipeline_begin(jalon_store *s, jl_txn **out)
 		return loaded;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return jl_store_fail_db(s, "début de la modification");
-	int rc = jl_history_catch_up(s);
+	int rc = jl_repo_catch_up(s);
 	jl_txn *t = rc == 0 ? calloc(1, sizeof *t) : NULL;
 	if (!t) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -326,7 +326,7 @@ static char *commit_message(const char *given, struct change *c, size_t n)
 
 static int apply_and_record(jl_txn *t, struct change *c, size_t n, const char *message)
 {
-	history_write *w = calloc(n, sizeof *w);
+	jl_repo_write *w = calloc(n, sizeof *w);
 	int rc = w ? 0 : JALON_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		w[i].id = c[i].id;
@@ -336,7 +336,7 @@ static int apply_and_record(jl_txn *t, struct change *c, size_t n, const char *m
 	char *msg = rc == 0 ? commit_message(message, c, n) : NULL;
 	git_oid oid;
 	if (rc == 0)
-		rc = jl_history_commit(t->s, w, n, msg, &oid);
+		rc = jl_repo_commit(t->s, w, n, msg, &oid);
 	free(msg);
 	free(w);
 	return rc;
@@ -380,7 +380,7 @@ int jl_pipeline_finish(jl_txn *t, const char *message)
 	for (jl_hook *h = s->hooks; h; h = h->next)
 		if (h->after)
 			h->after(h->ud, s, head);
-	return jl_history_maybe_pack(s);
+	return jl_store_maybe_pack(s);
 }
 
 /* ---------------------------------------------------------------- record context */

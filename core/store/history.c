@@ -153,8 +153,8 @@ static int history_id(jalon_store *s, const char *ref, char *id, size_t idlen)
 static void add_record_change(jalon_store *s, jalon_log *log, jalon_log_entry *e, const char *id,
                               const char *old_blob, const char *new_blob)
 {
-	json_t *old_rec = jl_history_blob_record(s, old_blob);
-	json_t *new_rec = jl_history_blob_record(s, new_blob);
+	json_t *old_rec = jl_repo_blob_record(s, old_blob);
+	json_t *new_rec = jl_repo_blob_record(s, new_blob);
 	add_changes(log, e, id, old_rec, new_rec);
 	json_decref(old_rec);
 	json_decref(new_rec);
@@ -282,8 +282,8 @@ int jalon_history_diff(jalon_log **out, jalon_store *s, long long since, long lo
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, until);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *old_rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
-		json_t *new_rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 2));
+		json_t *old_rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 1));
+		json_t *new_rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 2));
 		if (old_rec || new_rec) {
 			jalon_log_entry *e = add_entry(log);
 			if (e) {
@@ -324,8 +324,8 @@ int jalon_history_blame(jalon_log **out, jalon_store *s, const char *ref)
 	json_t *current = NULL;
 	/* Newest first: the first change met for a field is its last change. */
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *old_rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 0));
-		json_t *new_rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 1));
+		json_t *old_rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 0));
+		json_t *new_rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 1));
 		if (!current && new_rec)
 			current = json_incref(new_rec);
 		jalon_log_entry probe = {0};
@@ -367,7 +367,7 @@ int jalon_history_at(jalon_item **out, jalon_store *s, const char *ref, long lon
 	sqlite3_bind_int64(st, 2, when);
 	json_t *rec = NULL;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		rec = jl_history_blob_record(s, (const char *)sqlite3_column_text(st, 0));
+		rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (!rec)
 		return jl_store_fail(s, JALON_ENOTFOUND, "« %s » n'existait pas à cette date", ref);

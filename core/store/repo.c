@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <dirent.h>
-
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
@@ -31,7 +29,7 @@
 /* ---------------------------------------------------------------- heads */
 
 /* The branch's head; *exists 0 for a history without commits. */
-static int branch_head(jalon_store *s, git_oid *out, int *exists)
+int jl_repo_branch_head(jalon_store *s, git_oid *out, int *exists)
 {
 	int rc = git_reference_name_to_id(out, s->repo, BRANCH);
 	*exists = rc == 0;
@@ -41,7 +39,7 @@ static int branch_head(jalon_store *s, git_oid *out, int *exists)
 }
 
 /* The head recorded in SQLite; *exists 0 before the first commit. */
-static int recorded_head(jalon_store *s, git_oid *out, int *exists)
+int jl_repo_recorded_head(jalon_store *s, git_oid *out, int *exists)
 {
 	char *hex;
 	*exists = 0;
@@ -55,7 +53,7 @@ static int recorded_head(jalon_store *s, git_oid *out, int *exists)
 
 /* ---------------------------------------------------------------- indexing */
 
-static const char *path_id(const char *path, char *buf, size_t len)
+const char *jl_repo_path_id(const char *path, char *buf, size_t len)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
@@ -171,7 +169,7 @@ static int index_commit(jalon_store *s, git_commit *commit, int replay)
 	for (size_t i = 0; i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		char idbuf[128];
-		const char *id = path_id(d->status == GIT_DELTA_DELETED ? d->old_file.path
+		const char *id = jl_repo_path_id(d->status == GIT_DELTA_DELETED ? d->old_file.path
 		                                                        : d->new_file.path,
 		                         idbuf, sizeof idbuf);
 		if (!id)
@@ -190,7 +188,7 @@ done:
 }
 
 /* Replays the commits after `from` (or from the root when from is NULL) up to `to`. */
-static int replay_range(jalon_store *s, const git_oid *from, const git_oid *to)
+int jl_repo_replay(jalon_store *s, const git_oid *from, const git_oid *to)
 {
 	git_revwalk *walk;
 	git_oid oid;
@@ -216,11 +214,11 @@ static int replay_range(jalon_store *s, const git_oid *from, const git_oid *to)
 	return rc;
 }
 
-int jl_history_catch_up(jalon_store *s)
+int jl_repo_catch_up(jalon_store *s)
 {
 	git_oid branch, recorded;
 	int has_branch, has_recorded;
-	if (branch_head(s, &branch, &has_branch) != 0 || recorded_head(s, &recorded, &has_recorded))
+	if (jl_repo_branch_head(s, &branch, &has_branch) != 0 || jl_repo_recorded_head(s, &recorded, &has_recorded))
 		return JALON_ERROR;
 	if (!has_branch && !has_recorded)
 		return 0;
@@ -230,24 +228,24 @@ int jl_history_catch_up(jalon_store *s)
 	 * head; anything else means the store was changed around Jalon. */
 	if (has_branch && has_recorded &&
 	    git_graph_descendant_of(s->repo, &branch, &recorded) == 1)
-		return replay_range(s, &recorded, &branch);
+		return jl_repo_replay(s, &recorded, &branch);
 	if (has_branch && !has_recorded)
-		return replay_range(s, NULL, &branch);
+		return jl_repo_replay(s, NULL, &branch);
 	return jl_store_fail(s, JALON_ECORRUPT, "l'historique ne prolonge pas l'état enregistré ; "
 	                                     "lancez « jalon rebuild »");
 }
 
-int jl_history_recover(jalon_store *s)
+int jl_repo_recover(jalon_store *s)
 {
 	git_oid branch, recorded;
 	int has_branch, has_recorded;
-	if (branch_head(s, &branch, &has_branch) != 0 || recorded_head(s, &recorded, &has_recorded))
+	if (jl_repo_branch_head(s, &branch, &has_branch) != 0 || jl_repo_recorded_head(s, &recorded, &has_recorded))
 		return JALON_ERROR;
 	if (has_branch == has_recorded && (!has_branch || git_oid_equal(&branch, &recorded)))
 		return 0; /* the common case: nothing to do, no lock taken */
 	if (jl_store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
-	int rc = jl_history_catch_up(s);
+	int rc = jl_repo_catch_up(s);
 	if (rc == 0 && jl_store_exec(s, "COMMIT") == 0)
 		return 0;
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -315,7 +313,7 @@ static int move_branch(jalon_store *s, const git_oid *target, const git_oid *exp
 }
 
 static int build_tree(jalon_store *s, git_repository *repo, const git_oid *base_commit,
-                      const history_write *writes, size_t n, git_oid *tree_out)
+                      const jl_repo_write *writes, size_t n, git_oid *tree_out)
 {
 	git_commit *commit = NULL;
 	git_tree *base = NULL;
@@ -361,7 +359,7 @@ done:
 /* Writes the tree and the commit object into repo (the store's, or a second handle whose
  * writes go to memory). */
 static int write_commit(jalon_store *s, git_repository *repo, const git_oid *head,
-                        const history_write *writes, size_t n, const char *message, git_oid *out)
+                        const jl_repo_write *writes, size_t n, const char *message, git_oid *out)
 {
 	git_oid tree_id;
 	git_signature *author = NULL, *committer = NULL;
@@ -406,7 +404,7 @@ static int land_pack(jalon_store *s, const git_buf *pack)
 
 /* A large commit: objects built in memory through a second handle on the repository,
  * then written as one pack. */
-static int write_commit_bulk(jalon_store *s, const git_oid *head, const history_write *writes,
+static int write_commit_bulk(jalon_store *s, const git_oid *head, const jl_repo_write *writes,
                              size_t n, const char *message, git_oid *out)
 {
 	git_repository *mem = NULL;
@@ -433,12 +431,12 @@ static int write_commit_bulk(jalon_store *s, const git_oid *head, const history_
 	return rc;
 }
 
-int jl_history_commit(jalon_store *s, const history_write *writes, size_t n, const char *message,
+int jl_repo_commit(jalon_store *s, const jl_repo_write *writes, size_t n, const char *message,
                    git_oid *out)
 {
 	git_oid head;
 	int has_head;
-	int rc = recorded_head(s, &head, &has_head);
+	int rc = jl_repo_recorded_head(s, &head, &has_head);
 	if (rc == 0)
 		rc = n >= BULK_WRITES
 		         ? write_commit_bulk(s, has_head ? &head : NULL, writes, n, message, out)
@@ -454,237 +452,7 @@ int jl_history_commit(jalon_store *s, const history_write *writes, size_t n, con
 	return rc;
 }
 
-/* ---------------------------------------------------------------- rebuild, fsck, gc */
-
-int jalon_store_rebuild(jalon_store *s)
-{
-	git_oid branch;
-	int has_branch;
-	jl_store_clear_error(s);
-	if (jl_store_exec(s, "BEGIN IMMEDIATE") != 0)
-		return JALON_EBUSY;
-	int rc = jl_store_clear_records(s);
-	if (rc == 0)
-		rc = jl_store_exec(s, "DELETE FROM commits; DELETE FROM record_changes;"
-		                   " DELETE FROM id_counters; DELETE FROM meta WHERE key = 'head';");
-	if (rc == 0)
-		rc = branch_head(s, &branch, &has_branch);
-	if (rc == 0 && has_branch)
-		rc = replay_range(s, NULL, &branch);
-	if (rc == 0)
-		rc = jl_store_exec(s, "COMMIT");
-	if (rc != 0)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-struct fsck_walk {
-	jalon_store *s;
-	jl_buf *report;
-	int problems;
-	sqlite3_stmt *lookup;
-	size_t seen;
-};
-
-static int fsck_entry(const char *root, const git_tree_entry *entry, void *payload)
-{
-	struct fsck_walk *w = payload;
-	char idbuf[128];
-	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
-		return 0;
-	const char *id = path_id(git_tree_entry_name(entry), idbuf, sizeof idbuf);
-	if (!id) {
-		jl_buf_printf(w->report, "fichier inattendu dans l'historique : %s%s\n", root,
-		              git_tree_entry_name(entry));
-		w->problems++;
-		return 0;
-	}
-	w->seen++;
-	git_blob *blob;
-	if (git_blob_lookup(&blob, w->s->repo, git_tree_entry_id(entry)) != 0) {
-		jl_buf_printf(w->report, "%s : objet manquant dans l'historique\n", id);
-		w->problems++;
-		return 0;
-	}
-	sqlite3_reset(w->lookup);
-	sqlite3_bind_text(w->lookup, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(w->lookup) != SQLITE_ROW) {
-		jl_buf_printf(w->report, "%s : dans l'historique mais absent de SQLite\n", id);
-		w->problems++;
-	} else if ((size_t)sqlite3_column_bytes(w->lookup, 0) != (size_t)git_blob_rawsize(blob) ||
-	           memcmp(sqlite3_column_blob(w->lookup, 0), git_blob_rawcontent(blob),
-	                  (size_t)git_blob_rawsize(blob))) {
-		jl_buf_printf(w->report, "%s : SQLite diffère de l'historique\n", id);
-		w->problems++;
-	}
-	git_blob_free(blob);
-	return 0;
-}
-
-static size_t count_commits(jalon_store *s, const git_oid *head)
-{
-	git_revwalk *walk;
-	git_oid oid;
-	size_t n = 0;
-	if (git_revwalk_new(&walk, s->repo) != 0)
-		return 0;
-	git_revwalk_simplify_first_parent(walk);
-	if (git_revwalk_push(walk, head) == 0)
-		while (git_revwalk_next(&oid, walk) == 0)
-			n++;
-	git_revwalk_free(walk);
-	return n;
-}
-
-int jalon_store_fsck(jalon_store *s, char **report)
-{
-	jl_buf b = JL_BUF_INIT;
-	git_oid branch, recorded;
-	int has_branch, has_recorded;
-	struct fsck_walk w = {s, &b, 0, NULL, 0};
-	jl_store_clear_error(s);
-	*report = NULL;
-	/* A read transaction: one consistent snapshot of SQLite for the whole check. */
-	if (jl_store_exec(s, "BEGIN") != 0)
-		return JALON_ERROR;
-	if (branch_head(s, &branch, &has_branch) != 0 || recorded_head(s, &recorded, &has_recorded)) {
-		jl_store_exec(s, "ROLLBACK");
-		return JALON_ERROR;
-	}
-	if (has_branch != has_recorded || (has_branch && !git_oid_equal(&branch, &recorded))) {
-		jl_buf_puts(&b, "la tête de l'historique n'est pas celle enregistrée dans SQLite\n");
-		w.problems++;
-	}
-	if (has_branch) {
-		git_commit *c = NULL;
-		git_tree *tree = NULL;
-		if (git_commit_lookup(&c, s->repo, &branch) != 0 || git_commit_tree(&tree, c) != 0) {
-			jl_buf_puts(&b, "la tête de l'historique est illisible\n");
-			w.problems++;
-		} else if (jl_store_prepare(s, &w.lookup, "SELECT body FROM records WHERE id = ?1") == 0) {
-			git_tree_walk(tree, GIT_TREEWALK_PRE, fsck_entry, &w);
-			sqlite3_finalize(w.lookup);
-		}
-		git_tree_free(tree);
-		git_commit_free(c);
-		size_t commits = count_commits(s, &branch);
-		sqlite3_int64 indexed = jl_store_count(s, "SELECT count(*) FROM commits");
-		if ((sqlite3_int64)commits != indexed) {
-			jl_buf_printf(&b, "l'index de l'historique couvre %lld commits sur %zu\n",
-			              (long long)indexed, commits);
-			w.problems++;
-		}
-	}
-	sqlite3_int64 stored = jl_store_count(s, "SELECT count(*) FROM records");
-	if (stored != (sqlite3_int64)w.seen) {
-		jl_buf_printf(&b, "SQLite tient %lld enregistrements, l'historique %zu\n",
-		              (long long)stored, w.seen);
-		w.problems++;
-	}
-	jl_store_exec(s, "COMMIT");
-	if (!w.problems)
-		jl_buf_printf(&b, "cohérent : %zu enregistrements, SQLite et l'historique concordent\n",
-		              w.seen);
-	*report = jl_buf_detach(&b);
-	return w.problems ? jl_store_fail(s, JALON_ECORRUPT, "%d incohérence(s) ; lancez « jalon "
-	                                                  "rebuild »", w.problems)
-	                  : 0;
-}
-
-static int insert_object(const git_oid *id, void *payload)
-{
-	return git_packbuilder_insert(payload, id, NULL);
-}
-
-/* Deletes the loose objects once they are all in a pack. */
-static void remove_loose(jalon_store *s)
-{
-	for (int i = 0; i < 256; i++) {
-		char *dir = jl_sprintf("%s/history.git/objects/%02x", s->dir, i);
-		DIR *d = dir ? opendir(dir) : NULL;
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			if (e->d_name[0] == '.')
-				continue;
-			char *path = jl_sprintf("%s/%s", dir, e->d_name);
-			if (path)
-				unlink(path);
-			free(path);
-		}
-		if (d) {
-			closedir(d);
-			rmdir(dir);
-		}
-		free(dir);
-	}
-}
-
-/* Deletes the packs other than `keep` once it holds every object, as `git repack -a -d`
- * does. A reader holding an old pack open keeps reading it (unlinked files live on). */
-static void remove_other_packs(jalon_store *s, const char *keep)
-{
-	char *dir = jl_sprintf("%s/history.git/objects/pack", s->dir);
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *e;
-	while (d && keep && (e = readdir(d))) {
-		if (strncmp(e->d_name, "pack-", 5) || strstr(e->d_name, keep) ||
-		    strstr(e->d_name, ".keep"))
-			continue;
-		char *path = jl_sprintf("%s/%s", dir, e->d_name);
-		if (path)
-			unlink(path);
-		free(path);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-}
-
-int jalon_store_gc(jalon_store *s)
-{
-	git_odb *odb = NULL;
-	git_packbuilder *pb = NULL;
-	int rc = 0;
-	jl_store_clear_error(s);
-	/* Holding the write lock: no writer adds loose objects while we pack them. */
-	if (jl_store_exec(s, "BEGIN IMMEDIATE") != 0)
-		return JALON_EBUSY;
-	if (git_repository_odb(&odb, s->repo) != 0 || git_packbuilder_new(&pb, s->repo) != 0 ||
-	    git_odb_foreach(odb, insert_object, pb) != 0 ||
-	    git_packbuilder_write(pb, NULL, 0, NULL, NULL) != 0)
-		rc = jl_store_fail_git(s, "compactage de l'historique");
-	char *keep = rc == 0 ? jl_strdup(git_packbuilder_name(pb)) : NULL;
-	git_packbuilder_free(pb);
-	git_odb_free(odb);
-	if (rc == 0) {
-		remove_loose(s);
-		remove_other_packs(s, keep);
-		git_odb *fresh = NULL;
-		if (git_repository_odb(&fresh, s->repo) == 0)
-			git_odb_refresh(fresh);
-		git_odb_free(fresh);
-	}
-	free(keep);
-	jl_store_exec(s, "COMMIT");
-	return rc;
-}
-
-int jl_history_maybe_pack(jalon_store *s)
-{
-	/* As git does: estimate the loose objects from one of the 256 fan-out folders. */
-	char *dir = jl_sprintf("%s/history.git/objects/17", s->dir);
-	DIR *d = dir ? opendir(dir) : NULL;
-	int n = 0;
-	struct dirent *e;
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	free(dir);
-	return n * 256 > 6700 ? jalon_store_gc(s) : 0;
-}
-
-json_t *jl_history_blob_record(jalon_store *s, const char *blob_hex)
+json_t *jl_repo_blob_record(jalon_store *s, const char *blob_hex)
 {
 	git_oid oid;
 	git_blob *blob;

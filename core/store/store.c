@@ -297,7 +297,7 @@ int jalon_store_open(jalon_store **out, const char *dir, const jalon_open_option
 	if (rc == 0)
 		rc = open_repo(s, 0);
 	if (rc == 0)
-		rc = jl_history_recover(s);
+		rc = jl_repo_recover(s);
 	return rc;
 }
 

@@ -74,4 +74,8 @@ int jl_store_apply(jalon_store *s, const char *id, const json_t *rec, const char
 /* Drops every record and derived row (before a rebuild). */
 int jl_store_clear_records(jalon_store *s);
 
+/* Packs the loose objects of the history when there are many of them, as git gc --auto
+ * does (store/maintain.c). */
+int jl_store_maybe_pack(jalon_store *s);
+
 #endif
