@@ -12,7 +12,7 @@
 #include "jalon/io.h"
 #include "jalon/config.h"
 #include "jalon/remind.h"
-#include "jalon/script.h"
+#include "jalon/report.h"
 #include "jalon/progress.h"
 
 #endif

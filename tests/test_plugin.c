@@ -427,13 +427,6 @@ static void test_duplicate_name(void **state)
 /* ---------------------------------------------------------------- Lua plug-ins */
 
 /* An exporter that is never called: registration is what is tested. */
-static int no_export(void *ud, jalon_store *store, char **out, size_t *len, char *err,
-                     size_t errlen)
-{
-	(void)ud, (void)store, (void)out, (void)len, (void)err, (void)errlen;
-	return JALON_ERROR;
-}
-
 static void test_lua_synergies_accepted(void **state)
 {
 	struct fixture *f = *state;
@@ -445,7 +438,7 @@ static void test_lua_synergies_accepted(void **state)
 	assert_string_equal(jalon_plugin_api_version(p), "1.0");
 
 	const plugin_lua *lua;
-	assert_int_equal(jl_plugins_lua(f->store, &lua), 1);
+	assert_int_equal(jl_plugins_lua(jl_ext_of(f->store), &lua), 1);
 	assert_string_equal(lua[0].name, "synergies");
 	assert_string_equal(lua[0].version, "0.1.0");
 	char want[4500];
@@ -453,15 +446,11 @@ static void test_lua_synergies_accepted(void **state)
 	assert_string_equal(lua[0].dir, want);
 	snprintf(want, sizeof want, "%s/synergies/init.lua", f->plugins);
 	assert_string_equal(lua[0].main, want);
-	assert_true(jl_plugins_lua_loaded(f->store, &lua[0]));
+	assert_true(jl_plugins_lua_loaded(jl_ext_of(f->store), &lua[0]));
 
 	/* What the runtime may do with it. */
-	assert_int_equal(jl_plugins_lua_add_exporter(f->store, &lua[0], "csv", no_export, NULL),
-	                 JALON_ECONFLICT);
-	assert_int_equal(jl_plugins_lua_add_exporter(f->store, &lua[0], "synergies", NULL, NULL),
-	                 JALON_EINVALID);
-	jl_plugins_lua_refuse(f->store, &lua[0], "init.lua introuvable");
-	assert_false(jl_plugins_lua_loaded(f->store, &lua[0]));
+	jl_plugins_lua_refuse(jl_ext_of(f->store), &lua[0], "init.lua introuvable");
+	assert_false(jl_plugins_lua_loaded(jl_ext_of(f->store), &lua[0]));
 	assert_refused(f->store, "synergies", "init.lua introuvable");
 }
 
@@ -472,7 +461,7 @@ static void test_lua_api_too_new(void **state)
 	                        " \"description\": \"Pour Jalon 2\"}\n");
 	assert_refused(f->store, "futur", "plug-in écrit pour l’API 2.0, Jalon fournit 1.0");
 	const plugin_lua *lua;
-	assert_int_equal(jl_plugins_lua(f->store, &lua), 0);
+	assert_int_equal(jl_plugins_lua(jl_ext_of(f->store), &lua), 0);
 	assert_null(lua);
 }
 
@@ -513,7 +502,7 @@ static void test_lua_manifest_fields(void **state)
 	const jalon_plugin *g = find(f->store, "g");
 	assert_true(jalon_plugin_loaded(g));
 	const plugin_lua *lua;
-	assert_int_equal(jl_plugins_lua(f->store, &lua), 1);
+	assert_int_equal(jl_plugins_lua(jl_ext_of(f->store), &lua), 1);
 	assert_non_null(strstr(lua[0].main, "/plugins/g/lua/main.lua"));
 }
 

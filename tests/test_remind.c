@@ -306,24 +306,35 @@ static int bad_address_rule(void *ud, jalon_store *s, const json_t *item, const 
 	return 0;
 }
 
+typedef int (*rule_fn)(void *ud, jalon_store *s, const json_t *item, const char *what,
+                       remind_rule *rule, char *msg, size_t msglen);
+
+/* The handler the test registers once: it applies whichever rule the test chose. */
+static int chosen_rule(void *ud, jalon_store *s, const json_t *item, const char *what,
+                       remind_rule *rule, char *msg, size_t msglen)
+{
+	rule_fn *chosen = ud;
+	return *chosen ? (*chosen)(NULL, s, item, what, rule, msg, msglen) : 0;
+}
+
 static void test_scripts_change_rules(void **state)
 {
 	struct fixture *f = *state;
 	config(f, "remind.recurrence", "");
-	assert_int_equal(jl_remind_hook_add(f->store, priority_rule, NULL), 0);
+	rule_fn chosen = priority_rule;
+	const jl_remind_handler h = {chosen_rule, NULL, &chosen};
+	assert_int_equal(jl_remind_handler_add(f->store, &h), 0);
 	/* 30 working days before 15 January 2020: Monday 2 December 2019. */
 	jalon_remind_summary s = run(f, "2019-12-02", 0);
 	assert_int_equal(s.reminders, 3); /* DG, Marie, the Président */
-	jl_remind_hooks_free(f->store);
-	assert_int_equal(jl_remind_hook_add(f->store, refusing_rule, NULL), 0);
+	chosen = refusing_rule;
 	run(f, "2020-01-13", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "règles.lua:3: erreur voulue");
-	jl_remind_hooks_free(f->store);
-	assert_int_equal(jl_remind_hook_add(f->store, bad_address_rule, NULL), 0);
+	chosen = bad_address_rule;
 	run(f, "2020-01-13", JALON_ESCRIPT);
 	assert_has(jalon_errmsg(f->store), "un script ajoute un destinataire sans adresse valide "
 	                                   "(« Président »)");
-	jl_remind_hooks_free(f->store);
+	chosen = NULL;
 	/* Nothing was claimed by the refused runs: Action 1's 3-day reminder to DG and Marie
 	   (no Président without the rule), Actions 2 and 3 to the fallback. */
 	assert_int_equal(run(f, "2020-01-13", 0).reminders, 4);

@@ -112,10 +112,10 @@ static void test_change_without_author_is_refused(void **state)
 	jalon_store_close(s);
 }
 
-static int veto(void *ud, jalon_store *s, const json_t *old_rec, const json_t *new_rec,
+static int veto(void *ud, jl_txn *t, const json_t *old_rec, const json_t *new_rec,
                 char *msg, size_t msglen)
 {
-	(void)ud, (void)s, (void)old_rec;
+	(void)ud, (void)t, (void)old_rec;
 	if (new_rec && !strcmp(json_string_value(json_object_get(new_rec, "status")), "terminé")) {
 		snprintf(msg, msglen, "une action ne se termine pas sans évaluation");
 		return 1;
@@ -126,7 +126,8 @@ static int veto(void *ud, jalon_store *s, const json_t *old_rec, const json_t *n
 static void test_vetoing_hook_leaves_store_and_history_unchanged(void **state)
 {
 	struct store_fixture *f = *state;
-	assert_int_equal(jl_pipeline_hook_add(f->store, veto, NULL, NULL), 0);
+	const jl_change_handler h = {veto, NULL, NULL};
+	assert_int_equal(jl_change_handler_add(f->store, &h), 0);
 	char *before = git(f, "rev-parse main");
 	const char *set[] = {"statut=terminé"};
 	assert_int_equal(jalon_item_set(f->store, "(7)", set, 1), JALON_ESCRIPT);

@@ -8,49 +8,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/repo.h"
-#include "store/item.h"
 #include "model/record.h"
-#include "ext/script.h"
 #include "model/util.h"
+#include "store/item.h"
+#include "store/repo.h"
 
-struct jl_hook {
-	jl_before_hook before;
-	jl_after_hook after;
-	void *ud;
-	jl_hook *next;
+/* One record the transaction changes, once it is being finished. */
+struct change {
+	const char *id;
+	json_t *old_rec;  /* NULL: created */
+	json_t *new_rec;  /* NULL: deleted; canonical */
+	char *text;       /* canonical text of new_rec */
 };
 
 struct jl_txn {
 	jalon_store *s;
-	json_t *staged; /* id → new record, or null for a deletion; in staging order */
+	json_t *staged;          /* id → new record, or null for a deletion; in staging order */
+	struct change *changes;  /* while finishing: what the handlers see and may amend */
+	size_t nchanges;
+	int finishing;           /* the handlers run: amendments allowed, no new people */
+	int amended;             /* a handler amended a record: validate again */
 };
 
 /* Above this many records a commit message lists no trailers: the tree diff tells. */
 #define MAX_TRAILERS 50
 
-int jl_pipeline_hook_add(jalon_store *s, jl_before_hook before, jl_after_hook after, void *ud)
-{
-	jl_hook *h = calloc(1, sizeof *h);
-	if (!h)
-		return JALON_ENOMEM;
-	h->before = before;
-	h->after = after;
-	h->ud = ud;
-	jl_hook **tail = &s->hooks;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = h;
-	return 0;
-}
+const jl_point jl_change_point = {"gestionnaires de modification"};
 
-void jl_pipeline_hooks_free(jalon_store *s)
+int jl_change_handler_add(jalon_store *s, const jl_change_handler *h)
 {
-	while (s->hooks) {
-		jl_hook *next = s->hooks->next;
-		free(s->hooks);
-		s->hooks = next;
-	}
+	return jl_registry_add(s, &jl_change_point, h, sizeof *h);
 }
 
 int jl_pipeline_begin(jalon_store *s, jl_txn **out)
@@ -60,10 +47,10 @@ int jl_pipeline_begin(jalon_store *s, jl_txn **out)
 	if (!s->author_name)
 		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui fait la modification "
 		                                     "(--as \"Nom <email>\" ou JALON_AUTHOR)");
-	/* The scripts' hooks are registered before anything is staged. */
-	int loaded = jl_script_load(s);
-	if (loaded)
-		return loaded;
+	/* The handlers are ready (the scripts loaded) before anything is staged. */
+	int ready = jl_registry_prepare(s, &jl_change_point);
+	if (ready)
+		return ready;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return jl_store_fail_db(s, "début de la modification");
 	int rc = jl_repo_catch_up(s);
@@ -78,13 +65,29 @@ int jl_pipeline_begin(jalon_store *s, jl_txn **out)
 	return 0;
 }
 
+static void changes_free(struct change *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_decref(c[i].old_rec);
+		json_decref(c[i].new_rec);
+		free(c[i].text);
+	}
+	free(c);
+}
+
+static void txn_free(jl_txn *t)
+{
+	changes_free(t->changes, t->nchanges);
+	json_decref(t->staged);
+	free(t);
+}
+
 void jl_pipeline_abort(jl_txn *t)
 {
 	if (!t)
 		return;
 	sqlite3_exec(t->s->db, "ROLLBACK", NULL, NULL, NULL);
-	json_decref(t->staged);
-	free(t);
+	txn_free(t);
 }
 
 json_t *jl_pipeline_get(jl_txn *t, const char *id)
@@ -215,23 +218,6 @@ static int check_deletion(jl_txn *t, const char *id, const json_t *old)
 
 /* ---------------------------------------------------------------- finishing */
 
-struct change {
-	const char *id;
-	json_t *old_rec;  /* NULL: created */
-	json_t *new_rec;  /* NULL: deleted; canonical */
-	char *text;       /* canonical text of new_rec */
-};
-
-static void changes_free(struct change *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		json_decref(c[i].old_rec);
-		json_decref(c[i].new_rec);
-		free(c[i].text);
-	}
-	free(c);
-}
-
 /* Canonical versions of the staged records, without the ones that change nothing. */
 static int collect(jl_txn *t, struct change **out, size_t *count)
 {
@@ -289,16 +275,62 @@ static int validate(jl_txn *t, struct change *c, size_t n)
 	return 0;
 }
 
-static int run_before_hooks(jl_txn *t, struct change *c, size_t n)
+static int run_before_handlers(jl_txn *t)
 {
-	for (jl_hook *h = t->s->hooks; h; h = h->next) {
-		for (size_t i = 0; h->before && i < n; i++) {
+	for (const jl_change_handler *h = NULL;
+	     (h = jl_registry_next(t->s, &jl_change_point, h));) {
+		for (size_t i = 0; h->before && i < t->nchanges; i++) {
 			char msg[1024] = "";
-			if (h->before(h->ud, t->s, c[i].old_rec, c[i].new_rec, msg, sizeof msg) != 0)
+			if (h->before(h->ud, t, t->changes[i].old_rec, t->changes[i].new_rec, msg,
+			              sizeof msg) != 0)
 				return jl_store_fail(t->s, JALON_ESCRIPT, "%s",
-				                  *msg ? msg : "modification refusée par un script");
+				                     *msg ? msg : "modification refusée par un script");
 		}
 	}
+	return 0;
+}
+
+int jl_pipeline_amend(jl_txn *t, const char *id, const char *key, const char *value, char *err,
+                      size_t errlen)
+{
+	struct change *c = NULL;
+	for (size_t i = 0; t->finishing && i < t->nchanges; i++)
+		if (!strcmp(t->changes[i].id, id))
+			c = &t->changes[i];
+	if (!t->finishing)
+		return jl_say(err, errlen, "pas de modification en cours de validation"), JALON_EINVALID;
+	if (!c || !c->new_rec)
+		return jl_say(err, errlen, "« %s » n'est pas un enregistrement que cette modification "
+		                           "crée ou change", id), JALON_EINVALID;
+	record_context ctx;
+	json_t *plan = jl_pipeline_get(t, "plan");
+	jl_pipeline_context(t, &ctx);
+	ctx.plan = plan;
+	json_t *copy = json_deep_copy(c->new_rec);
+	json_t *canon = NULL;
+	char why[512];
+	if (!copy || jl_record_set(copy, key, value, &ctx, why, sizeof why) != 0 ||
+	    !(canon = jl_record_canonical(copy, why, sizeof why))) {
+		char *name = jl_record_display_name(c->new_rec);
+		jl_say(err, errlen, "%s : %s", name, copy ? why : "mémoire épuisée");
+		free(name);
+		json_decref(copy);
+		json_decref(plan);
+		return copy ? JALON_EINVALID : JALON_ENOMEM;
+	}
+	json_decref(copy);
+	json_decref(plan);
+	char *text = jl_record_text(canon);
+	if (!text || json_object_set(t->staged, id, canon) != 0) {
+		free(text);
+		json_decref(canon);
+		return jl_say(err, errlen, "mémoire épuisée"), JALON_ENOMEM;
+	}
+	json_decref(c->new_rec);
+	free(c->text);
+	c->new_rec = canon;
+	c->text = text;
+	t->amended = 1;
 	return 0;
 }
 
@@ -345,42 +377,45 @@ static int apply_and_record(jl_txn *t, struct change *c, size_t n, const char *m
 int jl_pipeline_finish(jl_txn *t, const char *message)
 {
 	jalon_store *s = t->s;
-	struct change *c = NULL;
-	size_t n = 0;
-	int rc = collect(t, &c, &n);
-	if (rc == 0 && n == 0) {
-		changes_free(c, n);
+	int rc = collect(t, &t->changes, &t->nchanges);
+	if (rc == 0 && t->nchanges == 0) {
 		jl_pipeline_abort(t); /* nothing to record: no empty commit */
 		return 0;
 	}
 	if (rc == 0)
-		rc = validate(t, c, n);
+		rc = validate(t, t->changes, t->nchanges);
+	t->finishing = 1;
 	if (rc == 0)
-		rc = run_before_hooks(t, c, n);
+		rc = run_before_handlers(t);
+	t->finishing = 0;
+	if (rc == 0 && t->amended)
+		rc = validate(t, t->changes, t->nchanges);
 	if (rc == 0)
-		rc = apply_and_record(t, c, n, message);
+		rc = apply_and_record(t, t->changes, t->nchanges, message);
 	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		/* The commit is in the history already: the next open replays it. */
 		rc = jl_store_fail(s, JALON_ERROR, "SQLite n'a pas pu enregistrer la modification (%s) ; "
 		                                "elle est dans l'historique et sera appliquée à la "
 		                                "prochaine ouverture du registre",
 		                sqlite3_errmsg(s->db));
-	changes_free(c, n);
 	if (rc != 0) {
 		jl_pipeline_abort(t);
 		return rc;
 	}
-	json_decref(t->staged);
-	free(t);
+	txn_free(t);
 	char head[GIT_OID_HEXSZ + 1] = "";
 	char *hex = NULL;
 	if (jl_store_meta_get(s, "head", &hex) == 0 && hex)
 		snprintf(head, sizeof head, "%s", hex);
 	free(hex);
-	for (jl_hook *h = s->hooks; h; h = h->next)
+	for (const jl_change_handler *h = NULL; (h = jl_registry_next(s, &jl_change_point, h));)
 		if (h->after)
 			h->after(h->ud, s, head);
-	return jl_store_maybe_pack(s);
+	/* Packing is housekeeping: the change is acknowledged, whatever packing says (the
+	   next change tries again). */
+	if (jl_store_maybe_pack(s) != 0)
+		jl_store_clear_error(s);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- record context */
@@ -430,7 +465,13 @@ static int ctx_person(void *ud, const char *text, char *id, size_t idlen, char *
 	int rc = 0;
 	if (found) {
 		snprintf(id, idlen, "%s", found);
-	} else if (jl_items_resolve(t->s, name, JALON_KIND_PERSON, id, idlen) != 0) {
+	} else if (jl_items_resolve(t->s, name, JALON_KIND_PERSON, id, idlen) == 0) {
+		/* an existing person */
+	} else if (t->finishing) {
+		/* A handler's amendment: the change's people are known already. */
+		rc = jl_store_fail(t->s, JALON_EINVALID, "personne « %s » inconnue : ajoutez-la au "
+		                                         "plan avant", name);
+	} else {
 		rc = jl_pipeline_new_id(t, JALON_KIND_PERSON, id, idlen);
 		json_t *p = rc == 0 ? jl_record_new(JALON_KIND_PERSON, id) : NULL;
 		if (p) {
@@ -441,9 +482,9 @@ static int ctx_person(void *ud, const char *text, char *id, size_t idlen, char *
 		} else {
 			rc = JALON_ENOMEM;
 		}
-		if (rc)
-			snprintf(err, errlen, "%s", jalon_errmsg(t->s));
 	}
+	if (rc)
+		snprintf(err, errlen, "%s", jalon_errmsg(t->s));
 	jl_store_clear_error(t->s);
 	free(folded);
 	free(name);

@@ -1,11 +1,11 @@
 /*
- * The store's plug-ins: discovery in the configured folders, C plug-ins through dlopen
- * and the function table, Lua plug-ins' manifests, and the registry of exporters.
+ * The store's plug-ins (plugin.h): discovery in the configured folders, C plug-ins
+ * through dlopen and the function table, Lua plug-ins' manifests; what they register
+ * goes to the lower modules' points (their exporters to io's).
  */
 #define _XOPEN_SOURCE 700 /* realpath, beside POSIX 2008 */
 
 #include "ext/plugin.h"
-#include "ext/script.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -19,9 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/config.h"
 #include "jalon/config.h"
+#include "jobs/io.h"
 #include "model/util.h"
+#include "store/config.h"
 
 enum kind { KIND_C, KIND_LUA, KIND_FOLDER };
 static const char *const KIND_NAMES[] = {"C", "Lua", "dossier"};
@@ -29,11 +30,6 @@ static const char *const KIND_NAMES[] = {"C", "Lua", "dossier"};
 #define MANIFEST "manifest.json"
 #define DEFAULT_MAIN "init.lua"
 
-struct exporter {
-	char *format;
-	jalon_plugin_export_fn fn;
-	void *ud;
-};
 
 struct jalon_plugin_host {
 	jalon_store *store;
@@ -49,12 +45,12 @@ struct jalon_plugin {
 	char *main;        /* Lua: the file to run */
 	int loaded;
 	char *refusal;     /* why not loaded */
-	struct exporter *exporters;
+	jl_exporter *exporters; /* registered at io's point once init succeeds */
 	size_t nexporters;
 	jalon_plugin_host host;
 };
 
-struct plugin_registry {
+struct jl_plugins {
 	struct jalon_plugin **items;
 	size_t n, cap;
 	plugin_lua *lua;             /* the accepted Lua plug-ins, for the runtime */
@@ -63,16 +59,10 @@ struct plugin_registry {
 	int oom;
 };
 
-/* Formats Jalon exports itself (jalon_export, jalon_export_calendar, the CLI's names). */
-static const char *const BUILTIN_FORMATS[] = {"json", "csv", "outline", "md", "markdown",
-                                              "ics", "ical"};
-
 /* ---------------------------------------------------------------- the registry */
 
 static void plugin_free(struct jalon_plugin *p)
 {
-	for (size_t i = 0; i < p->nexporters; i++)
-		free(p->exporters[i].format);
 	free(p->exporters);
 	free(p->name);
 	free(p->version);
@@ -84,9 +74,8 @@ static void plugin_free(struct jalon_plugin *p)
 	free(p);
 }
 
-void jl_plugins_free(jalon_store *s)
+void jl_plugins_free(struct jl_plugins *r)
 {
-	struct plugin_registry *r = s->plugins;
 	if (!r)
 		return;
 	/* C plug-ins' libraries stay loaded: code of theirs may still be referenced (an
@@ -97,14 +86,13 @@ void jl_plugins_free(jalon_store *s)
 	free(r->lua);
 	free(r->lua_of);
 	free(r);
-	s->plugins = NULL;
 }
 
 /* A new candidate, added to the registry; NULL when memory ran out (noted). */
-static struct jalon_plugin *candidate(jalon_store *s, enum kind kind, const char *path,
+static struct jalon_plugin *candidate(jl_ext *x, enum kind kind, const char *path,
                                       const char *name)
 {
-	struct plugin_registry *r = s->plugins;
+	struct jl_plugins *r = x->plugins;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 8;
 		struct jalon_plugin **items = realloc(r->items, cap * sizeof *items);
@@ -123,7 +111,7 @@ static struct jalon_plugin *candidate(jalon_store *s, enum kind kind, const char
 		return NULL;
 	}
 	p->kind = kind;
-	p->host.store = s;
+	p->host.store = x->s;
 	p->host.plugin = p;
 	r->items[r->n++] = p;
 	return p;
@@ -154,7 +142,7 @@ static void set_text(char **field, const char *value)
 }
 
 /* The loaded plug-in called name other than self, or NULL. */
-static struct jalon_plugin *loaded_named(struct plugin_registry *r, const char *name,
+static struct jalon_plugin *loaded_named(struct jl_plugins *r, const char *name,
                                          const struct jalon_plugin *self)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -164,23 +152,8 @@ static struct jalon_plugin *loaded_named(struct plugin_registry *r, const char *
 	return NULL;
 }
 
-/* The exporter of that format (compared without case), and its plug-in. */
-static struct exporter *find_exporter(struct plugin_registry *r, const char *format,
-                                      struct jalon_plugin **owner)
-{
-	for (size_t i = 0; r && i < r->n; i++)
-		for (size_t j = 0; j < r->items[i]->nexporters; j++)
-			if (!strcasecmp(r->items[i]->exporters[j].format, format)) {
-				*owner = r->items[i];
-				return &r->items[i]->exporters[j];
-			}
-	return NULL;
-}
-
 static void drop_exporters(struct jalon_plugin *p)
 {
-	for (size_t i = 0; i < p->nexporters; i++)
-		free(p->exporters[i].format);
 	free(p->exporters);
 	p->exporters = NULL;
 	p->nexporters = 0;
@@ -205,19 +178,6 @@ static const char *name_problem(const char *name)
 	if (name[0] == '.')
 		return "un nom ne commence pas par « . »";
 	return NULL;
-}
-
-static int valid_format(const char *format)
-{
-	size_t n = format ? strlen(format) : 0;
-	if (n == 0 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = format[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return 0;
-	}
-	return 1;
 }
 
 /* Reads "MAJOR.MINOR" (digits only, each at most 4); 0, or -1 when it does not read so. */
@@ -315,34 +275,28 @@ static void *mem_realloc(void *ptr, size_t size)
 	return realloc(ptr, size ? size : 1);
 }
 
+/* An exporter a plug-in registers during init: checked now, registered at io's point
+   once init succeeds. */
 static int add_exporter(jalon_store *s, struct jalon_plugin *p, const char *format,
                         jalon_plugin_export_fn fn, void *ud)
 {
-	struct jalon_plugin *owner;
-	if (!valid_format(format))
-		return jl_store_fail(s, JALON_EINVALID, "plug-in « %s » : format d’export « %s » "
-		                  "invalide (1 à 32 caractères parmi a-z, 0-9, « - » et « _ »)",
-		                  p->name, format ? format : "");
-	if (!fn)
-		return jl_store_fail(s, JALON_EINVALID, "plug-in « %s » : format « %s » sans fonction "
-		                  "d’export", p->name, format);
-	for (size_t i = 0; i < sizeof BUILTIN_FORMATS / sizeof BUILTIN_FORMATS[0]; i++)
-		if (!strcmp(format, BUILTIN_FORMATS[i]))
+	int rc = jl_exporter_check(s, p->name, format, fn);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < p->nexporters; i++)
+		if (!strcasecmp(p->exporters[i].format, format))
 			return jl_store_fail(s, JALON_ECONFLICT, "plug-in « %s » : le format « %s » est "
-			                  "celui de Jalon", p->name, format);
-	if (find_exporter(s->plugins, format, &owner))
-		return jl_store_fail(s, JALON_ECONFLICT, "plug-in « %s » : le format « %s » est déjà "
-		                  "fourni par le plug-in « %s »", p->name, format, owner->name);
-	struct exporter *grown = realloc(p->exporters, (p->nexporters + 1) * sizeof *grown);
+			                     "déjà enregistré", p->name, format);
+	jl_exporter *grown = realloc(p->exporters, (p->nexporters + 1) * sizeof *grown);
 	if (!grown)
 		return jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée");
 	p->exporters = grown;
-	struct exporter *e = &p->exporters[p->nexporters];
-	if (!(e->format = jl_strdup(format)))
-		return jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée");
+	jl_exporter *e = &p->exporters[p->nexporters++];
+	memset(e, 0, sizeof *e);
+	snprintf(e->format, sizeof e->format, "%s", format);
+	e->owner = p->name;
 	e->fn = fn;
 	e->ud = ud;
-	p->nexporters++;
 	return 0;
 }
 
@@ -390,8 +344,9 @@ static const jalon_plugin_api API = {
 /* ---------------------------------------------------------------- C plug-ins */
 
 /* Loads a C plug-in whose file and folder were found trustworthy. */
-static void load_c(jalon_store *s, struct jalon_plugin *p)
+static void load_c(jl_ext *x, struct jalon_plugin *p)
 {
+	jalon_store *s = x->s;
 	dlerror();
 	void *lib = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
 	if (!lib) {
@@ -437,7 +392,7 @@ static void load_c(jalon_store *s, struct jalon_plugin *p)
 		dlclose(lib);
 		return;
 	}
-	struct jalon_plugin *other = loaded_named(s->plugins, d->name, p);
+	struct jalon_plugin *other = loaded_named(x->plugins, d->name, p);
 	if (other) {
 		refuse(p, "un plug-in « %s » est déjà chargé (%s)", d->name, other->path);
 		dlclose(lib); /* a second reference to the same library only drops that one */
@@ -462,6 +417,12 @@ static void load_c(jalon_store *s, struct jalon_plugin *p)
 			return;
 		}
 	}
+	/* Its exporters, checked when registered, join io's. */
+	for (size_t i = 0; i < p->nexporters; i++)
+		if (jl_exporter_add(s, &p->exporters[i]) != 0) {
+			x->plugins->oom = 1;
+			return;
+		}
 	p->loaded = 1;
 }
 
@@ -507,7 +468,7 @@ static const char *manifest_text(struct jalon_plugin *p, const char *file, json_
 }
 
 /* Reads a Lua plug-in's manifest; the candidate is loaded when it is accepted. */
-static void load_lua(jalon_store *s, struct jalon_plugin *p, const char *file)
+static void load_lua(jl_ext *x, struct jalon_plugin *p, const char *file)
 {
 	json_error_t e;
 	json_t *m = json_load_file(file, JSON_REJECT_DUPLICATES, &e);
@@ -560,7 +521,7 @@ static void load_lua(jalon_store *s, struct jalon_plugin *p, const char *file)
 		refuse(p, "%s : « main » « %s » : %s", file, main, bad);
 		goto out;
 	}
-	struct jalon_plugin *other = loaded_named(s->plugins, name, p);
+	struct jalon_plugin *other = loaded_named(x->plugins, name, p);
 	if (other) {
 		refuse(p, "un plug-in « %s » est déjà chargé (%s)", name, other->path);
 		goto out;
@@ -591,7 +552,7 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* One candidate: entry name of folder (whose trust problem, if any, is folder_bad). */
-static void discover_entry(jalon_store *s, const char *folder, const char *name,
+static void discover_entry(jl_ext *x, const char *folder, const char *name,
                            const char *folder_bad)
 {
 	char *path = jl_sprintf("%s/%s", folder, name);
@@ -599,20 +560,20 @@ static void discover_entry(jalon_store *s, const char *folder, const char *name,
 	struct stat st, mst;
 	struct jalon_plugin *p = NULL;
 	if (!manifest) {
-		s->plugins->oom = 1;
+		x->plugins->oom = 1;
 	} else if (ends_with(name, ".so") && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		if ((p = candidate(s, KIND_C, path, name)) && folder_bad)
+		if ((p = candidate(x, KIND_C, path, name)) && folder_bad)
 			refuse(p, "%s", folder_bad);
 		else if (p && !refuse_untrusted(p, "fichier", path, 0) &&
 		         !refuse_untrusted_target(p, path))
-			load_c(s, p);
+			load_c(x, p);
 	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && stat(manifest, &mst) == 0) {
-		if ((p = candidate(s, KIND_LUA, path, name)) && folder_bad)
+		if ((p = candidate(x, KIND_LUA, path, name)) && folder_bad)
 			refuse(p, "%s", folder_bad);
 		else if (p && !refuse_untrusted(p, "dossier", path, 0) &&
 		         !refuse_untrusted_target(p, path) &&
 		         !refuse_untrusted(p, "fichier", manifest, 1))
-			load_lua(s, p, manifest);
+			load_lua(x, p, manifest);
 	}
 	free(manifest);
 	free(path);
@@ -620,14 +581,14 @@ static void discover_entry(jalon_store *s, const char *folder, const char *name,
 
 /* The candidates of one folder of plugins.path; configured: named there (else the
  * default folder, which may be absent). */
-static void discover_folder(jalon_store *s, const char *folder, int configured)
+static void discover_folder(jl_ext *x, const char *folder, int configured)
 {
 	struct dirent **names;
 	int n = scandir(folder, &names, NULL, by_name);
 	if (n < 0) {
 		if (configured || errno != ENOENT) {
 			int err = errno;
-			struct jalon_plugin *p = candidate(s, KIND_FOLDER, folder, folder);
+			struct jalon_plugin *p = candidate(x, KIND_FOLDER, folder, folder);
 			if (p)
 				refuse(p, "dossier de plugins.path illisible : %s", strerror(err));
 		}
@@ -637,7 +598,7 @@ static void discover_folder(jalon_store *s, const char *folder, int configured)
 	char *folder_bad = stat(folder, &st) == 0 ? untrusted("dossier", folder, &st) : NULL;
 	for (int i = 0; i < n; i++) {
 		if (names[i]->d_name[0] != '.')
-			discover_entry(s, folder, names[i]->d_name, folder_bad);
+			discover_entry(x, folder, names[i]->d_name, folder_bad);
 		free(names[i]);
 	}
 	free(names);
@@ -645,16 +606,16 @@ static void discover_folder(jalon_store *s, const char *folder, int configured)
 }
 
 /* The folders to search, from plugins.path ("" when unset: the default). */
-static void discover_path(jalon_store *s, const char *list, int configured)
+static void discover_path(jl_ext *x, const char *list, int configured)
 {
 	char folders[16][1024];
-	size_t n = jl_config_folders(s, list, folders, 16);
+	size_t n = jl_config_folders(x->s, list, folders, 16);
 	for (size_t i = 0; i < n; i++)
-		discover_folder(s, folders[i], configured);
+		discover_folder(x, folders[i], configured);
 }
 
 /* The accepted Lua plug-ins, in one array for the runtime. */
-static void collect_lua(struct plugin_registry *r)
+static void collect_lua(struct jl_plugins *r)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->n; i++)
@@ -677,11 +638,12 @@ static void collect_lua(struct plugin_registry *r)
 	}
 }
 
-int jl_plugins_ensure(jalon_store *s)
+int jl_plugins_discover(jl_ext *x)
 {
-	if (s->plugins)
-		return s->plugins->oom ? jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée") : 0;
-	if (!(s->plugins = calloc(1, sizeof *s->plugins)))
+	jalon_store *s = x->s;
+	if (x->plugins)
+		return x->plugins->oom ? jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée") : 0;
+	if (!(x->plugins = calloc(1, sizeof *x->plugins)))
 		return jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée");
 	/* Discovery is no call of the host's: what it says goes into the candidates, and the
 	 * store's message stays what it was. */
@@ -691,65 +653,54 @@ int jl_plugins_ensure(jalon_store *s)
 	char *list = NULL;
 	if (jl_config_open(s, &cfg) != 0 || jl_config_get(s, cfg, "plugins.path", &list) != 0) {
 		char *conf = jl_sprintf("%s/jalon.conf", s->dir);
-		struct jalon_plugin *p = conf ? candidate(s, KIND_FOLDER, conf, "plugins.path") : NULL;
+		struct jalon_plugin *p = conf ? candidate(x, KIND_FOLDER, conf, "plugins.path") : NULL;
 		if (p)
 			refuse(p, "%s ; aucun plug-in chargé", s->errmsg);
 		free(conf);
 	} else if (list) {
-		discover_path(s, list, 1);
+		discover_path(x, list, 1);
 	} else {
-		discover_path(s, "plugins", 0);
+		discover_path(x, "plugins", 0);
 	}
 	free(list);
 	git_config_free(cfg);
-	collect_lua(s->plugins);
+	collect_lua(x->plugins);
 	memcpy(s->errmsg, saved, sizeof saved);
-	return s->plugins->oom ? jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée") : 0;
+	return x->plugins->oom ? jl_store_fail(s, JALON_ENOMEM, "mémoire épuisée") : 0;
 }
 
 /* ---------------------------------------------------------------- for the Lua runtime */
 
-size_t jl_plugins_lua(jalon_store *s, const plugin_lua **out)
+size_t jl_plugins_lua(jl_ext *x, const plugin_lua **out)
 {
 	*out = NULL;
-	jl_plugins_ensure(s);
-	if (!s->plugins || !s->plugins->nlua)
+	jl_plugins_discover(x);
+	if (!x->plugins || !x->plugins->nlua)
 		return 0;
-	*out = s->plugins->lua;
-	return s->plugins->nlua;
+	*out = x->plugins->lua;
+	return x->plugins->nlua;
 }
 
 /* The registry's entry behind p, or NULL when p is not one of the store's. */
-static struct jalon_plugin *lua_entry(jalon_store *s, const plugin_lua *p)
+static struct jalon_plugin *lua_entry(jl_ext *x, const plugin_lua *p)
 {
-	struct plugin_registry *r = s->plugins;
+	struct jl_plugins *r = x->plugins;
 	if (!r || !p || !r->nlua || p < r->lua || p >= r->lua + r->nlua)
 		return NULL;
 	return r->lua_of[p - r->lua];
 }
 
-int jl_plugins_lua_loaded(jalon_store *s, const plugin_lua *p)
+int jl_plugins_lua_loaded(jl_ext *x, const plugin_lua *p)
 {
-	struct jalon_plugin *e = lua_entry(s, p);
+	struct jalon_plugin *e = lua_entry(x, p);
 	return e && e->loaded;
 }
 
-void jl_plugins_lua_refuse(jalon_store *s, const plugin_lua *p, const char *reason)
+void jl_plugins_lua_refuse(jl_ext *x, const plugin_lua *p, const char *reason)
 {
-	struct jalon_plugin *e = lua_entry(s, p);
-	if (!e)
-		return;
-	drop_exporters(e);
-	refuse(e, "%s", reason && *reason ? reason : "refusé par le moteur Lua");
-}
-
-int jl_plugins_lua_add_exporter(jalon_store *s, const plugin_lua *p, const char *format,
-                             jalon_plugin_export_fn fn, void *ud)
-{
-	struct jalon_plugin *e = lua_entry(s, p);
-	if (!e || !e->loaded)
-		return jl_store_fail(s, JALON_EINVALID, "plug-in Lua inconnu ou refusé");
-	return add_exporter(s, e, format, fn, ud);
+	struct jalon_plugin *e = lua_entry(x, p);
+	if (e)
+		refuse(e, "%s", reason && *reason ? reason : "refusé par le moteur Lua");
 }
 
 /* ---------------------------------------------------------------- public API */
@@ -757,23 +708,27 @@ int jl_plugins_lua_add_exporter(jalon_store *s, const plugin_lua *p, const char 
 int jalon_plugins_discover(size_t *count, jalon_store *store)
 {
 	*count = 0;
-	int rc = jl_plugins_ensure(store);
+	jl_ext *x = jl_ext_of(store);
+	if (!x)
+		return 0; /* opened without extensions: no plug-in */
+	int rc = jl_plugins_discover(x);
 	/* A Lua plug-in is loaded once its code has run: run it (with the store's scripts),
 	   so that the list says which failed. Their error is the listing's, not the call's. */
 	if (rc == 0) {
 		char saved[sizeof store->errmsg];
 		memcpy(saved, store->errmsg, sizeof saved);
-		jl_script_load(store);
+		jl_ext_load(x);
 		memcpy(store->errmsg, saved, sizeof saved);
 	}
-	if (store->plugins)
-		*count = store->plugins->n;
+	if (x->plugins)
+		*count = x->plugins->n;
 	return rc;
 }
 
 const jalon_plugin *jalon_plugins_get(jalon_store *store, size_t i)
 {
-	struct plugin_registry *r = store->plugins;
+	jl_ext *x = jl_ext_of(store);
+	struct jl_plugins *r = x ? x->plugins : NULL;
 	return r && i < r->n ? r->items[i] : NULL;
 }
 
@@ -820,49 +775,4 @@ const char *jalon_plugin_refusal(const jalon_plugin *p)
 const char *jalon_plugin_exporter(const jalon_plugin *p, size_t i)
 {
 	return i < p->nexporters ? p->exporters[i].format : NULL;
-}
-
-int jalon_export_plugin(char **out, size_t *len, jalon_store *store, const char *format)
-{
-	*out = NULL;
-	if (len)
-		*len = 0;
-	int rc = jl_plugins_ensure(store);
-	if (rc)
-		return rc;
-	struct jalon_plugin *owner = NULL;
-	struct exporter *e = format ? find_exporter(store->plugins, format, &owner) : NULL;
-	if (!e)
-		return jl_store_fail(store, JALON_ENOTFOUND, "format d’export « %s » inconnu : aucun "
-		                  "plug-in ne le fournit", format ? format : "");
-	char err[sizeof store->errmsg] = "";
-	char *text = NULL;
-	size_t n = 0;
-	jl_store_clear_error(store);
-	rc = e->fn(e->ud, store, &text, &n, err, sizeof err);
-	if (rc != 0) {
-		free(text);
-		err[sizeof err - 1] = '\0';
-		if (!*err) /* an API call's message, then */
-			memcpy(err, store->errmsg, sizeof err);
-		if (!*err)
-			snprintf(err, sizeof err, "échec sans message (code %d)", rc);
-		int code = rc <= JALON_ERROR && rc >= JALON_EDELIVERY ? rc : JALON_ERROR;
-		return jl_store_fail(store, code, "plug-in « %s », export « %s » : %s", owner->name,
-		                  e->format, err);
-	}
-	if (!text && n)
-		return jl_store_fail(store, JALON_ERROR, "plug-in « %s », export « %s » : %zu octets "
-		                  "annoncés, aucun texte rendu", owner->name, e->format, n);
-	/* NUL-terminated, as every text the library returns. */
-	char *done = realloc(text, n + 1);
-	if (!done) {
-		free(text);
-		return jl_store_fail(store, JALON_ENOMEM, "mémoire épuisée");
-	}
-	done[n] = '\0';
-	*out = done;
-	if (len)
-		*len = n;
-	return 0;
 }

@@ -12,11 +12,11 @@
 #ifndef JALON_CORE_PLUGIN_H
 #define JALON_CORE_PLUGIN_H
 
+#include "ext/ext.h"
 #include "jalon/plugin.h"
-#include "store/store.h"
 
 /* Discovers the store's plug-ins unless done already. 0, or JALON_ENOMEM. */
-int jl_plugins_ensure(jalon_store *s);
+int jl_plugins_discover(jl_ext *x);
 
 /* A Lua plug-in whose manifest was accepted, as the Lua runtime needs it. Strings
  * borrowed from the registry: alive until the store is closed. */
@@ -36,20 +36,13 @@ typedef struct plugin_lua {
  * NULL when there are none). A plug-in the runtime refused later (jl_plugins_lua_refuse)
  * stays in the array: check jl_plugins_lua_loaded.
  */
-size_t jl_plugins_lua(jalon_store *s, const plugin_lua **out);
+size_t jl_plugins_lua(jl_ext *x, const plugin_lua **out);
 /* 1 while the Lua plug-in is loaded, 0 once refused. */
-int jl_plugins_lua_loaded(jalon_store *s, const plugin_lua *p);
+int jl_plugins_lua_loaded(jl_ext *x, const plugin_lua *p);
 /* The runtime could not load it (its main file is missing, a syntax error, its code
- * failed): it is reported refused with that reason (French) by `jalon plugins`, and
- * what it registered is dropped. */
-void jl_plugins_lua_refuse(jalon_store *s, const plugin_lua *p, const char *reason);
-/* An exporter a Lua plug-in registers while the runtime loads it, under the same rules
- * as a C plug-in's (format syntax, no built-in or taken name): 0, JALON_EINVALID or
- * JALON_ECONFLICT with the store's message set, JALON_ENOMEM. ud stays the caller's. */
-int jl_plugins_lua_add_exporter(jalon_store *s, const plugin_lua *p, const char *format,
-                             jalon_plugin_export_fn fn, void *ud);
-
-/* Frees the registry (jalon_store_close). */
-void jl_plugins_free(jalon_store *s);
+ * failed): it is reported refused with that reason (French) by `jalon plugins`. */
+void jl_plugins_lua_refuse(jl_ext *x, const plugin_lua *p, const char *reason);
+/* Frees what discovery found (NULL: nothing). */
+void jl_plugins_free(struct jl_plugins *r);
 
 #endif

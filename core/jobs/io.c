@@ -1,23 +1,27 @@
 /*
  * Import and export of a whole plan. Every format is turned into a plan document
  * (plandoc.h), checked, then written as one pipeline transaction; export builds the
- * document from the store and writes it in the format asked for.
+ * document from the store and writes it in the format asked for, Jalon's own or a
+ * registered exporter's.
  */
+#include "jobs/io.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "change/pipeline.h"
 #include "format/csv.h"
-#include "store/item.h"
+#include "format/outline.h"
 #include "jalon/io.h"
 #include "jalon/item.h"
-#include "format/outline.h"
-#include "change/pipeline.h"
 #include "model/plandoc.h"
 #include "model/record.h"
-#include "store/store.h"
 #include "model/util.h"
+#include "store/item.h"
+#include "store/store.h"
 
 static jalon_format format_of(const char *name, jalon_format format)
 {
@@ -298,5 +302,105 @@ int jalon_export(char **out, size_t *len, jalon_store *s, jalon_format format)
 	*out = text;
 	if (len)
 		*len = strlen(text);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- exporters */
+
+const jl_point jl_exporter_point = {"formats d’export"};
+
+/* Formats Jalon exports itself (jalon_export, jalon_export_calendar, the CLI's names). */
+static const char *const BUILTIN_FORMATS[] = {"json", "csv", "outline", "md", "markdown",
+                                              "ics", "ical"};
+
+static int valid_format(const char *format)
+{
+	size_t n = format ? strlen(format) : 0;
+	if (n == 0 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = format[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* The exporter registered for format (compared without case), or NULL. */
+static const jl_exporter *find_exporter(jalon_store *s, const char *format)
+{
+	for (const jl_exporter *e = NULL; (e = jl_registry_next(s, &jl_exporter_point, e));)
+		if (!strcasecmp(e->format, format))
+			return e;
+	return NULL;
+}
+
+int jl_exporter_check(jalon_store *s, const char *owner, const char *format,
+                      jalon_plugin_export_fn fn)
+{
+	if (!valid_format(format))
+		return jl_store_fail(s, JALON_EINVALID, "plug-in « %s » : format d’export « %s » "
+		                     "invalide (1 à 32 caractères parmi a-z, 0-9, « - » et « _ »)",
+		                     owner, format ? format : "");
+	if (!fn)
+		return jl_store_fail(s, JALON_EINVALID, "plug-in « %s » : format « %s » sans fonction "
+		                     "d’export", owner, format);
+	for (size_t i = 0; i < sizeof BUILTIN_FORMATS / sizeof BUILTIN_FORMATS[0]; i++)
+		if (!strcmp(format, BUILTIN_FORMATS[i]))
+			return jl_store_fail(s, JALON_ECONFLICT, "plug-in « %s » : le format « %s » est "
+			                     "celui de Jalon", owner, format);
+	const jl_exporter *other = find_exporter(s, format);
+	if (other)
+		return jl_store_fail(s, JALON_ECONFLICT, "plug-in « %s » : le format « %s » est déjà "
+		                     "fourni par le plug-in « %s »", owner, format, other->owner);
+	return 0;
+}
+
+int jl_exporter_add(jalon_store *s, const jl_exporter *e)
+{
+	return jl_registry_add(s, &jl_exporter_point, e, sizeof *e);
+}
+
+int jalon_export_plugin(char **out, size_t *len, jalon_store *store, const char *format)
+{
+	*out = NULL;
+	if (len)
+		*len = 0;
+	int rc = jl_registry_prepare(store, &jl_exporter_point);
+	if (rc)
+		return rc;
+	const jl_exporter *e = format ? find_exporter(store, format) : NULL;
+	if (!e)
+		return jl_store_fail(store, JALON_ENOTFOUND, "format d’export « %s » inconnu : aucun "
+		                     "plug-in ne le fournit", format ? format : "");
+	char err[sizeof store->errmsg] = "";
+	char *text = NULL;
+	size_t n = 0;
+	jl_store_clear_error(store);
+	rc = e->fn(e->ud, store, &text, &n, err, sizeof err);
+	if (rc != 0) {
+		free(text);
+		err[sizeof err - 1] = '\0';
+		if (!*err) /* an API call's message, then */
+			memcpy(err, store->errmsg, sizeof err);
+		if (!*err)
+			snprintf(err, sizeof err, "échec sans message (code %d)", rc);
+		int code = rc <= JALON_ERROR && rc >= JALON_EDELIVERY ? rc : JALON_ERROR;
+		return jl_store_fail(store, code, "plug-in « %s », export « %s » : %s", e->owner,
+		                     e->format, err);
+	}
+	if (!text && n)
+		return jl_store_fail(store, JALON_ERROR, "plug-in « %s », export « %s » : %zu octets "
+		                     "annoncés, aucun texte rendu", e->owner, e->format, n);
+	/* NUL-terminated, as every text the library returns. */
+	char *done = realloc(text, n + 1);
+	if (!done) {
+		free(text);
+		return jl_store_fail(store, JALON_ENOMEM, "mémoire épuisée");
+	}
+	done[n] = '\0';
+	*out = done;
+	if (len)
+		*len = n;
 	return 0;
 }

@@ -14,7 +14,6 @@
 
 #include "store/item.h"
 #include "model/record.h"
-#include "ext/script.h"
 #include "store/store.h"
 #include "model/util.h"
 
@@ -26,11 +25,6 @@ static const int STATUS_PROGRESS[] = {0, 50, 100, 0, -1};
 enum { DONE = 2, ABANDONED = 4 };
 enum { ON_TIME = 95, AT_RISK = 85 }; /* percent of the expected progress */
 
-struct progress_rule {
-	progress_rule_hook fn;
-	void *ud;
-};
-
 const char *jl_progress_status_name(int index)
 {
 	return index >= 0 && index < 5 ? STATUSES[index] : "";
@@ -41,13 +35,11 @@ const char *jl_progress_health_name(int index)
 	return index >= 0 && index < 4 ? HEALTHS[index] : "";
 }
 
-int jl_progress_hook_set(jalon_store *s, progress_rule_hook fn, void *ud)
+const jl_point jl_progress_point = {"règles d'avancement"};
+
+int jl_progress_handler_add(jalon_store *s, const jl_progress_handler *h)
 {
-	if (!s->progress_rule && !(s->progress_rule = calloc(1, sizeof *s->progress_rule)))
-		return JALON_ENOMEM;
-	s->progress_rule->fn = fn;
-	s->progress_rule->ud = ud;
-	return 0;
+	return jl_registry_add(s, &jl_progress_point, h, sizeof *h);
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -253,10 +245,13 @@ static int read_edges(jalon_store *s, progress_plan *p)
 static int rule(jalon_store *s, const char *name, const progress_node *n, int a, int b,
                 int *value)
 {
-	if (!s->progress_rule || !s->progress_rule->fn)
-		return 0;
 	int extra[2] = {a, b};
-	return s->progress_rule->fn(s->progress_rule->ud, s, name, n, extra, value);
+	for (const jl_progress_handler *h = NULL; (h = jl_registry_next(s, &jl_progress_point, h));) {
+		int rc = h->rule(h->ud, s, name, n, extra, value);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 /* The share of the schedule elapsed on the day, in percent, or -1 without a due day. */
@@ -498,7 +493,7 @@ int jalon_progress_get(jalon_progress *out, jalon_store *s, const char *ref, con
 		                  day);
 	int rc = volet || whole ? 0 : jl_items_resolve(s, ref, -1, id, sizeof id);
 	if (rc == 0)
-		rc = jl_script_load(s); /* the rules a script replaces */
+		rc = jl_registry_prepare(s, &jl_progress_point); /* the rules a script replaces */
 	progress_plan *p = NULL;
 	if (rc == 0)
 		rc = jl_progress_load(s, day, &p);

@@ -11,6 +11,7 @@
 #define JL_PROGRESS_H
 
 #include "model/date.h"
+#include "store/registry.h"
 #include "jalon/progress.h"
 
 typedef struct progress_node {
@@ -55,15 +56,23 @@ typedef struct progress_plan {
 } progress_plan;
 
 /*
- * A rule hook (the Lua runtime registers one): rule is "avancement" (value: the item's
- * own progress, -1 when none), "poids" (value: its weight) or "santé" (value: the index
- * of the health Jalon found, 0 none, 1 dans les temps, 2 à risque, 3 en retard; progress
- * and expected given in extra[0], extra[1]). Sets *value to keep or replace it; returns 0,
- * or an error code with the store's message set.
+ * A progress rule handler, at the point where the Lua runtime registers the rules a
+ * script replaces. rule is "avancement" (value: the item's own progress, -1 when none),
+ * "poids" (value: its weight) or "santé" (value: the index of the health Jalon found,
+ * 0 none, 1 dans les temps, 2 à risque, 3 en retard; progress and expected given in
+ * extra[0], extra[1]). It sets *value to keep or replace it; returns 0, or an error code
+ * with the store's message set. Several handlers apply in turn. The point's preparers
+ * run before jalon_progress_get measures.
  */
-typedef int (*progress_rule_hook)(void *ud, jalon_store *s, const char *rule,
-                                  const progress_node *node, const int extra[2], int *value);
-int jl_progress_hook_set(jalon_store *s, progress_rule_hook fn, void *ud);
+typedef struct jl_progress_handler {
+	int (*rule)(void *ud, jalon_store *s, const char *rule, const progress_node *node,
+	            const int extra[2], int *value);
+	void *ud;
+} jl_progress_handler;
+
+extern const jl_point jl_progress_point;
+/* Registers a progress rule handler (copied). 0, or JALON_ENOMEM. */
+int jl_progress_handler_add(jalon_store *s, const jl_progress_handler *h);
 
 /* Reads and measures the plan on day (NULL: today). 0 or an error code (message set). */
 int jl_progress_load(jalon_store *s, const char *day, progress_plan **out);

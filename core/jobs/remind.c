@@ -48,50 +48,15 @@
 #include "jobs/notify.h"
 #include "model/occur.h"
 #include "model/record.h"
-#include "ext/script.h"
 #include "model/util.h"
 
-/* ---------------------------------------------------------------- hooks */
+/* ---------------------------------------------------------------- handlers */
 
-struct remind_hook {
-	remind_rule_hook fn;  /* one of the two */
-	remind_text_hook text;
-	void *ud;
-	struct remind_hook *next;
-};
+const jl_point jl_remind_point = {"gestionnaires des rappels"};
 
-static int add_hook(jalon_store *s, remind_rule_hook fn, remind_text_hook text, void *ud)
+int jl_remind_handler_add(jalon_store *s, const jl_remind_handler *h)
 {
-	struct remind_hook *h = calloc(1, sizeof *h);
-	if (!h)
-		return JALON_ENOMEM;
-	h->fn = fn;
-	h->text = text;
-	h->ud = ud;
-	struct remind_hook **tail = &s->remind_hooks;
-	while (*tail)
-		tail = &(*tail)->next;
-	*tail = h;
-	return 0;
-}
-
-int jl_remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud)
-{
-	return add_hook(s, fn, NULL, ud);
-}
-
-int jl_remind_text_hook_add(jalon_store *s, remind_text_hook text, void *ud)
-{
-	return add_hook(s, NULL, text, ud);
-}
-
-void jl_remind_hooks_free(jalon_store *s)
-{
-	while (s->remind_hooks) {
-		struct remind_hook *next = s->remind_hooks->next;
-		free(s->remind_hooks);
-		s->remind_hooks = next;
-	}
+	return jl_registry_add(s, &jl_remind_point, h, sizeof *h);
 }
 
 /* ---------------------------------------------------------------- settings */
@@ -639,15 +604,15 @@ static int claim_point(struct run *r, const json_t *item, const char *what, jl_d
 	return rc < 0 ? rc : 0;
 }
 
-/* The item's rule for what: the settings, then the scripts' hooks. */
+/* The item's rule for what: the settings, then the handlers'. */
 static int item_rule(struct run *r, const json_t *item, const char *what, remind_rule *rule)
 {
 	int kind = jl_record_kind(item);
 	*rule = strcmp(what, "échéance") ? r->st.recurrence[kind] : r->st.deadline[kind];
 	rule->extra = json_array();
-	for (struct remind_hook *h = r->s->remind_hooks; h; h = h->next) {
+	for (const jl_remind_handler *h = NULL; (h = jl_registry_next(r->s, &jl_remind_point, h));) {
 		char msg[1024] = "";
-		if (h->fn && h->fn(h->ud, r->s, item, what, rule, msg, sizeof msg) != 0)
+		if (h->rule && h->rule(h->ud, r->s, item, what, rule, msg, sizeof msg) != 0)
 			return jl_store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
 	}
 	/* In the order the rest expects, whatever order a script wrote them in. */
@@ -935,7 +900,7 @@ static char *message_body(struct run *r, const struct pending *v, size_t n)
 	return jl_buf_detach(&b);
 }
 
-/* The scripts' text hooks, in turn, on the message's text; 0 and *body replaced or
+/* The handlers' texts, in turn, on the message's text; 0 and *body replaced or
    kept, or a store error. */
 static int rewrite_body(struct run *r, const struct pending *v, size_t n, char **body)
 {
@@ -946,7 +911,8 @@ static int rewrite_body(struct run *r, const struct pending *v, size_t n, char *
 		entries[i] = (remind_entry){json_object_get(r->records, v[i].item), v[i].what,
 		                            v[i].occurrence, v[i].offset, v[i].note};
 	int rc = 0;
-	for (struct remind_hook *h = r->s->remind_hooks; rc == 0 && h; h = h->next) {
+	for (const jl_remind_handler *h = NULL;
+	     rc == 0 && (h = jl_registry_next(r->s, &jl_remind_point, h));) {
 		char msg[1024] = "", *out = NULL;
 		if (!h->text)
 			continue;
@@ -1215,7 +1181,7 @@ int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
 	r.s = s;
 	r.opts = opts ? opts : &defaults;
 	jl_store_clear_error(s);
-	int rc = jl_script_load(s); /* the scripts' reminder rules */
+	int rc = jl_registry_prepare(s, &jl_remind_point); /* the scripts' reminder rules */
 	if (rc == 0)
 		rc = run_day(&r);
 	if (rc == 0 && !r.opts->dry_run)

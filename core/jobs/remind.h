@@ -3,9 +3,9 @@
  * settings from jalon.conf, the reminders due on a day, the ledger that makes each one
  * go out once, the messages and their delivery. Documented for users in docs/remind.md.
  *
- * What a script may change per item — lead times, extra recipients — goes through a
- * rule hook, registered like the change pipeline's hooks; the Lua runtime registers its
- * own there.
+ * What a script may change — an item's lead times and extra recipients, a message's
+ * text — goes through the reminders' extension point (store/registry.h), where the Lua
+ * runtime registers its handler.
  */
 #ifndef JALON_CORE_REMIND_H
 #define JALON_CORE_REMIND_H
@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "jalon/remind.h"
+#include "store/registry.h"
 #include "store/store.h"
 
 enum { REMIND_MAX_OFFSETS = 16 };
@@ -27,16 +28,7 @@ typedef struct remind_rule {
 	json_t *extra; /* mailboxes added to the recipients ("Président <p@cpas.be>") */
 } remind_rule;
 
-/*
- * Called for every item with a deadline or a recurring duty not done, before its
- * reminders are computed; what is "échéance" or "récurrence". The hook may change
- * rule (offsets in any order: they are sorted after; extra mailboxes appended).
- * Non-zero stops the run with msg as its error.
- */
-typedef int (*remind_rule_hook)(void *ud, jalon_store *s, const json_t *item, const char *what,
-                                remind_rule *rule, char *msg, size_t msglen);
-
-/* One reminder of a message, for a text hook. */
+/* One reminder of a message, as a text handler sees it. */
 typedef struct remind_entry {
 	const json_t *item;     /* the item's record */
 	const char *what;       /* "échéance" or "récurrence" */
@@ -46,15 +38,29 @@ typedef struct remind_entry {
 } remind_entry;
 
 /*
- * Called for every message with the text Jalon wrote; may replace it: *out a malloc'd
- * text (UTF-8), or left NULL to keep it. Non-zero stops the run with msg as its error.
+ * A reminders' handler. Either function may be NULL; each returns 0, or non-zero to
+ * stop the run with msg as its error.
+ *
+ * rule is called for every item with a deadline or a recurring duty not done, before
+ * its reminders are computed; what is "échéance" or "récurrence". It may change rule
+ * (offsets in any order: they are sorted after; extra mailboxes appended).
+ *
+ * text is called for every message with the text written so far, and may replace it:
+ * *out a malloc'd text (UTF-8), or left NULL to keep it.
+ *
+ * The point's preparers run when a run starts.
  */
-typedef int (*remind_text_hook)(void *ud, jalon_store *s, const char *to, const char *day,
-                                const remind_entry *entries, size_t n, const char *text,
-                                char **out, char *msg, size_t msglen);
+typedef struct jl_remind_handler {
+	int (*rule)(void *ud, jalon_store *s, const json_t *item, const char *what,
+	            remind_rule *rule, char *msg, size_t msglen);
+	int (*text)(void *ud, jalon_store *s, const char *to, const char *day,
+	            const remind_entry *entries, size_t n, const char *text, char **out, char *msg,
+	            size_t msglen);
+	void *ud;
+} jl_remind_handler;
 
-int jl_remind_hook_add(jalon_store *s, remind_rule_hook fn, void *ud);
-int jl_remind_text_hook_add(jalon_store *s, remind_text_hook fn, void *ud);
-void jl_remind_hooks_free(jalon_store *s);
+extern const jl_point jl_remind_point;
+/* Registers a reminders' handler (copied). 0, or JALON_ENOMEM. */
+int jl_remind_handler_add(jalon_store *s, const jl_remind_handler *h);
 
 #endif

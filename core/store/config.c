@@ -1,5 +1,10 @@
 /* The store's configuration file, through libgit2's configuration parser. */
+#define _GNU_SOURCE /* dladdr */
 #include "store/config.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +29,7 @@ size_t jl_config_folders(jalon_store *s, const char *list, char out[][1024], siz
 		while (len > 1 && c[len - 1] == '/')
 			len--; /* "plugins/" is "plugins" */
 		if (len)
-			snprintf(out[count++], 1024, "%s%s%.*s", c[0] == '/' ? "" : s->dir,
+			snprintf(out[count++], 1024, "%s%s%.*s", c[0] == '/' ? "" : s ? s->dir : ".",
 			         c[0] == '/' ? "" : "/", (int)len, c);
 		c += n + (c[n] == ':');
 	}
@@ -121,4 +126,75 @@ int jalon_config_list(char **out, jalon_store *store)
 	git_config_free(cfg);
 	*out = jl_buf_detach(&b);
 	return *out ? 0 : JALON_ENOMEM;
+}
+
+/* ---------------------------------------------------------------- the library's own data */
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The folder of the file this code was loaded from: the shared library, or the program
+   a static library was linked into. 0, or -1. */
+static int own_folder(char out[PATH_MAX])
+{
+	Dl_info info;
+	if (!dladdr((void *)own_folder, &info) || !info.dli_fname ||
+	    !realpath(info.dli_fname, out))
+		return -1;
+	char *slash = strrchr(out, '/');
+	if (!slash)
+		return -1;
+	slash[slash == out] = '\0';
+	return 0;
+}
+
+/* 1 when folder is the build tree (CMake's binary folder) or inside it. */
+static int in_build_tree(const char *folder)
+{
+	char build[PATH_MAX];
+	if (!realpath(JALON_BUILD_DIR, build))
+		return 0;
+	size_t n = strlen(build);
+	return !strncmp(folder, build, n) && (folder[n] == '\0' || folder[n] == '/');
+}
+
+size_t jl_config_reports_default(char out[][1024], size_t max, jl_buf *searched)
+{
+	const char *env = getenv("JALON_REPORTS_PATH");
+	if (env && *env) {
+		size_t n = jl_config_folders(NULL, env, out, max);
+		for (size_t i = 0; searched && i < n; i++)
+			jl_buf_printf(searched, "%s%s", searched->len ? ", " : "", out[i]);
+		return n;
+	}
+	char here[PATH_MAX], *candidates[4];
+	size_t n = 0;
+	if (own_folder(here) == 0) {
+		/* Installed: share/jalon/reports under the prefix, wherever it was moved. */
+		candidates[n++] = jl_sprintf("%s/%s", here, JALON_LIB_TO_REPORTS);
+		candidates[n++] = jl_sprintf("%s/%s", here, JALON_BIN_TO_REPORTS);
+		/* Uninstalled, in the build tree: the sources' reports. */
+		if (in_build_tree(here))
+			candidates[n++] = jl_strdup(JALON_SOURCE_REPORTS_DIR);
+	}
+	candidates[n++] = jl_strdup(JALON_REPORTS_DIR);
+	size_t found = 0;
+	for (size_t i = 0; i < n; i++) {
+		char real[PATH_MAX];
+		const char *shown = !candidates[i]                    ? ""
+		                    : realpath(candidates[i], real) ? real
+		                                                    : candidates[i];
+		size_t len = strlen(shown);
+		if (searched && !found)
+			jl_buf_printf(searched, "%s%s", searched->len ? ", " : "", shown);
+		if (!found && max && len && len < 1024 && is_dir(shown)) {
+			memcpy(out[0], shown, len + 1);
+			found = 1;
+		}
+		free(candidates[i]);
+	}
+	return found;
 }

@@ -19,6 +19,7 @@
 
 #include <git2.h>
 
+#include "model/util.h"
 #include "store/store.h"
 
 /* Opens DIR/jalon.conf (absent: empty). 0, or JALON_ECONFIG with the message set. */
@@ -33,10 +34,21 @@ int jl_config_get(jalon_store *s, git_config *cfg, const char *key, char **out);
 
 /*
  * The folders a list names ("scripts:/srv/jalon/commun"), ':'-separated, each made
- * absolute against the store's folder, trailing '/' dropped: at most max, into out;
+ * absolute against the store's folder (s NULL: the current one), trailing '/' dropped: at most max, into out;
  * returns how many. Empty entries are skipped.
  */
 size_t jl_config_folders(jalon_store *s, const char *list, char out[][1024], size_t max);
+
+/*
+ * The folders the built-in reports are found in when jalon.conf names none
+ * (reports.path): those of $JALON_REPORTS_PATH (':'-separated), else the first that
+ * exists of share/jalon/reports under the prefix the library (or the program it is
+ * linked into) lies in — wherever that prefix was moved —, the sources' scripts/reports
+ * when it runs from its build tree, and the folder chosen when it was configured.
+ * Returns how many (at most max) were put in out; searched (may be NULL) gets the
+ * folders looked at, ", "-separated, for a message that names them.
+ */
+size_t jl_config_reports_default(char out[][1024], size_t max, jl_buf *searched);
 
 /* Fails with JALON_ECONFIG and "jalon.conf : KEY : message" (printf-style). */
 #if defined(__GNUC__)

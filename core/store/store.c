@@ -1,6 +1,7 @@
 /*
- * The store handle: opening, SQLite schema and migrations, errors, and the projection
- * of records into the tables that answer queries.
+ * The store handle (include/jalon/store.h; opening with the extension layer is
+ * core/open.c's): opening, SQLite schema and migrations, errors, and the projection of
+ * records into the tables that answer queries.
  */
 #include "store/store.h"
 
@@ -13,13 +14,10 @@
 
 #include <dirent.h>
 
-#include "store/repo.h"
-#include "store/item.h"
-#include "change/pipeline.h"
 #include "model/record.h"
-#include "jobs/remind.h"
-#include "ext/script.h"
 #include "model/util.h"
+#include "store/item.h"
+#include "store/repo.h"
 
 /* ---------------------------------------------------------------- errors */
 
@@ -217,6 +215,13 @@ static char *join(const char *dir, const char *name)
 	return jl_sprintf("%s/%s", dir, name);
 }
 
+static int bad_version(jalon_store *s, unsigned version)
+{
+	return jl_store_fail(s, JALON_EINVALID, "options d'ouverture : version %u inconnue (cette "
+	                     "bibliothèque connaît la version %d)", version,
+	                     JALON_OPEN_OPTIONS_VERSION);
+}
+
 static jalon_store *store_new(const char *dir, const jalon_open_options *opts)
 {
 	jalon_store *s = calloc(1, sizeof *s);
@@ -280,12 +285,14 @@ static int open_repo(jalon_store *s, int create)
 	return 0;
 }
 
-int jalon_store_open(jalon_store **out, const char *dir, const jalon_open_options *opts)
+int jl_store_open(jalon_store **out, const char *dir, const jalon_open_options *opts)
 {
 	jalon_store *s = store_new(dir, opts);
 	*out = s;
 	if (!s)
 		return JALON_ENOMEM;
+	if (opts && opts->version != JALON_OPEN_OPTIONS_VERSION)
+		return bad_version(s, opts->version);
 	struct stat st;
 	char *db = join(dir, "jalon.db");
 	int exists = stat(db, &st) == 0;
@@ -315,12 +322,14 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
-int jalon_store_init(jalon_store **out, const char *dir, const jalon_open_options *opts)
+int jl_store_create(jalon_store **out, const char *dir, const jalon_open_options *opts)
 {
 	jalon_store *s = store_new(dir, opts);
 	*out = s;
 	if (!s)
 		return JALON_ENOMEM;
+	if (opts && opts->version != JALON_OPEN_OPTIONS_VERSION)
+		return bad_version(s, opts->version);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return jl_store_fail(s, JALON_ERROR, "%s : impossible de créer le dossier : %s", dir,
 		                  strerror(errno));
@@ -336,11 +345,7 @@ void jalon_store_close(jalon_store *s)
 {
 	if (!s)
 		return;
-	jl_pipeline_hooks_free(s);
-	jl_remind_hooks_free(s);
-	jl_script_close(s);
-	jl_plugins_free(s);
-	free(s->progress_rule);
+	jl_registry_close(s);
 	sqlite3_close_v2(s->db);
 	git_repository_free(s->repo);
 	free(s->dir);

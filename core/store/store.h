@@ -11,8 +11,10 @@
 
 #include "jalon/store.h"
 
-typedef struct jl_hook jl_hook;
+#include "store/registry.h"
 
+/* A store handle: its database, its history, the acting person, and the registry where
+ * the layers above plug their behaviour in (store/registry.h). */
 struct jalon_store {
 	char *dir;
 	sqlite3 *db;
@@ -21,16 +23,16 @@ struct jalon_store {
 	char *author_email;
 	int busy_timeout_ms;
 	char errmsg[2048];
-	jl_hook *hooks; /* see pipeline.h */
-	struct remind_hook *remind_hooks; /* see remind.h */
-	struct jl_script *script;         /* the Lua runtime (script.h), NULL without scripts */
-	int script_state;                 /* 0 not loaded yet, 1 loaded, 2 loading, < 0 the error */
-	char script_error[2048];          /* why loading failed, repeated by every call */
-	struct plugin_registry *plugins;  /* plug-ins (plugin.h), NULL until discovered */
-	struct progress_rule *progress_rule; /* a script's progress rules (progress.h) */
+	jl_registry_entry *registry;
 };
 
-void jl_plugins_free(jalon_store *s); /* plugin.c: for jalon_store_close */
+/*
+ * Opens an existing store, or creates one in dir, without the extension layer
+ * (jalon_store_open and jalon_store_init add it): as they do, *out is set even on
+ * failure, when memory allows.
+ */
+int jl_store_open(jalon_store **out, const char *dir, const jalon_open_options *opts);
+int jl_store_create(jalon_store **out, const char *dir, const jalon_open_options *opts);
 
 /* Sets the store's message (printf-style) and returns code. */
 #if defined(__GNUC__)

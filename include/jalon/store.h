@@ -10,20 +10,36 @@
  * SQLite's write lock (waiting up to the busy timeout), readers never block.
  * Opening a store initialises libgit2 (reference-counted) and turns on its fsync of
  * git directories, a process-wide libgit2 setting.
+ *
+ * Sources: core/open.c (open and init, with the extension layer), core/store/store.c
+ * (the handle, its message, the acting person), core/store/maintain.c (fsck, rebuild,
+ * gc).
  */
 #ifndef JALON_STORE_H
 #define JALON_STORE_H
 
 #include "common.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct jalon_store jalon_store;
 
 #define JALON_OPEN_OPTIONS_VERSION 1
 typedef struct jalon_open_options {
-	unsigned version;     /* JALON_OPEN_OPTIONS_VERSION */
+	unsigned version;     /* JALON_OPEN_OPTIONS_VERSION; another is refused (JALON_EINVALID) */
 	int busy_timeout_ms;  /* how long a change waits for another writer (default 30000) */
+	/*
+	 * 1 (the default, and with opts NULL): the store's extensions run — its Lua scripts
+	 * (workflows that may refuse a change, reminder rules, progress rules, reports) and
+	 * its plug-ins (docs/scripts.md, docs/plugins.md), loaded the first time something
+	 * needs them. 0: the bare store: none of them runs, no report is available, and the
+	 * host takes on what the scripts would have checked.
+	 */
+	int extensions;
 } jalon_open_options;
-#define JALON_OPEN_OPTIONS_INIT {JALON_OPEN_OPTIONS_VERSION, 30000}
+#define JALON_OPEN_OPTIONS_INIT {JALON_OPEN_OPTIONS_VERSION, 30000, 1}
 
 /*
  * Opens an existing store (opts may be NULL). A store left behind by a crash is repaired
@@ -62,5 +78,9 @@ JALON_API int jalon_store_rebuild(jalon_store *store);
 
 /* Packs the history's loose objects into one pack file. */
 JALON_API int jalon_store_gc(jalon_store *store);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
