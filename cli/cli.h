@@ -83,6 +83,8 @@ int cmd_remind(cli_ctx *cx, int argc, char **argv);
 int cmd_done(cli_ctx *cx, int argc, char **argv);
 int cmd_config(cli_ctx *cx, int argc, char **argv);
 int cmd_report(cli_ctx *cx, int argc, char **argv);
+/* The reports available, for the help of `jalon report` (cmd_report.c). */
+void cli_report_help(cli_ctx *cx, FILE *f);
 int cmd_progress(cli_ctx *cx, int argc, char **argv);
 int cmd_plugins(cli_ctx *cx, int argc, char **argv);
 

@@ -1,4 +1,5 @@
 /* `jalon report`: the built-in reports and those scripts define (docs/reports.md). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,4 +58,38 @@ int cmd_report(cli_ctx *cx, int argc, char **argv)
 	jalon_free(out);
 	jalon_store_close(store);
 	return code;
+}
+
+/* The reports available, after the command's help: the store's when there is one here
+   (or at --store, JALON_STORE), else the built-in ones. */
+void cli_report_help(cli_ctx *cx, FILE *f)
+{
+	const char *dir = cli_store_dir(cx);
+	jalon_store *store = NULL;
+	if (cli_path_exists(dir, "jalon.db") &&
+	    jalon_store_open(&store, dir, NULL) != 0) { /* a broken store: the built-in ones */
+		jalon_store_close(store);
+		store = NULL;
+	}
+	char *list = NULL;
+	int rc = jalon_report_list(&list, store);
+	if (rc == 0 && list && *list) {
+		fprintf(f, "\nRapports disponibles%s :\n", store ? " pour ce store" : "");
+		for (char *line = list, *next; *line; line = next) {
+			next = line + strcspn(line, "\n");
+			if (*next)
+				*next++ = '\0';
+			char *tab = strchr(line, '\t');
+			if (tab)
+				*tab++ = '\0';
+			fprintf(f, "  %-12s %s\n", line, tab ? tab : "");
+		}
+	} else if (rc == 0) {
+		fprintf(f, "\nAucun rapport trouvé (ni dans le store, ni dans les dossiers des rapports "
+		           "intégrés : JALON_REPORTS_PATH, reports.path).\n");
+	} else {
+		fprintf(f, "\nRapports disponibles : %s\n", store ? jalon_errmsg(store) : "liste illisible");
+	}
+	jalon_free(list);
+	jalon_store_close(store);
 }

@@ -186,11 +186,13 @@ static void print_main_help(FILE *f)
 	        GLOBAL_HELP, EXIT_HELP);
 }
 
-static void print_command_help(FILE *f, const cli_command *cmd)
+static void print_command_help(cli_ctx *cx, FILE *f, const cli_command *cmd)
 {
 	fprintf(f, "usage : jalon %s\n\n%s.\n", cmd->usage, cmd->summary);
 	if (cmd->help)
 		fprintf(f, "\n%s\n", cmd->help);
+	if (cmd->run == cmd_report)
+		cli_report_help(cx, f);
 	fprintf(f, "\n%s", GLOBAL_HELP);
 }
 
@@ -209,7 +211,7 @@ static int cmd_help(cli_ctx *cx, int argc, char **argv)
 	if (!cmd)
 		return cli_fail(cx, CLI_EXIT_USAGE, "commande inconnue « %s » (voir jalon --help)",
 		                argv[first]);
-	print_command_help(stdout, cmd);
+	print_command_help(cx, stdout, cmd);
 	return cli_finish_output(cx);
 }
 
@@ -391,7 +393,7 @@ int cli_next_option(cli_ctx *cx, cli_parser *p, int argc, char **argv)
 			return CLI_OPT_EXIT;
 		}
 		if (c == 'h') {
-			print_command_help(stdout, cx->cmd);
+			print_command_help(cx, stdout, cx->cmd);
 			cx->exit_code = cli_finish_output(cx);
 			return CLI_OPT_EXIT;
 		}
@@ -557,7 +559,10 @@ int cli_open_store(cli_ctx *cx, jalon_store **out, int how)
 		                "ni history.git)", dir);
 	}
 	jalon_store *store = NULL;
-	int rc = jalon_store_open(&store, dir, NULL);
+	/* The store with its scripts and plug-ins: its workflow, rules and reports. */
+	jalon_open_options opts = JALON_OPEN_OPTIONS_INIT;
+	opts.extensions = 1;
+	int rc = jalon_store_open(&store, dir, &opts);
 	if (rc == JALON_ECORRUPT && (how & CLI_OPEN_REPAIR))
 		rc = 0; /* open enough to be checked and rebuilt */
 	if (rc < 0) {

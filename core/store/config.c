@@ -182,19 +182,27 @@ size_t jl_config_reports_default(char out[][1024], size_t max, jl_buf *searched)
 	}
 	candidates[n++] = jl_strdup(JALON_REPORTS_DIR);
 	size_t found = 0;
+	jl_buf tried = JL_BUF_INIT;
+	char real[4][PATH_MAX];
 	for (size_t i = 0; i < n; i++) {
-		char real[PATH_MAX];
-		const char *shown = !candidates[i]                    ? ""
-		                    : realpath(candidates[i], real) ? real
-		                                                    : candidates[i];
+		if (!candidates[i] || !realpath(candidates[i], real[i]))
+			snprintf(real[i], PATH_MAX, "%s", candidates[i] ? candidates[i] : "");
+		const char *shown = real[i];
 		size_t len = strlen(shown);
-		if (searched && !found)
-			jl_buf_printf(searched, "%s%s", searched->len ? ", " : "", shown);
+		int again = 0;
+		for (size_t k = 0; k < i; k++)
+			again |= !strcmp(real[k], shown);
+		if (!found && len && !again)
+			jl_buf_printf(&tried, "%s%s", tried.len ? ", " : "", shown);
 		if (!found && max && len && len < 1024 && is_dir(shown)) {
 			memcpy(out[0], shown, len + 1);
 			found = 1;
 		}
 		free(candidates[i]);
 	}
+	/* The folder used, or every folder tried when none is there. */
+	if (searched)
+		jl_buf_puts(searched, found ? out[0] : tried.ptr ? tried.ptr : "");
+	jl_buf_free(&tried);
 	return found;
 }
