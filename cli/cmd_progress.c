@@ -1,14 +1,11 @@
 /* `jalon progress`: the roll-up of docs/progress.md for an item, a volet or the plan. */
 #include "cli.h"
 
-static const char *const STATUSES[] = {"à lancer", "en cours", "terminé", "reporté",
-                                       "abandonné"};
-
 static json_t *progress_json(const char *ref, const char *day, const jalon_progress *p)
 {
 	json_t *by = json_object();
-	for (int i = 0; i < 5; i++)
-		json_object_set_new(by, STATUSES[i], json_integer(p->by_status[i]));
+	for (int i = 0; i < JALON_STATUS_COUNT; i++)
+		json_object_set_new(by, jalon_status_name(i), json_integer(p->by_status[i]));
 	return json_pack("{s:s, s:s?, s:o, s:o, s:s, s:i, s:o, s:i, s:i}", "ref", ref, "date", day,
 	                 "progress", p->progress >= 0 ? json_integer(p->progress) : json_null(),
 	                 "expected", p->expected >= 0 ? json_integer(p->expected) : json_null(),
@@ -27,8 +24,8 @@ static void print_progress(const jalon_progress *p)
 	if (*p->health)
 		printf("santé : %s\n", p->health);
 	printf("actions et tâches : %d (", p->items);
-	for (int i = 0; i < 5; i++)
-		printf("%s%s %d", i ? ", " : "", STATUSES[i], p->by_status[i]);
+	for (int i = 0; i < JALON_STATUS_COUNT; i++)
+		printf("%s%s %d", i ? ", " : "", jalon_status_name(i), p->by_status[i]);
 	printf(")\nen retard : %d\nprioritaires : %d\n", p->overdue, p->priority);
 }
 

@@ -168,7 +168,8 @@ static int l_people(lua_State *L)
 /* ---------------------------------------------------------------- history */
 
 /* A log (jalon/history.h) as a sequence of {commit, time, author = {name, email},
-   message, changes = {{record, name, field, label, before, after}, …}}. */
+   message, changes = {{record, name, field, label, before, after, old, new, created,
+   removed}, …}}. */
 static void push_log(lua_State *L, const jalon_log *log)
 {
 	size_t n = jalon_log_count(log);
@@ -193,11 +194,21 @@ static void push_log(lua_State *L, const jalon_log *log)
 			const jalon_field_change *c = &e->changes[k];
 			const char *keys[] = {"record", "name", "field", "label", "before", "after"};
 			const char *values[] = {c->record, c->name, c->field, c->label, c->before, c->after};
-			lua_createtable(L, 0, 6);
+			lua_createtable(L, 0, 10);
 			for (int j = 0; j < 6; j++) {
 				lua_pushstring(L, values[j] ? values[j] : "");
 				lua_setfield(L, -2, keys[j]);
 			}
+			/* The values themselves (nil when absent), so that no script reads them back
+			   from the texts above. */
+			jl_script_push_json_text(L, c->before_json);
+			lua_setfield(L, -2, "old");
+			jl_script_push_json_text(L, c->after_json);
+			lua_setfield(L, -2, "new");
+			lua_pushboolean(L, c->created);
+			lua_setfield(L, -2, "created");
+			lua_pushboolean(L, c->removed);
+			lua_setfield(L, -2, "removed");
 			lua_rawseti(L, -2, (lua_Integer)k + 1);
 		}
 		lua_setfield(L, -2, "changes");
@@ -215,6 +226,14 @@ static long long check_time(lua_State *L, int arg, int end_of_day)
 	if (jalon_time_parse(sc->s, luaL_checkstring(L, arg), end_of_day, &t) != 0)
 		luaL_error(L, "%s", jalon_errmsg(sc->s));
 	return t;
+}
+
+/* jalon.time(text [, end_of_day]): a date ("2020-01-15": its first second, or its last
+   with end_of_day), a time, @seconds or a tag (its commit's time) as a Unix time. */
+static int l_time(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)check_time(L, 1, lua_toboolean(L, 2)));
+	return 1;
 }
 
 /* jalon.history(ref [, limit]): the changes of a record, newest first. */
@@ -295,7 +314,7 @@ static void push_measure(lua_State *L, const jalon_progress *m)
 	lua_pushinteger(L, p.items);
 	lua_setfield(L, -2, "items");
 	lua_createtable(L, 0, 5);
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < JALON_STATUS_COUNT; i++) {
 		lua_pushinteger(L, p.by_status[i]);
 		lua_setfield(L, -2, jl_progress_status_name(i));
 	}
@@ -485,7 +504,7 @@ static int node_pairs(lua_State *L)
 	return 3;
 }
 
-/* jalon.plan([day]) builds the tree in a protected call: the plan in C is then owned by
+/* jalon.plan builds the tree in a protected call: the plan in C is then owned by
    its userdata, freed by the collector also when Lua runs out of memory on the way. */
 struct plan_handoff {
 	progress_plan *plan;
@@ -553,15 +572,37 @@ static int push_plan(lua_State *L)
 	lua_setfield(L, plan, "os");
 	lua_pop(L, 1); /* meta */
 	lua_setfield(L, plan, "items");
+	const char *key;
+	json_t *v;
+	json_object_foreach(p->record, key, v) {
+		if (!strcmp(key, "id") || !strcmp(key, "kind"))
+			continue;
+		jl_script_push_json(L, v); /* the plan's own fields: organisation, title, period… */
+		lua_setfield(L, plan, key);
+	}
 	return 1;
 }
 
-/* jalon.plan([day]): the whole plan measured on day (default today), see docs/reports.md. */
+/* jalon.plan([day [, at]]): the whole plan measured on day, see docs/reports.md — as it
+   stands, or as it stood at at (a date, a tag, @seconds: after the last change made then),
+   measured by default on at's day, else today. */
 static int l_plan(lua_State *L)
 {
 	jl_script *sc = jl_script_of(L);
+	const char *day = luaL_optstring(L, 1, NULL);
 	struct plan_handoff h = {NULL, 0};
-	if (jl_progress_load(sc->s, luaL_optstring(L, 1, NULL), &h.plan) != 0)
+	long long when = 0;
+	char iso[11];
+	if (!lua_isnoneornil(L, 2)) {
+		when = check_time(L, 2, 1);
+		if (!day) { /* the day it stood so, in UTC as the history's times */
+			jl_date_format_iso(jl_date_from_days((long)(when >= 0 ? when / 86400
+			                                                       : (when - 86399) / 86400)),
+			                   iso);
+			day = iso;
+		}
+	}
+	if (jl_progress_load_at(sc->s, day, lua_isnoneornil(L, 2) ? NULL : &when, &h.plan) != 0)
 		return luaL_error(L, "jalon.plan : %s", jalon_errmsg(sc->s));
 	lua_pushcfunction(L, push_plan);
 	lua_pushlightuserdata(L, &h);
@@ -571,16 +612,10 @@ static int l_plan(lua_State *L)
 			jl_progress_free(h.plan);
 		return lua_error(L);
 	}
-	json_t *plan = jl_store_record_get(sc->s, "plan");
-	const char *key;
-	json_t *v;
-	json_object_foreach(plan, key, v) {
-		if (!strcmp(key, "id") || !strcmp(key, "kind"))
-			continue;
-		jl_script_push_json(L, v); /* the plan's own fields: organisation, title, period… */
-		lua_setfield(L, -2, key);
+	if (!lua_isnoneornil(L, 2)) {
+		lua_pushinteger(L, (lua_Integer)when);
+		lua_setfield(L, -2, "at");
 	}
-	json_decref(plan);
 	return 1;
 }
 
@@ -806,12 +841,51 @@ static const luaL_Reg MODULE[] = {
 	{"history", l_history}, {"diff", l_diff},     {"at", l_at},
 	{"remind_text", l_remind_text}, {"progress", l_progress},
 	{"plan", l_plan},       {"progress_rule", l_progress_rule}, {"odf", l_odf},
-	{"log", l_log},
+	{"log", l_log},         {"time", l_time},
 	{NULL, NULL}};
+
+/* jalon.statuses: the five statuses in the order of an item's life, each also a key
+   giving its rank ({"à lancer", …, ["terminé"] = 3}). jalon.kinds: the four levels of
+   the plan's tree in order, each {name = "os", word = "OS", title = "objectif
+   stratégique", phrase = "un objectif stratégique", level = 1}, and every kind (plan and
+   person too) by name. The lists the schema and the roll-up use: no script keeps its own. */
+static void push_lists(lua_State *L)
+{
+	const char *const *statuses = jl_record_statuses();
+	lua_createtable(L, JALON_STATUS_COUNT, JALON_STATUS_COUNT);
+	for (int i = 0; statuses[i]; i++) {
+		lua_pushstring(L, statuses[i]);
+		lua_rawseti(L, -2, i + 1);
+		lua_pushinteger(L, i + 1);
+		lua_setfield(L, -2, statuses[i]);
+	}
+	lua_setfield(L, -2, "statuses");
+	lua_createtable(L, 4, JALON_KIND_COUNT_);
+	for (int k = 0; k < JALON_KIND_COUNT_; k++) {
+		lua_createtable(L, 0, 5);
+		lua_pushstring(L, jalon_kind_name((jalon_kind)k));
+		lua_setfield(L, -2, "name");
+		lua_pushstring(L, jl_record_kind_word(k));
+		lua_setfield(L, -2, "word");
+		lua_pushstring(L, jl_record_kind_title(k));
+		lua_setfield(L, -2, "title");
+		lua_pushstring(L, jl_record_kind_phrase(k));
+		lua_setfield(L, -2, "phrase");
+		if (k >= JALON_KIND_OS) {
+			lua_pushinteger(L, k - JALON_KIND_OS + 1);
+			lua_setfield(L, -2, "level");
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, -3, k - JALON_KIND_OS + 1);
+		}
+		lua_setfield(L, -2, jalon_kind_name((jalon_kind)k));
+	}
+	lua_setfield(L, -2, "kinds");
+}
 
 void jl_module_push(lua_State *L)
 {
 	luaL_newlib(L, MODULE);
 	lua_pushstring(L, JALON_VERSION);
 	lua_setfield(L, -2, "version");
+	push_lists(L);
 }

@@ -215,6 +215,12 @@ static int readonly(lua_State *L)
 
 /* Pushes a read-only proxy of the table at index t: reads go through, writes fail, and
    pairs() walks the table itself. */
+static int readonly_len(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+	return 1;
+}
+
 static void push_readonly(lua_State *L, int t)
 {
 	t = lua_absindex(L, t);
@@ -222,6 +228,9 @@ static void push_readonly(lua_State *L, int t)
 	lua_newtable(L);
 	lua_pushvalue(L, t);
 	lua_setfield(L, -2, "__index");
+	lua_pushvalue(L, t);
+	lua_pushcclosure(L, readonly_len, 1);
+	lua_setfield(L, -2, "__len");
 	lua_pushcfunction(L, readonly);
 	lua_setfield(L, -2, "__newindex");
 	lua_pushliteral(L, "verrouillé");
@@ -233,6 +242,32 @@ static void push_readonly(lua_State *L, int t)
 }
 
 /* ---------------------------------------------------------------- the environment */
+
+/* Replaces, in the table at t, every table value by a read-only proxy of it, made
+   read-only in depth first; seen (a table at index seen) maps each table to its proxy,
+   so that a table met twice (jalon.kinds[1] and jalon.kinds.os) gets the same one. */
+static void readonly_values(lua_State *L, int t, int seen)
+{
+	t = lua_absindex(L, t);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			lua_pushvalue(L, -1);
+			if (lua_rawget(L, seen) == LUA_TNIL) {
+				lua_pop(L, 1);
+				readonly_values(L, -1, seen);
+				push_readonly(L, -1);
+				lua_pushvalue(L, -2);
+				lua_pushvalue(L, -2);
+				lua_rawset(L, seen);
+			}
+			lua_pushvalue(L, -3); /* the key */
+			lua_insert(L, -2);
+			lua_rawset(L, t); /* an existing key's value: lua_next goes on */
+		}
+		lua_pop(L, 1);
+	}
+}
 
 /* env[lib] = a copy of the library lib (so that a script cannot change it for others). */
 static void copy_library(lua_State *L, int env, const char *lib, const char *const *only)
@@ -318,6 +353,9 @@ void jl_sandbox_open(jl_script *sc)
 	lua_setfield(L, -2, "open");
 	lua_setfield(L, 1, LUA_IOLIBNAME);
 	jl_module_push(L);
+	lua_newtable(L);
+	readonly_values(L, -2, lua_gettop(L)); /* its lists, shared by every script */
+	lua_pop(L, 1);
 	lua_setfield(L, 1, "jalon");
 	/* The libraries are shared by every script: each behind a read-only proxy. */
 	static const char *const SHARED[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,

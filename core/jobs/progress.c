@@ -12,13 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/history.h"
 #include "store/item.h"
 #include "model/record.h"
 #include "store/store.h"
 #include "model/util.h"
 
-static const char *const STATUSES[] = {"à lancer", "en cours", "terminé", "reporté",
-                                       "abandonné"};
 static const char *const HEALTHS[] = {"", "dans les temps", "à risque", "en retard"};
 /* An item's own progress when nobody set it by hand, by status. */
 static const int STATUS_PROGRESS[] = {0, 50, 100, 0, -1};
@@ -27,7 +26,8 @@ enum { ON_TIME = 95, AT_RISK = 85 }; /* percent of the expected progress */
 
 const char *jl_progress_status_name(int index)
 {
-	return index >= 0 && index < 5 ? STATUSES[index] : "";
+	const char *name = jalon_status_name(index);
+	return name ? name : "";
 }
 
 const char *jl_progress_health_name(int index)
@@ -75,8 +75,8 @@ static char *column(progress_plan *p, sqlite3_stmt *st, int i)
 
 static int status_index(const char *status)
 {
-	for (int i = 0; i < 5; i++)
-		if (!strcmp(status, STATUSES[i]))
+	for (int i = 0; i < JALON_STATUS_COUNT; i++)
+		if (!strcmp(status, jalon_status_name(i)))
 			return i;
 	return 0;
 }
@@ -120,20 +120,32 @@ static int compare_plan_order(const void *a, const void *b)
 	return x->number < y->number ? -1 : x->number > y->number;
 }
 
+/* The tables the plan is read from: the store's own, or the plan as it stood at a time
+   (store/history.h). */
+static const char *table(const progress_plan *p, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", p->past ? "temp.past_" : "", name);
+	return buf;
+}
+
 static int read_nodes(jalon_store *s, progress_plan *p)
 {
 	sqlite3_stmt *st;
-	sqlite3_int64 count = jl_store_count(s, "SELECT count(*) FROM items");
+	char items[64], sql[512];
+	table(p, "items", items, sizeof items);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", items);
+	sqlite3_int64 count = jl_store_count(s, sql);
 	if (count < 0)
 		return JALON_ERROR;
 	size_t cap = (size_t)count;
 	p->nodes = calloc(cap + 1, sizeof *p->nodes);
 	if (!p->nodes)
 		return JALON_ENOMEM;
-	if (jl_store_prepare(s, &st,
-	                  "SELECT id, kind, label, title, volet, status, health, parent, due_start,"
-	                  " due_end, planned_start, planned_end, draft, priority, synergy, position,"
-	                  " progress, weight, budget_cents, spent_cents, indicators FROM items") != 0)
+	snprintf(sql, sizeof sql,
+	         "SELECT id, kind, label, title, volet, status, health, parent, due_start,"
+	         " due_end, planned_start, planned_end, draft, priority, synergy, position,"
+	         " progress, weight, budget_cents, spent_cents, indicators FROM %s", items);
+	if (jl_store_prepare(s, &st, sql) != 0)
 		return JALON_ERROR;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && p->n < cap) {
@@ -197,7 +209,10 @@ static int compare_edges(const void *a, const void *b)
 static int read_edges(jalon_store *s, progress_plan *p)
 {
 	sqlite3_stmt *st;
-	sqlite3_int64 count = jl_store_count(s, "SELECT count(*) FROM item_parents");
+	char parents[64], sql[256];
+	table(p, "item_parents", parents, sizeof parents);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", parents);
+	sqlite3_int64 count = jl_store_count(s, sql);
 	if (count < 0)
 		return JALON_ERROR;
 	size_t cap = (size_t)count;
@@ -207,7 +222,8 @@ static int read_edges(jalon_store *s, progress_plan *p)
 		free(rows);
 		return JALON_ENOMEM;
 	}
-	if (jl_store_prepare(s, &st, "SELECT parent, item, share FROM item_parents") != 0) {
+	snprintf(sql, sizeof sql, "SELECT parent, item, share FROM %s", parents);
+	if (jl_store_prepare(s, &st, sql) != 0) {
 		free(rows);
 		return JALON_ERROR;
 	}
@@ -417,6 +433,12 @@ static int finish_plan(jalon_store *s, progress_plan *p, const char *volet, jalo
 
 int jl_progress_load(jalon_store *s, const char *day, progress_plan **out)
 {
+	return jl_progress_load_at(s, day, NULL, out);
+}
+
+int jl_progress_load_at(jalon_store *s, const char *day, const long long *when,
+                        progress_plan **out)
+{
 	*out = NULL;
 	progress_plan *p = calloc(1, sizeof *p);
 	if (!p)
@@ -425,14 +447,20 @@ int jl_progress_load(jalon_store *s, const char *day, progress_plan **out)
 	if (day && jl_date_parse_iso(day, &p->day) != 0) {
 		free(p);
 		return jl_store_fail(s, JALON_EINVALID, "avancement : « %s » n'est pas une date AAAA-MM-JJ",
-		                  day);
+		                     day);
 	}
 	p->today = jl_date_to_days(p->day);
-	json_t *plan = jl_store_record_get(s, "plan");
+	int rc = 0;
+	if (when) {
+		p->past = 1;
+		rc = jl_history_project_at(s, *when, &p->record);
+	} else {
+		p->record = jl_store_record_get(s, "plan");
+	}
 	jl_date end;
-	jl_record_plan_span(plan, &p->plan_start, &end);
-	json_decref(plan);
-	int rc = read_nodes(s, p);
+	jl_record_plan_span(p->record, &p->plan_start, &end);
+	if (rc == 0)
+		rc = read_nodes(s, p);
 	if (rc == 0)
 		rc = read_edges(s, p);
 	if (rc == 0) {
@@ -477,6 +505,7 @@ void jl_progress_free(progress_plan *p)
 	free(p->value);
 	free(p->expected);
 	free(p->done);
+	json_decref(p->record);
 	free(p);
 }
 

@@ -10,6 +10,8 @@
 #ifndef JL_PROGRESS_H
 #define JL_PROGRESS_H
 
+#include <jansson.h>
+
 #include "model/date.h"
 #include "store/registry.h"
 #include "jalon/progress.h"
@@ -52,6 +54,8 @@ typedef struct progress_plan {
 	unsigned pass;
 	double *value, *expected; /* per node: own progress / expectation, or -1 */
 	char *done;            /* per node: value and expected computed */
+	int past;              /* read from the plan as it stood at a time */
+	json_t *record;        /* the plan record read (then), or NULL */
 	struct text_block *texts; /* the nodes' texts */
 } progress_plan;
 
@@ -76,6 +80,9 @@ int jl_progress_handler_add(jalon_store *s, const jl_progress_handler *h);
 
 /* Reads and measures the plan on day (NULL: today). 0 or an error code (message set). */
 int jl_progress_load(jalon_store *s, const char *day, progress_plan **out);
+/* The same for the plan as it stood at *when (a Unix time; when NULL: as it stands). */
+int jl_progress_load_at(jalon_store *s, const char *day, const long long *when,
+                        progress_plan **out);
 void jl_progress_free(progress_plan *p);
 /* The node of an id, or NULL. */
 const progress_node *jl_progress_find(const progress_plan *p, const char *id);

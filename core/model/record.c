@@ -150,29 +150,14 @@ static const struct field FIELDS[] = {
 static const char *const ID_PREFIXES[] = {"plan", "person", "os", "oo", "action", "task"};
 static const char *const PATH_DIRS[] = {"", "people", "os", "oo", "actions", "tasks"};
 
-const char *jalon_kind_name(jalon_kind kind)
+const char *const *jl_record_statuses(void)
 {
-	if ((int)kind < 0 || kind >= JALON_KIND_COUNT_)
-		return NULL;
-	return KIND_NAMES[kind];
+	return STATUSES;
 }
 
-int jalon_kind_from_name(const char *name)
+const char *const *jl_record_kind_names(void)
 {
-	for (int k = 0; name && KIND_NAMES[k]; k++)
-		if (!strcmp(name, KIND_NAMES[k]))
-			return k;
-	return -1;
-}
-
-const char *jalon_version(void)
-{
-	return JALON_VERSION;
-}
-
-void jalon_free(void *ptr)
-{
-	free(ptr);
+	return KIND_NAMES;
 }
 
 static const struct field *field_by_key(const char *key)
@@ -1473,10 +1458,26 @@ int jl_record_set(json_t *rec, const char *key, const char *value, const record_
 /* ---------------------------------------------------------------- display and diff */
 
 static const char *const KIND_WORDS[] = {"Plan", "Personne", "OS", "OO", "Action", "Tâche"};
+static const char *const KIND_TITLES[] = {"plan", "personne", "objectif stratégique",
+                                          "objectif opérationnel", "action", "tâche"};
+static const char *const KIND_PHRASES[] = {"le plan lui-même", "une personne",
+                                           "un objectif stratégique",
+                                           "un objectif opérationnel", "une action",
+                                           "une tâche"};
 
 const char *jl_record_kind_word(int kind)
 {
 	return kind >= 0 && kind < JALON_KIND_COUNT_ ? KIND_WORDS[kind] : "?";
+}
+
+const char *jl_record_kind_title(int kind)
+{
+	return kind >= 0 && kind < JALON_KIND_COUNT_ ? KIND_TITLES[kind] : "?";
+}
+
+const char *jl_record_kind_phrase(int kind)
+{
+	return kind >= 0 && kind < JALON_KIND_COUNT_ ? KIND_PHRASES[kind] : "?";
 }
 
 /* "fold without spaces and dots": "O.O. 3.2" → "oo32", to compare a label to a kind word. */
@@ -1702,6 +1703,8 @@ int jl_record_diff(const json_t *old_rec, const json_t *new_rec, record_change *
 		if ((!a || is_default(f, a)) && (!b || is_default(f, b)))
 			continue;
 		changes[n].field = f->key;
+		changes[n].old_value = a;
+		changes[n].new_value = b;
 		changes[n].before = jl_record_field_text(f->key, a, NULL);
 		changes[n].after = jl_record_field_text(f->key, b, NULL);
 		n++;

@@ -140,6 +140,15 @@ const char *jl_record_field_label(const char *field);
 
 /* "OS", "OO", "Action", "Tâche", "Plan", "Personne"; "?" for an invalid kind. */
 const char *jl_record_kind_word(int kind);
+/* "objectif stratégique", "objectif opérationnel", "action", "tâche", "plan",
+ * "personne"; and with its article, "un objectif stratégique", "une tâche". */
+const char *jl_record_kind_title(int kind);
+const char *jl_record_kind_phrase(int kind);
+/* The five statuses, in the order of the plan's life ("à lancer" … "abandonné"), and
+ * the kinds' names ("plan", "person", "os", …, the order of jalon_kind): NULL-ended,
+ * static — the one list the schema, the roll-up and the scripts share. */
+const char *const *jl_record_statuses(void);
+const char *const *jl_record_kind_names(void);
 /* How a person names the record in a message: "Action (7)", "OO 7", "Tâche « Établir
  * un rapport… »", "Plan", "Personne « DG »". Returns a malloc'd string. */
 char *jl_record_display_name(const json_t *rec);
@@ -160,6 +169,8 @@ typedef struct record_change {
 	const char *field;  /* borrowed from the schema */
 	char *before;       /* jl_record_field_text of the old value ("" when absent) */
 	char *after;
+	const json_t *old_value, *new_value; /* the values, borrowed from the two versions;
+	                                        NULL when absent */
 } record_change;
 
 /* The fields that differ, in canonical order. old or new may be NULL (creation,

@@ -13,6 +13,7 @@
 #include "store/item.h"
 #include "jalon/history.h"
 #include "model/record.h"
+#include "store/history.h"
 #include "store/store.h"
 #include "model/util.h"
 
@@ -40,6 +41,13 @@ static void *keep(jalon_log *log, void *p)
 static const char *keep_str(jalon_log *log, const char *s)
 {
 	return keep(log, jl_strdup(s ? s : ""));
+}
+
+/* A value as JSON text, kept with the log ("null" when absent). */
+static const char *keep_json(jalon_log *log, const json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	return text ? keep(log, text) : "null";
 }
 
 static jalon_log_entry *add_entry(jalon_log *log)
@@ -103,6 +111,10 @@ static void add_changes(jalon_log *log, jalon_log_entry *e, const char *id, cons
 			c->before = keep(log, ch[i].before);
 			c->after = keep(log, ch[i].after);
 			ch[i].before = ch[i].after = NULL;
+			c->before_json = keep_json(log, ch[i].old_value);
+			c->after_json = keep_json(log, ch[i].new_value);
+			c->created = old_rec == NULL;
+			c->removed = new_rec == NULL;
 		}
 		keep(log, all);
 		e->changes = all;
@@ -456,4 +468,69 @@ int jalon_time_parse(jalon_store *s, const char *text, int end_of_day, long long
 		h = 23, mi = 59, sec = 59;
 	*out = (long long)jl_date_to_days(date) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
+}
+
+/* ---------------------------------------------------------------- the plan at a time */
+
+int jl_history_project_at(jalon_store *s, long long when, json_t **plan)
+{
+	*plan = NULL;
+	if (jl_store_exec(s, "DROP TABLE IF EXISTS temp.past_items;"
+	                     " DROP TABLE IF EXISTS temp.past_item_parents;"
+	                     " DROP TABLE IF EXISTS temp.past_item_people;"
+	                     " CREATE TEMP TABLE past_items AS SELECT * FROM main.items;"
+	                     " CREATE TEMP TABLE past_item_parents AS SELECT * FROM main.item_parents;"
+	                     " CREATE TEMP TABLE past_item_people AS SELECT * FROM main.item_people;"
+	                     " CREATE INDEX temp.past_items_id ON past_items(id);"
+	                     " CREATE INDEX temp.past_item_parents_item ON past_item_parents(item);"
+	                     " CREATE INDEX temp.past_item_people_item ON past_item_people(item);") != 0)
+		return JALON_ERROR;
+	/* The records changed after when, each with its last version then (NULL: it did not
+	   exist yet). */
+	sqlite3_stmt *st;
+	if (jl_store_prepare(s, &st,
+	                     "WITH later AS (SELECT DISTINCT r.record FROM record_changes r"
+	                     "  JOIN commits c ON c.seq = r.seq WHERE c.time > ?1)"
+	                     " SELECT later.record, (SELECT r.new_blob FROM record_changes r"
+	                     "  JOIN commits c ON c.seq = r.seq WHERE r.record = later.record"
+	                     "  AND c.time <= ?1 ORDER BY r.seq DESC LIMIT 1) FROM later") != 0)
+		return JALON_ERROR;
+	sqlite3_bind_int64(st, 1, when);
+	static const char *const CLEAR[] = {"DELETE FROM temp.past_items WHERE id = ?1",
+	                                    "DELETE FROM temp.past_item_parents WHERE item = ?1",
+	                                    "DELETE FROM temp.past_item_people WHERE item = ?1"};
+	int rc = 0, step = SQLITE_DONE, plan_changed = 0;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *blob = (const char *)sqlite3_column_text(st, 1);
+		json_t *then = blob ? jl_repo_blob_record(s, blob) : NULL;
+		if (blob && !then)
+			rc = jl_store_fail(s, JALON_ECORRUPT, "%s : version illisible dans l'historique", id);
+		for (size_t i = 0; rc == 0 && i < sizeof CLEAR / sizeof *CLEAR; i++) {
+			sqlite3_stmt *del;
+			if ((rc = jl_store_prepare(s, &del, CLEAR[i])) != 0)
+				break;
+			sqlite3_bind_text(del, 1, id, -1, SQLITE_STATIC);
+			if (sqlite3_step(del) != SQLITE_DONE)
+				rc = jl_store_fail_db(s, "état du plan à une date");
+			sqlite3_finalize(del);
+		}
+		if (rc == 0 && !strcmp(id, "plan")) {
+			plan_changed = 1;
+			*plan = json_incref(then);
+		} else if (rc == 0 && then && jl_record_kind(then) >= JALON_KIND_OS) {
+			rc = jl_store_project_item(s, "temp.past_", then);
+		}
+		json_decref(then);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = jl_store_fail_db(s, "état du plan à une date");
+	sqlite3_finalize(st);
+	if (rc == 0 && !plan_changed)
+		*plan = jl_store_record_get(s, "plan");
+	if (rc) {
+		json_decref(*plan);
+		*plan = NULL;
+	}
+	return rc;
 }

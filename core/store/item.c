@@ -23,6 +23,20 @@ struct jalon_item {
 
 /* ---------------------------------------------------------------- references */
 
+/* Folds a label or name into the key references are matched on: no case, accents,
+ * spaces, dots or parentheses ("O.O. 3.2" → "oo32", "Action (7)" → "action7"). */
+char *jl_ref_key(const char *s)
+{
+	char *f = jl_fold(s ? s : "");
+	char *w = f;
+	for (char *r = f; r && *r; r++)
+		if (!strchr(" .()", *r))
+			*w++ = *r;
+	if (w)
+		*w = '\0';
+	return f;
+}
+
 static int collect_matches(jalon_store *s, const char *sql, const char *key, int kind,
                            json_t *found)
 {
@@ -50,7 +64,7 @@ int jl_items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t
 		return 0;
 	}
 	json_decref(exact);
-	char *key = jl_store_ref_key(ref);
+	char *key = jl_ref_key(ref);
 	char *folded = jl_fold(ref);
 	json_t *found = json_object();
 	/* A display name ("Action (7)") or label ("OO 7", "O.O.3.2") of an item; a person's

@@ -11,7 +11,7 @@
 int jl_items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t idlen);
 
 /* The key references are matched on ("O.O. 3.2" → "oo32", "Action (7)" → "action7"). */
-char *jl_store_ref_key(const char *s);
+char *jl_ref_key(const char *s);
 
 /* Wraps a record (takes the reference) as a public item; the store (may be NULL) names
  * the records it refers to, through cache (may be NULL: id → name, shared by the items

@@ -148,7 +148,7 @@ static char *build_sql(const jalon_query *q, const char **binds, int *nbinds, ch
 	if (q->text) {
 		/* Titles compare folded; labels as references do ("OO 1" finds "OO1"). */
 		owned[0] = jl_fold(q->text);
-		owned[2] = jl_store_ref_key(q->text);
+		owned[2] = jl_ref_key(q->text);
 		jl_buf_printf(&b, " AND (instr(title_key, ?%d) > 0 OR instr(label_key, ?%d) > 0)", n + 1,
 		              n + 2);
 		binds[n++] = owned[0];

@@ -57,6 +57,8 @@ sqlite3_int64 jl_store_count(jalon_store *s, const char *sql);
 int jl_store_meta_get(jalon_store *s, const char *key, char **value);
 int jl_store_meta_set(jalon_store *s, const char *key, const char *value);
 
+/* ---- records.c: the current records and the query tables */
+
 /*
  * Every current record, id → record (a new object), in a fixed order that jansson keeps
  * when iterating: by kind, then position among siblings, then id number. NULL with the
@@ -72,6 +74,13 @@ json_t *jl_store_record_get(jalon_store *s, const char *id);
  * way the SQLite state changes, whether from a change, a replay or a rebuild.
  */
 int jl_store_apply(jalon_store *s, const char *id, const json_t *rec, const char *text);
+
+/*
+ * Projects an item record into query tables whose names start with prefix: "" for the
+ * store's own (jl_store_apply), "temp.past_" for the plan as it stood at a time
+ * (jl_history_project_at).
+ */
+int jl_store_project_item(jalon_store *s, const char *prefix, const json_t *rec);
 
 /* Drops every record and derived row (before a rebuild). */
 int jl_store_clear_records(jalon_store *s);

@@ -52,6 +52,12 @@ JALON_API const char *jalon_kind_name(jalon_kind kind);
 /* The kind with that name (the names above), or -1. */
 JALON_API int jalon_kind_from_name(const char *name);
 
+/* The statuses of an item, in the order of its life — the order of
+ * jalon_progress.by_status: "à lancer", "en cours", "terminé", "reporté", "abandonné"
+ * for 0 to JALON_STATUS_COUNT - 1; NULL otherwise. */
+#define JALON_STATUS_COUNT 5
+JALON_API const char *jalon_status_name(int index);
+
 /* The version of the library linked at run time ("0.1.0"), which may differ from the
  * JALON_VERSION a program was compiled with. */
 JALON_API const char *jalon_version(void);

@@ -5,6 +5,8 @@
  * Dates are Unix times (seconds); jalon_time_parse reads the forms the CLI accepts.
  * These queries read an index kept in SQLite at commit time: asking about one item does
  * not walk the whole history.
+ *
+ * Implemented in core/store/history.c.
  */
 #ifndef JALON_HISTORY_H
 #define JALON_HISTORY_H
@@ -21,6 +23,11 @@ typedef struct jalon_field_change {
 	const char *label;   /* "statut" */
 	const char *before;  /* as a person reads it; "" when absent */
 	const char *after;
+	const char *before_json; /* the value itself, as JSON ("\"en cours\"", "50", "null" when
+	                            absent), as the record holds it (docs/records.md) */
+	const char *after_json;
+	int created;         /* the change created the record (every before is absent) */
+	int removed;         /* the change removed it (every after is absent) */
 } jalon_field_change;
 
 /* One commit. Strings borrowed from the log. */

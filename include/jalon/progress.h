@@ -22,8 +22,8 @@ typedef struct jalon_progress {
 	int expected;       /* percent expected on the day; -1 when no schedule is known */
 	const char *health; /* "dans les temps", "à risque", "en retard", or "" (no schedule) */
 	int items;          /* actions and tasks at or below it that count (not abandoned) */
-	int by_status[5];   /* actions and tasks at or below it: à lancer, en cours, terminé,
-	                       reporté, abandonné */
+	int by_status[JALON_STATUS_COUNT]; /* actions and tasks at or below it, by status:
+	                                      jalon_status_name(i) */
 	int overdue;        /* of those that count, overdue on the day: due before, not done */
 	int priority;       /* of those that count, priority ones */
 } jalon_progress;
