@@ -13,8 +13,8 @@ changement qui ne les respecte pas (docs/scripts.md).
                 ce nom avec la même adresse e-mail (jalon add person DG email=… type=rôle)
   champs requis ce qu'il faut avoir écrit pour entrer dans un état (une note
                 d'évaluation pour terminer)
-  actions       ce que Jalon fait après une transition (la date de fin effective d'une
-                action terminée)
+  actions       ce que Jalon ajoute à une transition, dans le même commit (la date de
+                fin effective d'une action terminée)
   objectifs     changer un objectif stratégique (OS) est réservé au DG
 ]]
 
@@ -61,8 +61,13 @@ local function is_empty(value)
 	return value == nil or value == "" or (type(value) == "table" and next(value) == nil)
 end
 
--- Items that entered a state with an action: done once the change is recorded.
-local pending = {}
+-- The dates a transition implies, when nobody wrote them: set in the change itself
+-- (jalon.set inside a handler amends the change), so that the transition and its
+-- consequences are one commit.
+local implied = {
+	["en cours"] = { field = "actual_start", key = "début effectif" },
+	["terminé"] = { field = "actual_end", key = "fin effective" },
+}
 
 local function check_status(change)
 	if not change.old or not change.new then
@@ -90,8 +95,9 @@ local function check_status(change)
 	if need and is_empty(change.new[need.field]) then
 		return false, ("%s : pour passer à « %s », il faut %s"):format(change.name, to, need.what)
 	end
-	if to == "terminé" or to == "en cours" then
-		pending[change.id] = to
+	local date = implied[to]
+	if date and not change.new[date.field] then
+		jalon.set(change.id, { [date.key] = os.date("%Y-%m-%d") })
 	end
 	return true
 end
@@ -104,20 +110,4 @@ jalon.on("before_change", function(change)
 		return false, ("%s : un objectif stratégique ne change qu'avec le DG"):format(change.name)
 	end
 	return true
-end)
-
--- The dates a transition implies, when nobody wrote them.
-jalon.on("after_commit", function()
-	local today = os.date("%Y-%m-%d")
-	for id, state in pairs(pending) do
-		local item = jalon.get(id)
-		if item and item.status == state then
-			if state == "terminé" and not item.actual_end then
-				jalon.set(id, { ["fin effective"] = today })
-			elseif state == "en cours" and not item.actual_start then
-				jalon.set(id, { ["début effectif"] = today })
-			end
-		end
-	end
-	pending = {}
 end)

@@ -40,7 +40,10 @@ check "refusé : aucun commit" [ "$(commits)" -eq "$C" ]
 as "$AGENT" set "Action 4" "statut=en cours"
 check "à lancer → en cours" [ "$RC" -eq 0 ]
 check "en cours : début effectif noté" [ "$(field "Action 4" actual_start)" = "$TODAY" ]
-check "deux commits : la transition, puis la date" [ "$(commits)" -eq $((C + 2)) ]
+check "un commit : la transition et sa date" [ "$(commits)" -eq $((C + 1)) ]
+check "le commit est de l'agent" [ "$(git --git-dir="$S/history.git" log -1 --format=%ae main)" = "jean.martin@cpas-erezee.be" ]
+check "le message dit la transition et la date" \
+	git --git-dir="$S/history.git" log -1 --format=%s main | grep -q "statut « à lancer » → « en cours »"
 
 as "$AGENT" set "Action 4" statut=terminé
 check "terminé sans note : refusé" [ "$RC" -eq 5 ]
@@ -48,6 +51,14 @@ check "le message dit ce qu'il faut" grep -q "il faut une note d'évaluation" "$
 as "$AGENT" set "Action 4" "note=Fait : 3 ateliers, 40 participants" statut=terminé
 check "terminé avec une note" [ "$RC" -eq 0 ]
 check "terminé : fin effective notée" [ "$(field "Action 4" actual_end)" = "$TODAY" ]
+check "terminé : un seul commit" [ "$(commits)" -eq $((C + 2)) ]
+git --git-dir="$S/history.git" show --format= main -- > "$TMP/diff"
+check "ce commit porte le statut et la fin effective" \
+	sh -c "grep -q '\"status\": \"terminé\"' '$TMP/diff' && grep -q '\"actual_end\": \"$TODAY\"' '$TMP/diff'"
+as "$AGENT" set "Action 4" "statut=en cours"
+check "rouvrir : la date de début déjà écrite est gardée" [ "$(field "Action 4" actual_start)" = "$TODAY" ]
+as "$AGENT" set "Action 4" "fin effective=2020-01-31" "note=Terminé pour de bon" statut=terminé
+check "une fin effective écrite n'est pas remplacée" [ "$(field "Action 4" actual_end)" = "2020-01-31" ]
 
 as "$AGENT" set "Action 5" statut=abandonné
 check "abandonné par un agent : refusé" [ "$RC" -eq 5 ]
