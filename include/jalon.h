@@ -8,6 +8,7 @@
 #include "jalon/common.h"
 #include "jalon/store.h"
 #include "jalon/item.h"
+#include "jalon/query.h"
 #include "jalon/history.h"
 #include "jalon/io.h"
 #include "jalon/config.h"

@@ -68,6 +68,15 @@ static inline int store_fixture_teardown(void **state)
 	return 0;
 }
 
+/* Writes a file with text (replaced); fails the test when it cannot. */
+static inline void write_text(const char *path, const char *text)
+{
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	assert_int_equal(fclose(out), 0);
+}
+
 /* Writes DIR/scripts/name with text. */
 static inline void store_fixture_script(struct store_fixture *f, const char *name,
                                         const char *text)
@@ -76,10 +85,7 @@ static inline void store_fixture_script(struct store_fixture *f, const char *nam
 	snprintf(path, sizeof path, "%s/scripts", f->dir);
 	mkdir(path, 0755);
 	snprintf(path, sizeof path, "%s/scripts/%s", f->dir, name);
-	FILE *out = fopen(path, "w");
-	assert_non_null(out);
-	fputs(text, out);
-	fclose(out);
+	write_text(path, text);
 }
 
 /* Closes and reopens the fixture's store (which then loads its scripts anew), acting as

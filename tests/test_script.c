@@ -11,6 +11,8 @@
 #include <cmocka.h>
 #include <sys/stat.h>
 
+#include <sqlite3.h>
+
 #include "helpers.h"
 #include "jalon/plugin.h"
 
@@ -561,6 +563,106 @@ static void test_reminders_from_lua(void **state)
 	free(text);
 }
 
+/* A handler amends the change with jalon.set; the handlers after it (here the field's,
+   which run after every before_change) see the amended record; the change and its
+   consequence are one commit. */
+static void test_a_handler_amends_the_change(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "a.lua",
+		"jalon.on('before_change', function(change)\n"
+		"  if change.new and change.new.status == 'en cours' and\n"
+		"     change.old.status ~= 'en cours' then\n"
+		"    jalon.set(change.id, {['début effectif'] = '2020-02-03', avancement = 10})\n"
+		"  end\n"
+		"  if change.new and change.new.title == 'ailleurs' then\n"
+		"    jalon.set('plan', {titre = 'autre'})\n"
+		"  end\n"
+		"end)\n");
+	store_fixture_script(f, "b.lua",
+		"jalon.on('action.status', function(change)\n"
+		"  if change.new.actual_start ~= '2020-02-03' or change.new.progress ~= 10 then\n"
+		"    return false, 'amendement invisible : ' .. tostring(change.new.actual_start)\n"
+		"  end\n"
+		"end)\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
+	int before = commits(f);
+	const char *start[] = {"statut=en cours"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", start, 1), 0);
+	assert_int_equal(commits(f), before + 1);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "Action 1"), 0);
+	assert_has(jalon_item_json(item), "\"actual_start\": \"2020-02-03\"");
+	assert_has(jalon_item_json(item), "\"progress\": 10");
+	jalon_item_free(item);
+	/* A record the change does not touch cannot be amended. */
+	const char *elsewhere[] = {"titre=ailleurs"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", elsewhere, 1), JALON_ESCRIPT);
+	assert_has(jalon_errmsg(f->store), "« plan » n'est pas un enregistrement que cette "
+	                                   "modification crée ou change");
+	assert_int_equal(commits(f), before + 1);
+}
+
+/* The custom fields a script declares are added by the first change that can: a store
+   busy at that moment fails that call only, and the next one declares them. */
+static void test_a_busy_store_does_not_break_the_scripts_for_good(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "champ.lua",
+		"jalon.field('Validation CODIR ; type: oui/non ; pour: action')\n");
+	jalon_store_close(f->store);
+	jalon_open_options opts = JALON_OPEN_OPTIONS_INIT;
+	opts.busy_timeout_ms = 50;
+	assert_int_equal(jalon_store_open(&f->store, f->dir, &opts), 0);
+	assert_int_equal(jalon_store_set_author(f->store, "DG", "dg@cpas-test.be"), 0);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/jalon.db", f->dir);
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	const char *set[] = {"validation codir=oui"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", set, 1), JALON_EBUSY);
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	int before = commits(f);
+	assert_int_equal(jalon_item_set(f->store, "Action 1", set, 1), 0);
+	assert_int_equal(commits(f), before + 2); /* the declaration, then the change */
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "Action 1"), 0);
+	assert_has(jalon_item_json(item), "\"Validation CODIR\": \"oui\"");
+	jalon_item_free(item);
+}
+
+/* A host that opens the bare store runs none of the store's scripts, reports or
+   plug-ins; with extensions (the default), they run. */
+static void test_a_store_opened_without_extensions(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "veto.lua",
+		"jalon.on('before_change', function() return false, 'refusé par le workflow' end)\n"
+		"jalon.report('r', function() return 'rapport' end)\n");
+	jalon_store_close(f->store);
+	jalon_open_options opts = JALON_OPEN_OPTIONS_INIT;
+	opts.extensions = 0;
+	assert_int_equal(jalon_store_open(&f->store, f->dir, &opts), 0);
+	assert_int_equal(jalon_store_set_author(f->store, "DG", "dg@cpas-test.be"), 0);
+	const char *set[] = {"statut=en cours"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", set, 1), 0);
+	free(report(f, "r", JALON_ENOTFOUND));
+	assert_has(jalon_errmsg(f->store), "sans ses scripts ni ses plug-ins");
+	free(report(f, "dashboard", JALON_ENOTFOUND));
+	size_t count = 1;
+	assert_int_equal(jalon_plugins_discover(&count, f->store), 0);
+	assert_int_equal(count, 0);
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
+	const char *back[] = {"statut=à lancer"};
+	assert_int_equal(jalon_item_set(f->store, "Action 1", back, 1), JALON_ESCRIPT);
+	assert_string_equal(jalon_errmsg(f->store), "refusé par le workflow");
+	char *out = report(f, "r", 0);
+	assert_string_equal(out, "rapport");
+	jalon_free(out);
+}
+
 /* A test on a fresh scratch store of its own. */
 #define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
 
@@ -582,6 +684,9 @@ int main(void)
 		STORE_TEST(test_broken_lua_plugin),
 		STORE_TEST(test_reminders_from_lua),
 		STORE_TEST(test_file_access_where_granted),
+		STORE_TEST(test_a_handler_amends_the_change),
+		STORE_TEST(test_a_busy_store_does_not_break_the_scripts_for_good),
+		STORE_TEST(test_a_store_opened_without_extensions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

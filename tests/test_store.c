@@ -1,5 +1,6 @@
 /* The store and its one change pipeline: creation, changes as commits, atomicity,
- * recovery of a history ahead of SQLite, rebuild, fsck, stale locks, hooks. */
+ * recovery of a history ahead of SQLite, rebuild, fsck, stale locks, change handlers and
+ * their amendments, housekeeping after a change, option versions. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -340,6 +341,163 @@ static void test_unchanged_value_makes_no_commit(void **state)
 	free(after);
 }
 
+/* A handler that finishes what a change implies: an action set « terminé » gets its
+   actual end date, in the same commit. */
+static int finish_with_date(void *ud, jl_txn *t, const json_t *old_rec, const json_t *new_rec,
+                            char *msg, size_t msglen)
+{
+	int *amendments = ud;
+	(void)old_rec;
+	if (new_rec && !strcmp(json_string_value(json_object_get(new_rec, "status")), "terminé") &&
+	    json_is_null(json_object_get(new_rec, "actual_end"))) {
+		if (jl_pipeline_amend(t, "action-1", "fin effective", "2024-06-30", msg, msglen) != 0)
+			return 1;
+		++*amendments;
+	}
+	return 0;
+}
+
+static void test_a_handler_amends_the_change_in_the_same_commit(void **state)
+{
+	struct store_fixture *f = *state;
+	int amendments = 0;
+	const jl_change_handler h = {finish_with_date, NULL, &amendments};
+	assert_int_equal(jl_change_handler_add(f->store, &h), 0);
+	char *before = git(f, "rev-list --count main");
+	const char *set[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 1), 0);
+	assert_int_equal(amendments, 1);
+	char *after = git(f, "rev-list --count main");
+	assert_int_equal(atoi(after), atoi(before) + 1);
+	char *both = git(f, "show main:actions/000/action-1.json | grep -c "
+	                    "'\"status\": \"terminé\"\\|\"actual_end\": \"2024-06-30\"'");
+	assert_string_equal(both, "2");
+	char *subject = git(f, "log -1 --format=%s main");
+	assert_non_null(strstr(subject, "statut « en cours » → « terminé »"));
+	assert_non_null(strstr(subject, "2024-06-30"));
+	/* SQLite holds what the history holds. */
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "action-1"), 0);
+	assert_non_null(strstr(jalon_item_json(item), "\"actual_end\": \"2024-06-30\""));
+	jalon_item_free(item);
+	char *report;
+	assert_int_equal(jalon_store_fsck(f->store, &report), 0);
+	jalon_free(report);
+	free(before);
+	free(after);
+	free(both);
+	free(subject);
+}
+
+struct amend_probe {
+	const char *id, *key, *value; /* the amendment tried */
+	int rc;                       /* what jl_pipeline_amend said */
+	char err[512];
+};
+
+static int try_amendment(void *ud, jl_txn *t, const json_t *old_rec, const json_t *new_rec,
+                         char *msg, size_t msglen)
+{
+	struct amend_probe *p = ud;
+	(void)old_rec, (void)new_rec, (void)msg, (void)msglen;
+	p->rc = jl_pipeline_amend(t, p->id, p->key, p->value, p->err, sizeof p->err);
+	return 0;
+}
+
+/* What an amendment may not do: touch a record outside the change, set a bad value,
+   create a person; the change itself goes through unamended. */
+static void test_an_amendment_stays_within_the_change(void **state)
+{
+	struct store_fixture *f = *state;
+	struct amend_probe probe = {"oo-1", "statut", "en cours", 0, ""};
+	const jl_change_handler h = {try_amendment, NULL, &probe};
+	assert_int_equal(jl_change_handler_add(f->store, &h), 0);
+	const char *note[] = {"note=Première réunion"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", note, 1), 0);
+	assert_int_equal(probe.rc, JALON_EINVALID);
+	assert_non_null(strstr(probe.err, "« oo-1 » n'est pas un enregistrement que cette "
+	                                  "modification crée ou change"));
+	probe = (struct amend_probe){"action-1", "avancement", "150", 0, ""};
+	const char *again[] = {"note=Deuxième réunion"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", again, 1), 0);
+	assert_int_equal(probe.rc, JALON_EINVALID);
+	assert_non_null(strstr(probe.err, "avancement"));
+	probe = (struct amend_probe){"action-1", "porteur", "Personne Inconnue", 0, ""};
+	const char *third[] = {"note=Troisième réunion"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", third, 1), 0);
+	assert_int_equal(probe.rc, JALON_EINVALID);
+	assert_non_null(strstr(probe.err, "personne « Personne Inconnue » inconnue"));
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "action-1"), 0);
+	assert_non_null(strstr(jalon_item_json(item), "Troisième réunion"));
+	assert_null(strstr(jalon_item_json(item), "\"progress\": 150"));
+	jalon_item_free(item);
+	char *people = git(f, "ls-tree -r --name-only main people | wc -l");
+	assert_string_equal(people, "0");
+	free(people);
+}
+
+/* Takes SQLite's write lock from another connection once a change is durable, so that
+   the housekeeping after it finds the store busy. */
+static void hold_the_lock(void *ud, jalon_store *s, const char *commit)
+{
+	(void)s, (void)commit;
+	assert_int_equal(sqlite3_exec(ud, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A change is acknowledged once durable: packing after it, found busy, does not turn the
+   success into a failure. */
+static void test_a_busy_pack_does_not_fail_a_durable_change(void **state)
+{
+	struct store_fixture *f = *state;
+	/* As many loose objects as git estimates for an automatic gc. */
+	char path[4200];
+	snprintf(path, sizeof path, "%s/history.git/objects/17", f->dir);
+	mkdir(path, 0755);
+	for (int i = 0; i < 30; i++) {
+		snprintf(path, sizeof path, "%s/history.git/objects/17/%038d", f->dir, i);
+		write_text(path, "");
+	}
+	jalon_open_options opts = JALON_OPEN_OPTIONS_INIT;
+	opts.busy_timeout_ms = 50;
+	jalon_store *s;
+	assert_int_equal(jalon_store_open(&s, f->dir, &opts), 0);
+	assert_int_equal(jalon_store_set_author(s, "Marie Dupont", "marie@cpas.be"), 0);
+	sqlite3 *other;
+	snprintf(path, sizeof path, "%s/jalon.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	const jl_change_handler h = {NULL, hold_the_lock, other};
+	assert_int_equal(jl_change_handler_add(s, &h), 0);
+	const char *set[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(s, "Action 7", set, 1), 0);
+	assert_string_equal(jalon_errmsg(s), "");
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	char *subject = git(f, "log -1 --format=%s main");
+	assert_string_equal(subject, "Action (7) : statut « en cours » → « terminé »");
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, s, "Action 7"), 0);
+	assert_string_equal(jalon_item_status(item), "terminé");
+	jalon_item_free(item);
+	jalon_store_close(s);
+	free(subject);
+}
+
+static void test_an_unknown_options_version_is_refused(void **state)
+{
+	struct store_fixture *f = *state;
+	jalon_open_options opts = JALON_OPEN_OPTIONS_INIT;
+	opts.version = 99;
+	jalon_store *s;
+	assert_int_equal(jalon_store_open(&s, f->dir, &opts), JALON_EINVALID);
+	assert_non_null(strstr(jalon_errmsg(s), "version 99 inconnue"));
+	jalon_store_close(s);
+	jalon_remind_options ropts = JALON_REMIND_OPTIONS_INIT;
+	ropts.version = 7;
+	assert_int_equal(jalon_remind_run(f->store, &ropts, NULL), JALON_EINVALID);
+	assert_non_null(strstr(jalon_errmsg(f->store), "jalon_remind_options : version 7 inconnue"));
+}
+
 /* A test on a fresh scratch store of its own. */
 #define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
 
@@ -362,6 +520,10 @@ int main(void)
 		STORE_TEST(test_gc_leaves_one_pack_and_loses_nothing),
 		STORE_TEST(test_fresh_stale_ref_lock_does_not_block),
 		STORE_TEST(test_unchanged_value_makes_no_commit),
+		STORE_TEST(test_a_handler_amends_the_change_in_the_same_commit),
+		STORE_TEST(test_an_amendment_stays_within_the_change),
+		STORE_TEST(test_a_busy_pack_does_not_fail_a_durable_change),
+		STORE_TEST(test_an_unknown_options_version_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "format/odf.h"
 #include "jalon/history.h"
 #include "jalon/item.h"
+#include "jalon/query.h"
 #include "jalon/progress.h"
 #include "model/plandoc.h"
 #include "model/record.h"

@@ -14,6 +14,7 @@
 #include "store/item.h"
 #include "jalon/io.h"
 #include "jalon/item.h"
+#include "jalon/query.h"
 #include "model/occur.h"
 #include "model/record.h"
 #include "store/store.h"

@@ -17,6 +17,7 @@
 #include "format/outline.h"
 #include "jalon/io.h"
 #include "jalon/item.h"
+#include "jalon/query.h"
 #include "model/plandoc.h"
 #include "model/record.h"
 #include "model/util.h"

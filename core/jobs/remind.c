@@ -1181,6 +1181,10 @@ int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
 	r.s = s;
 	r.opts = opts ? opts : &defaults;
 	jl_store_clear_error(s);
+	if (r.opts->version != JALON_REMIND_OPTIONS_VERSION)
+		return jl_store_fail(s, JALON_EINVALID, "jalon_remind_options : version %u inconnue "
+		                     "(cette bibliothèque connaît la version %d)", r.opts->version,
+		                     JALON_REMIND_OPTIONS_VERSION);
 	int rc = jl_registry_prepare(s, &jl_remind_point); /* the scripts' reminder rules */
 	if (rc == 0)
 		rc = run_day(&r);

@@ -9,6 +9,7 @@
 
 #include "store/item.h"
 #include "jalon/item.h"
+#include "jalon/query.h"
 #include "model/record.h"
 #include "store/store.h"
 #include "model/util.h"

@@ -3,11 +3,17 @@
  *
  * Every function returns 0 or a negative JALON_E… code; the message that explains it
  * is read with jalon_errmsg() on the store the call was made on.
+ *
+ * Implemented in core/model/common.c.
  */
 #ifndef JALON_COMMON_H
 #define JALON_COMMON_H
 
 #include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #if defined(JALON_BUILDING) && defined(__GNUC__)
 #define JALON_API __attribute__((visibility("default")))
@@ -64,5 +70,9 @@ JALON_API const char *jalon_version(void);
 
 /* Free memory the library returned as owned by the caller (documented per function). */
 JALON_API void jalon_free(void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

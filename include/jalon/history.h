@@ -15,6 +15,10 @@
 #include "item.h"
 #include "store.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One field that changed. Strings borrowed from the list that holds it. */
 typedef struct jalon_field_change {
 	const char *record;  /* id */
@@ -77,5 +81,9 @@ JALON_API int jalon_tag_create(jalon_store *store, const char *name, const char 
  * an existing tag. */
 JALON_API int jalon_time_parse(jalon_store *store, const char *text, int end_of_day,
                                long long *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

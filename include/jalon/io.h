@@ -4,12 +4,19 @@
  * docs/records.md). A store holds one plan: import goes into a store without items.
  * A failed import changes nothing; its message names the file, the line and what was
  * expected.
+ *
+ * Sources: core/jobs/io.c (import, export, plug-ins' exporters), core/jobs/ics.c (the
+ * calendar).
  */
 #ifndef JALON_IO_H
 #define JALON_IO_H
 
 #include "common.h"
 #include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum jalon_format {
 	JALON_FORMAT_AUTO = 0, /* from the file name: .json, .csv, anything else the outline */
@@ -38,5 +45,19 @@ JALON_API int jalon_export(char **out, size_t *len, jalon_store *store, jalon_fo
  */
 JALON_API int jalon_export_calendar(char **out, size_t *len, jalon_store *store,
                                     const char *person);
+
+/*
+ * The plan exported by the plug-in exporter registered for format (compared without
+ * case), discovering the plug-ins first if needed. *out owned (jalon_free), NUL-
+ * terminated, len bytes before the NUL. JALON_ENOTFOUND when no loaded plug-in provides
+ * that format (a store opened without extensions has none); otherwise what the
+ * exporter returned, with its message, naming the plug-in.
+ */
+JALON_API int jalon_export_plugin(char **out, size_t *len, jalon_store *store,
+                                  const char *format);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

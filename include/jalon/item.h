@@ -1,6 +1,6 @@
 /*
  * Jalon — items of the plan (OS, OO, actions, tasks), the plan itself and people:
- * reading, querying, changing.
+ * reading and changing them (queries: query.h).
  *
  * An item is referred to by its id ("action-7") or by its label as written in the plan
  * ("OO 7", "Action 4", "(12)", "O.O.3.2"), compared without case, accents, spaces or
@@ -9,6 +9,8 @@
  * Every change goes through the store's one change pipeline: validated, offered to the
  * hooks, applied to SQLite and recorded as one git commit authored by the acting person
  * (jalon_store_set_author) — all or nothing.
+ *
+ * Sources: core/store/item.c (references, reading), core/change/edit.c (changes).
  */
 #ifndef JALON_ITEM_H
 #define JALON_ITEM_H
@@ -16,8 +18,11 @@
 #include "common.h"
 #include "store.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct jalon_item jalon_item;
-typedef struct jalon_item_list jalon_item_list;
 
 /* Loads one record (item, plan or person) by reference. Free with jalon_item_free. */
 JALON_API int jalon_item_lookup(jalon_item **out, jalon_store *store, const char *ref);
@@ -50,33 +55,6 @@ JALON_API const char *jalon_field_label(const char *key);
  * owned (jalon_free). JALON_ENOTFOUND for a field the item does not have. */
 JALON_API int jalon_item_field(char **out, const jalon_item *item, const char *field);
 
-#define JALON_QUERY_VERSION 1
-typedef struct jalon_query {
-	unsigned version;        /* JALON_QUERY_VERSION */
-	unsigned kinds;          /* mask of (1u << JALON_KIND_…); 0 means every item kind */
-	const char *volet;       /* "externe" | "interne" */
-	const char *os;          /* under that OS (reference) */
-	const char *oo;          /* under that OO (reference) */
-	const char *status;      /* "à lancer", "en cours", … (accents optional) */
-	const char *responsible; /* named, as whole words, in the Qui ? text or in a linked person's
-	                            name (folded: "dg" matches "DG + Président", not "budget") */
-	int priority;            /* 1: priority items only */
-	const char *overdue_at;  /* "YYYY-MM-DD": due before it and neither terminé nor abandonné */
-	const char *due_before;  /* "YYYY-MM-DD": due on or before */
-	const char *due_after;   /* "YYYY-MM-DD": due on or after */
-	const char *text;        /* in the label or title (folded match) */
-	int flagged;             /* 1: items holding a text Jalon did not understand */
-	int include_drafts;      /* 1: drafts too (left out by default) */
-} jalon_query;
-#define JALON_QUERY_INIT {JALON_QUERY_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0}
-
-/* The items matching q, in plan order (OS, its OOs, their actions, their tasks). */
-JALON_API int jalon_query_run(jalon_item_list **out, jalon_store *store, const jalon_query *q);
-JALON_API size_t jalon_item_list_count(const jalon_item_list *list);
-/* Borrowed: lives as long as the list. */
-JALON_API const jalon_item *jalon_item_list_get(const jalon_item_list *list, size_t i);
-JALON_API void jalon_item_list_free(jalon_item_list *list);
-
 /*
  * Adds an item of that kind under parent (a reference; NULL for an OS or a person) with a
  * title (a person's name for JALON_KIND_PERSON) and "key=value" assignments as
@@ -97,5 +75,9 @@ JALON_API int jalon_item_remove(jalon_store *store, const char *ref);
 /* Restores an item removed earlier, by id, as it was just before its removal, with the
  * descendants removed with it. */
 JALON_API int jalon_item_restore(jalon_store *store, const char *id);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,7 +8,8 @@
  * C plug-in, a sub-folder holding `manifest.json` a Lua plug-in (run by the store's Lua
  * runtime). Each candidate ends up loaded or refused, with a French reason; a refused
  * plug-in never makes the store fail. Discovery happens once per open store, the first
- * time something needs it (jalon_plugins_discover, jalon_export_plugin, the scripts).
+ * time something needs it (jalon_plugins_discover, jalon_export_plugin, the scripts);
+ * a store opened without extensions (jalon_open_options.extensions 0) has none.
  *
  * Writing a C plug-in: include this header and nothing else of Jalon's, link nothing of
  * Jalon's, and export one function:
@@ -61,6 +62,7 @@
 #include "common.h"
 #include "io.h"
 #include "item.h"
+#include "query.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -177,7 +179,8 @@ JALON_PLUGIN_EXPORT const jalon_plugin_descriptor *jalon_plugin_entry(void);
 
 /* ------------------------------------------------------------------------------------
  * For host programs (the library's side, not part of the table above): what the store
- * found, and the exporters plug-ins provide. Threads: as any call on a store handle.
+ * found (implemented in core/ext/plugin.c); the exporters plug-ins provide are used
+ * through jalon_export_plugin (io.h). Threads: as any call on a store handle.
  */
 
 typedef struct jalon_plugin jalon_plugin;
@@ -213,16 +216,6 @@ JALON_API int jalon_plugin_loaded(const jalon_plugin *plugin);
 JALON_API const char *jalon_plugin_refusal(const jalon_plugin *plugin);
 /* The formats of the exporters it registered: the i-th, NULL past the end. */
 JALON_API const char *jalon_plugin_exporter(const jalon_plugin *plugin, size_t i);
-
-/*
- * The plan exported by the plug-in exporter registered for format (compared without
- * case), discovering the plug-ins first if needed. *out owned (jalon_free), NUL-
- * terminated, len bytes before the NUL. JALON_ENOTFOUND when no loaded plug-in provides
- * that format; otherwise what the exporter returned, with its message, naming the
- * plug-in.
- */
-JALON_API int jalon_export_plugin(char **out, size_t *len, jalon_store *store,
-                                  const char *format);
 
 #ifdef __cplusplus
 }

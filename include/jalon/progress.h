@@ -10,12 +10,18 @@
  * linearly from the planned start (début prévu, else the plan's first day) to the due
  * day (fin prévue, else the end of the échéance); health compares the two: « dans les
  * temps » at 95 % of the expected or more, « à risque » from 85 %, « en retard » below.
+ *
+ * Implemented in core/jobs/progress.c.
  */
 #ifndef JALON_PROGRESS_H
 #define JALON_PROGRESS_H
 
 #include "common.h"
 #include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct jalon_progress {
 	int progress;       /* percent 0..100; -1 when nothing below it counts */
@@ -35,5 +41,9 @@ typedef struct jalon_progress {
  */
 JALON_API int jalon_progress_get(jalon_progress *out, jalon_store *store, const char *ref,
                                  const char *day);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

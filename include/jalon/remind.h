@@ -16,6 +16,8 @@
  * system when a process dies: a stale lock never blocks.
  *
  * Threads: as any call on a store handle (store.h).
+ *
+ * Implemented in core/jobs/remind.c.
  */
 #ifndef JALON_REMIND_H
 #define JALON_REMIND_H
@@ -25,9 +27,13 @@
 #include "common.h"
 #include "store.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define JALON_REMIND_OPTIONS_VERSION 1
 typedef struct jalon_remind_options {
-	unsigned version;  /* JALON_REMIND_OPTIONS_VERSION */
+	unsigned version;  /* JALON_REMIND_OPTIONS_VERSION; another is refused (JALON_EINVALID) */
 	const char *date;  /* "YYYY-MM-DD": the day to run for (a replay); NULL: today, local time */
 	int dry_run;       /* 1: show what would be sent on out; claim and send nothing */
 	FILE *out;         /* dry runs and the stdout notifier write here; NULL: stdout */
@@ -69,5 +75,9 @@ JALON_API int jalon_remind_run(jalon_store *store, const jalon_remind_options *o
  * nearest ones).
  */
 JALON_API int jalon_occurrence_done(jalon_store *store, const char *ref, const char *day);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
