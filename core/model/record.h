@@ -47,6 +47,9 @@
  *   adopted (null or date), sections [{"title", "text"}] (AFOM, valeurs, vision…),
  *   custom_fields [{"name", "kinds": [...], "type", "values": [...], "default"}].
  * Person record ("person-N"): id, kind, name, email, type ("personne"|"service"|"rôle").
+ *
+ * Sources: record.c (schema, ids, canonical form and text, derived values),
+ * record_set.c (setting fields from text), record_view.c (display and differences).
  */
 #ifndef JALON_RECORD_H
 #define JALON_RECORD_H
