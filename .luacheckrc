@@ -1,4 +1,4 @@
--- What a Jalon script sees (the sandbox of core/script.c, docs/scripts.md): luacheck
+-- What a Jalon script sees (the sandbox of core/ext/sandbox.c, docs/scripts.md): luacheck
 -- reports anything else — io, load, debug, os.execute… — as an undefined global.
 stds.jalon = {
 	read_globals = {
