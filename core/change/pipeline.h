@@ -2,12 +2,14 @@
  * The one change pipeline. Every mutation — from the C API, the CLI, an importer or a
  * script — is a transaction of record writes that goes:
  *
- *   jl_pipeline_begin     BEGIN IMMEDIATE (SQLite's write lock is the writers' mutex);
- *                      catch up with a history that is ahead after a crash
- *   jl_pipeline_put/…     stage new versions of records
- *   jl_pipeline_finish    validate → hooks (may veto) → apply to SQLite → git commit by the
- *                      acting person (compare-and-swap on the recorded head) → index the
- *                      commit and record the new head in SQLite → COMMIT → after hooks
+ *   jl_pipeline_begin   the change handlers prepared (the scripts loaded); BEGIN
+ *                       IMMEDIATE (SQLite's write lock is the writers' mutex); catch up
+ *                       with a history that is ahead after a crash
+ *   jl_pipeline_put/…   stage new versions of records
+ *   jl_pipeline_finish  validate → handlers (may veto, may amend) → validate what they
+ *                       amended → apply to SQLite → git commit by the acting person
+ *                       (compare-and-swap on the recorded head) → index the commit and
+ *                       record the new head in SQLite → COMMIT → handlers' after
  *
  * A crash anywhere leaves the change in both SQLite and the history or in neither, or
  * (between the git commit and the SQLite COMMIT) in the history only, which the next
@@ -32,7 +34,7 @@ typedef struct jl_txn jl_txn;
  * new_rec NULL for a creation or a deletion; new_rec canonical, as amended so far) and
  * may veto it: return non-zero and write the reason in msg. It may also amend the
  * records of the change (jl_pipeline_amend), so that a workflow's consequences land in
- * the same commit. after runs once the change is durable, with the new head; it cannot
+ * the same commit; new_rec stays valid until the record is amended. after runs once the change is durable, with the new head; it cannot
  * veto. Either may be NULL. The point's preparers run when a change begins, before the
  * write lock is taken.
  */
