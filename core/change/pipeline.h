@@ -34,9 +34,9 @@ typedef struct jl_txn jl_txn;
  * new_rec NULL for a creation or a deletion; new_rec canonical, as amended so far) and
  * may veto it: return non-zero and write the reason in msg. It may also amend the
  * records of the change (jl_pipeline_amend), so that a workflow's consequences land in
- * the same commit; new_rec stays valid until the record is amended. after runs once the change is durable, with the new head; it cannot
- * veto. Either may be NULL. The point's preparers run when a change begins, before the
- * write lock is taken.
+ * the same commit; new_rec stays valid until the record is amended. after runs once the
+ * change is durable, with the new head; it cannot veto. Either may be NULL. The point's
+ * preparers run when a change begins, before the write lock is taken.
  */
 typedef struct jl_change_handler {
 	int (*before)(void *ud, jl_txn *t, const json_t *old_rec, const json_t *new_rec,
