@@ -18,9 +18,7 @@ local SOON_DAYS = 30    -- « échéance dans les 30 jours »
 local NBSP = "\u{A0}"      -- avant : ? ! et dans « »
 local NNBSP = "\u{202F}"   -- avant % et ; (comme lib/fr.lua)
 
-local STATUSES = {"à lancer", "en cours", "terminé", "reporté", "abandonné"}
 local CLOSED = {["terminé"] = true, ["abandonné"] = true}
-local KIND_WORD = {os = "OS", oo = "OO", action = "Action", task = "Tâche"}
 local HEALTH_CLASS = {["dans les temps"] = "ok", ["à risque"] = "risk", ["en retard"] = "late"}
 local VOLET_TITLE = {externe = "Volet externe", interne = "Volet interne"}
 
@@ -194,7 +192,7 @@ end
 
 local function new_counts()
   local c = {}
-  for _, s in ipairs(STATUSES) do c[s] = 0 end
+  for _, s in ipairs(jalon.statuses) do c[s] = 0 end
   return c
 end
 
@@ -283,7 +281,7 @@ end
 
 local function display_name(node)
   if node.label and node.label ~= "" then return node.name end
-  return KIND_WORD[node.kind] or node.name
+  return jalon.kinds[node.kind].word
 end
 
 -- The bar of a measure: percentage as text, expected as a marker and as text, health
@@ -377,7 +375,7 @@ end
 local function status_section(plan, st)
   local rows = {}
   local ta, tt = 0, 0
-  for _, s in ipairs(STATUSES) do
+  for _, s in ipairs(jalon.statuses) do
     local a, t = st.counts.action[s], st.counts.task[s]
     ta, tt = ta + a, tt + t
     rows[#rows + 1] = html.render(

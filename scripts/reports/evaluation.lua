@@ -7,10 +7,10 @@
 -- (« pst-adopte ») l'état marqué par « jalon tag ». Le format suit l'extension du
 -- fichier -o (.html, .md, .odt), sinon --format, sinon Markdown.
 --
--- Sources : jalon.diff (les enregistrements changés), jalon.log (chaque changement,
--- sa date et son auteur), jalon.at (l'état aux deux bornes des éléments changés),
--- jalon.plan (l'arbre et l'avancement à la fin). L'annexe liste chaque changement de la
--- période, ni plus ni moins.
+-- Sources : jalon.time (les bornes de la période), jalon.plan (le plan tel qu'il était
+-- au début et à la fin de la période, mesuré par Jalon selon ses règles), jalon.diff
+-- (les enregistrements changés), jalon.log (chaque changement, sa date, son auteur, ses
+-- valeurs). L'annexe liste chaque changement de la période, ni plus ni moins.
 
 local args = require "lib.args"
 local html = require "lib.html"
@@ -20,11 +20,6 @@ local markdown = require "lib.markdown"
 
 local NAME = "evaluation"
 local CAP = 30 -- éléments par liste, puis « … et N autres »
-local STATUSES = {"à lancer", "en cours", "terminé", "reporté", "abandonné"}
-local STATUS_PROGRESS = {["à lancer"] = 0, ["en cours"] = 50, ["terminé"] = 100, ["reporté"] = 0}
-local KIND_WORD = {os = "Objectif stratégique", oo = "Objectif opérationnel", action = "Action",
-                   task = "Tâche"}
-local KIND_ORDER = {os = 1, oo = 2, action = 3, task = 4}
 local RIGHT = {"left", "right", "right", "right", "right"}
 
 local function fail(message, ...)
@@ -49,31 +44,29 @@ local function capitalize(text)
   return (UPPER[first] or first:upper()) .. text:sub(#first + 1)
 end
 
-local function kind_of(id)
-  return id:match("^(%a+)%-%d+$") or id
+-- « Objectif stratégique », « Action »: the kind as a heading word.
+local function kind_word(kind)
+  local k = jalon.kinds[kind]
+  return k and capitalize(k.title) or ""
+end
+
+-- The rank of a kind in the tree (OS 1 … tâche 4).
+local function kind_level(kind)
+  local k = jalon.kinds[kind]
+  return k and k.level or #jalon.kinds + 1
 end
 
 local function id_number(id)
   return tonumber(id:match("%-(%d+)$")) or 0
 end
 
-local function is_item(state)
-  return state.kind == "action" or state.kind == "task"
+local function is_item(node)
+  return node.kind == "action" or node.kind == "task"
 end
 
 local function more(n, what, annex)
   return string.format("… et %s%s.", fr.count(n, what .. " de plus", what .. "s de plus"),
                        annex and " (voir l’annexe)" or "")
-end
-
--- Unix time of a UTC day's first second.
-local function day_start(y, m, d)
-  y = m <= 2 and y - 1 or y
-  local era = y // 400
-  local yoe = y - era * 400
-  local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return (era * 146097 + doe - 719468) * 86400
 end
 
 local function clock(t)
@@ -87,63 +80,32 @@ end
 
 -- ------------------------------------------------------------------ the period
 
--- Is the tag's commit at or before m? jalon.diff(tag, "@m") is refused exactly when it
--- is not, and costs nothing more than the records changed between the two.
-local function tag_by(tag, m)
-  return (pcall(jalon.diff, tag, "@" .. m))
-end
-
--- The time of a tag's commit (no Lua call gives it directly): a binary search below
--- ceiling (known to be at or after it). after is jalon.diff(tag, "@ceiling"): the history
--- of its first record brackets the tag between two of its commits, so that every probe
--- spans a stretch of time without commits and costs nothing.
-local function tag_time(tag, after, ceiling)
-  local lo, hi = -1, ceiling
-  local first = after[1] and after[1].changes[1] and after[1].changes[1].record
-  if first then
-    local ok, history = pcall(jalon.history, first)
-    local times = {}
-    for i, h in ipairs(ok and history or {}) do times[i] = h.time end
-    table.sort(times)
-    for _, t in ipairs(times) do
-      if t - 1 >= hi then break end
-      if tag_by(tag, t - 1) then
-        hi = t - 1
-        break
-      end
-      lo = math.max(lo, t - 1)
-    end
-  end
-  while hi - lo > 1 do
-    local mid = (lo + hi) // 2
-    if tag_by(tag, mid) then hi = mid else lo = mid end
-  end
-  return hi
-end
-
 -- A bound of the period: {time (Unix, since excluded, until included), kind, text}.
+-- jalon.time reads it; the forms are checked here first so that a bad one gets the
+-- report's own message.
 local function bound(text, option, is_since)
   if text == nil or text == "" or text:sub(1, 2) == "--" then
     fail("%s attend une date AAAA-MM-JJ, @SECONDES ou une étiquette de l’historique", option)
   end
-  local y, m, d = text:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-  if y then
+  if text:match("^%d%d%d%d%-%d%d%-%d%d$") then
     if not args.valid_day(text) then fail("%s : « %s » n’est pas une date valide", option, text) end
-    y, m, d = tonumber(y), tonumber(m), tonumber(d)
-    local start = day_start(y, m, d)
-    return {time = is_since and start - 1 or start + 86399, kind = "date", text = text}
+    -- a whole day: since excludes the second before its first, until includes its last
+    local time = is_since and jalon.time(text) - 1 or jalon.time(text, true)
+    return {time = time, kind = "date", text = text}
   end
   local seconds = text:match("^@(%-?%d+)$")
   if seconds then
-    local time = math.tointeger(tonumber(seconds))
-    if not time then fail("%s : « %s » n’est pas un instant valide", option, text) end
-    return {time = time, kind = "time", text = text}
+    if not math.tointeger(tonumber(seconds)) then
+      fail("%s : « %s » n’est pas un instant valide", option, text)
+    end
+    return {time = jalon.time(text), kind = "time", text = text}
   end
-  if not pcall(jalon.diff, text, text) then
+  local ok, time = pcall(jalon.time, text)
+  if not ok then
     fail("%s attend une date AAAA-MM-JJ, @SECONDES ou une étiquette de l’historique, pas « %s »",
          option, text)
   end
-  return {kind = "tag", text = text} -- its time: resolve(), once the diffs are known
+  return {time = time, kind = "tag", text = text} -- its commit's time
 end
 
 local function since_words(b)
@@ -185,282 +147,93 @@ local function parse_args(words, output)
   return opts
 end
 
--- The period: its bounds as Unix times, with the diff of the period (net) and, when
--- the plan changed after it, the diff from its end to now (later).
+-- The period: its bounds as Unix times; ends_now when it reaches the present (its end
+-- state is then the plan as it stands).
 local function period_of(opts)
   local since, until_
+  local now = os.time()
   if opts.between then
     since = bound(opts.between[1], "--between", true)
     until_ = bound(opts.between[2], "--between", false)
   else
     since = bound(opts.since, "--since", true)
     if opts.until_ then until_ = bound(opts.until_, "--until", false)
-    else until_ = {time = os.time(), kind = "now"} end
+    else until_ = {time = now, kind = "now"} end
   end
-  local now = os.time()
-  local p = {since = since, until_ = until_, now = now}
-  local ceiling = now + 86400
-  if until_.kind == "tag" then
-    if not tag_by(until_.text, ceiling) then ceiling = 1 << 40 end
-    p.later = jalon.diff(until_.text, "@" .. ceiling)
-    until_.time = tag_time(until_.text, p.later, ceiling)
-  end
-  local ok, net = pcall(jalon.diff, since.kind == "tag" and since.text or "@" .. since.time,
-                        "@" .. until_.time)
-  if since.kind == "tag" and ok then since.time = tag_time(since.text, net, until_.time) end
-  if not ok or until_.time < since.time then
-    if since.kind == "tag" and not since.time then since.time = tag_time(since.text, {}, ceiling) end
+  if until_.time < since.time then
     fail("la fin de la période (%s) précède son début (%s)", until_words(until_),
          since_words(since))
   end
-  p.net = net
-  p.first_day, p.last_day = fr.iso_day(since.time + 1), fr.iso_day(until_.time)
-  return p
+  return {since = since, until_ = until_, now = now, ends_now = until_.time >= now,
+          first_day = fr.iso_day(since.time + 1), last_day = fr.iso_day(until_.time)}
 end
 
--- ------------------------------------------------------------------ states of the plan
+-- ------------------------------------------------------------------ the plan at both ends
 
--- Plan order among siblings: position, then kind, then id (a number to sort by).
-local function keyed(state)
-  state.key = ((state.position or 0) * 8 + (KIND_ORDER[state.kind] or 7)) * 16777216 +
-              id_number(state.id)
-  return state
-end
-
--- What the report needs of an item (id, kind, label, title, status, progress, weight,
--- draft, parents = {{id, share}}, position, key, synergy, volet, due_end, planned_end,
--- indicators): a node of jalon.plan has it all but parents, a record of jalon.at is read.
-local function state_of_record(rec)
-  if not rec or not KIND_ORDER[rec.kind] then return nil end
-  local parents = {}
-  for i, p in ipairs(rec.parents or {}) do parents[i] = {id = p.id, share = p.share or 100} end
-  return keyed{id = rec.id, kind = rec.kind, label = rec.label or "", title = rec.title or "",
-               status = rec.status, progress = math.tointeger(rec.progress),
-               weight = rec.weight or 1, draft = rec.draft == true, parents = parents,
-               position = rec.position or 0, synergy = rec.synergy == true, volet = rec.volet,
-               due_end = rec.deadline and rec.deadline["end"], planned_end = rec.planned_end,
-               indicators = rec.indicators and #rec.indicators or 0, record = rec}
-end
-
--- The last day an échéance or a planned end text names (its "(du … au …)" part).
-local function last_day(text)
-  local last
-  for day in tostring(text or ""):gmatch("%d%d%d%d%-%d%d%-%d%d") do
-    if not last or day > last then last = day end
-  end
-  return last
-end
-
--- "oo-3" or "oo-2 60 %, oo-3 40 %" (a change's text) as parents; nil when unreadable.
-local function parents_of_text(text)
-  local parents = {}
-  if text == "" then return parents end
-  for part in (text .. ","):gmatch("%s*([^,]+),") do
-    local id, share = part:match("^(%a+%-%d+)%s*(%d*)")
-    if not id then return nil end
-    parents[#parents + 1] = {id = id, share = tonumber(share) or 100}
-  end
-  return parents
-end
-
--- How a state's field reads back from the "before" text of a change (nil: it cannot).
-local UNDO = {
-  status = function(s, v) s.status = v ~= "" and v or nil; return v ~= "" end,
-  title = function(s, v) s.title = v; return true end,
-  label = function(s, v) s.label = v; return true end,
-  volet = function(s, v) s.volet = v ~= "" and v or nil; return true end,
-  synergy = function(s, v) s.synergy = v == "oui"; return true end,
-  draft = function(s, v) s.draft = v == "oui"; return true end,
-  progress = function(s, v) s.progress = math.tointeger(tonumber(v)); return true end,
-  weight = function(s, v) s.weight = math.tointeger(tonumber(v)); return s.weight ~= nil end,
-  position = function(s, v) s.position = math.tointeger(tonumber(v)); return s.position ~= nil end,
-  planned_end = function(s, v) s.planned_end = last_day(v); return true end,
-  deadline = function(s, v) s.due_end = last_day(v); return true end,
-  parents = function(s, v) s.parents = parents_of_text(v); return s.parents ~= nil end,
-}
-
--- An item's state at the start of the period: its state at the end with the period's
--- changes undone, or nil when a change cannot be read back (jalon.at then tells).
-local function undo(state, changes)
-  local s = {}
-  for k, v in pairs(state) do s[k] = v end
-  s.record = nil
-  for _, c in ipairs(changes) do
-    local field = UNDO[c.field]
-    if field and not field(s, c.before) then return nil end
-  end
-  return keyed(s)
-end
-
--- The record as it was at time t (nil when it did not exist), only when it is that
--- record (jalon.at also reads labels).
-local function record_at(id, t)
-  local ok, rec = pcall(jalon.at, id, "@" .. t)
-  if ok and rec and rec.id == id then return rec end
-  return nil
-end
-
--- The states of today's plan: jalon.plan's own nodes, given their parents (with the
--- shares of the items under several parents) and their key.
-local function current_states(plan)
-  local parents_of, single = {}, {}
-  for id, node in pairs(plan.items) do
-    for _, child in ipairs(node.children or {}) do
-      local list = parents_of[child.id]
+-- A plan of jalon.plan as the report reads it: its nodes by id (items), each node's
+-- parents in plan order (from the children lists: a transversal action is a child of
+-- each of its OO) and the nodes a report shows (visible: reached from an OS through
+-- nodes that are not drafts).
+local function view_of(plan)
+  local v = {plan = plan, items = plan.items, parents = {}, visible = {}}
+  local walked = {}
+  local function walk(node)
+    if walked[node.id] then return end
+    walked[node.id] = true
+    for _, child in ipairs(node.children) do
+      local list = v.parents[child.id]
       if not list then
         list = {}
-        parents_of[child.id] = list
+        v.parents[child.id] = list
       end
-      list[#list + 1] = id
+      list[#list + 1] = node.id
+      walk(child)
     end
   end
-  for id, node in pairs(plan.items) do
-    local list = parents_of[id]
-    if not list then
-      node.parents = {}
-    elseif #list == 1 then -- one shared (read-only) list per parent
-      local parents = single[list[1]]
-      if not parents then
-        parents = {{id = list[1], share = 100}}
-        single[list[1]] = parents
-      end
-      node.parents = parents
-    else
-      local rec = jalon.get(id)
-      local parents = {}
-      for i, p in ipairs(rec and rec.parents or {}) do parents[i] = {id = p.id, share = p.share} end
-      node.parents = parents
-    end
-    node.label, node.title, node.weight = node.label or "", node.title or "", node.weight or 1
-    keyed(node)
+  local function show(node)
+    if v.visible[node.id] or node.draft then return end
+    v.visible[node.id] = true
+    for _, child in ipairs(node.children) do show(child) end
   end
-  return plan.items
+  for _, os in ipairs(plan.os) do
+    walk(os)
+    show(os)
+  end
+  return v
 end
 
-local function copy(map)
-  local out = {}
-  for k, v in pairs(map) do out[k] = v end
-  return out
-end
-
--- Children of each item in plan order ({id, share, key}), and the OS in plan order.
-local function tree_of(states)
-  local children, roots = {}, {}
-  for id, s in pairs(states) do
-    if s.kind == "os" then roots[#roots + 1] = {id = id, key = s.key} end
-    for _, p in ipairs(s.parents) do
-      local list = children[p.id]
-      if not list then
-        list = {}
-        children[p.id] = list
-      end
-      list[#list + 1] = {id = id, share = p.share or 100, key = s.key}
-    end
-  end
-  local function before(a, b) return a.key < b.key end
-  for _, list in pairs(children) do table.sort(list, before) end
-  table.sort(roots, before)
-  for i, edge in ipairs(roots) do roots[i] = edge.id end
-  return {children = children, roots = roots}
-end
-
--- The items a report shows: reached from an OS through items that are not drafts.
-local function visible_of(states, tree)
-  local seen = {}
-  local function walk(id, depth)
-    local s = states[id]
-    if seen[id] or not s or s.draft or depth > 8 then return end
-    seen[id] = true
-    for _, edge in ipairs(tree.children[id] or {}) do walk(edge.id, depth + 1) end
-  end
-  for _, id in ipairs(tree.roots) do walk(id, 0) end
-  return seen
-end
-
--- The progress roll-up of docs/progress.md (its default rules) on a set of states:
--- value[id] (unrounded, false when nothing to measure) and the plan's and volets'.
-local function roll_up(states, tree)
-  local value = {}
-  local function value_of(id, depth)
-    local known = value[id]
-    if known ~= nil then return known or nil end
-    value[id] = false
-    local s = states[id]
-    if not s or s.draft or (is_item(s) and s.status == "abandonné") or depth > 8 then return nil end
-    local sum, weights = 0, 0
-    for _, edge in ipairs(tree.children[id] or {}) do
-      local v = value_of(edge.id, depth + 1)
-      local w = math.max(states[edge.id].weight or 1, 0) * (edge.share or 100) / 100
-      if w > 0 and v then
-        sum = sum + w * v
-        weights = weights + w
-      end
-    end
-    local own = s.progress
-    if own == nil then
-      if weights > 0 then own = sum / weights
-      elseif is_item(s) then own = STATUS_PROGRESS[s.status] end
-    end
-    value[id] = own or false
-    return own
-  end
-  local totals = {plan = {0, 0}, externe = {0, 0}, interne = {0, 0}}
-  for _, id in ipairs(tree.roots) do
-    local v, w = value_of(id, 0), math.max(states[id].weight or 1, 0)
-    if v and w > 0 then
-      for _, key in ipairs{"plan", states[id].volet} do
-        local t = totals[key]
-        if t then
-          t[1] = t[1] + w * v
-          t[2] = t[2] + w
-        end
-      end
-    end
-  end
-  local measure = {}
-  for key, t in pairs(totals) do
-    if t[2] > 0 then measure[key] = math.floor(t[1] / t[2] + 0.5) end
-  end
-  local function rounded(id)
-    local v = value_of(id, 0)
-    return v and math.floor(v + 0.5) or nil
-  end
-  return {measure = measure, progress = rounded}
+-- An item's progress as Jalon measured it in that plan (nil: absent or nothing to measure).
+local function progress_in(view, id)
+  local node = view.items[id]
+  return node and node.measure.progress
 end
 
 -- Actions and tasks by status, each once.
-local function status_counts(states, visible)
+local function status_counts(view)
   local counts = {action = {}, task = {}}
-  for id in pairs(visible) do
-    local s = states[id]
-    local c = counts[s.kind]
-    if c then c[s.status] = (c[s.status] or 0) + 1 end
+  for id in pairs(view.visible) do
+    local node = view.items[id]
+    local c = counts[node.kind]
+    local status = node.status
+    if c and status then c[status] = (c[status] or 0) + 1 end
   end
   return counts
 end
 
 -- ------------------------------------------------------------------ the changes
 
-local function is_creation(c)
-  return c.field == "title" and c.before == "" and c.after ~= ""
-end
-
-local function is_removal(c)
-  return c.field == "title" and c.after == "" and c.before ~= ""
-end
-
 local BULK = 25 -- a commit creating more records is an import: one line in the annex
 
--- "titre : … ; parent : …" for a creation (after) or a removal (before).
-local function summary(changes, side)
-  local parts, fields = {}, {}
+-- "titre : … ; parent : …" for a creation (the new texts) or a removal (the old ones),
+-- with the values of the fields on that side.
+local function summary(changes, created)
+  local parts, values = {}, {}
   for _, c in ipairs(changes) do
-    if c[side] ~= "" then
-      parts[#parts + 1] = c.label .. " : " .. c[side]
-      fields[c.field] = c[side]
-    end
+    local text = created and c.after or c.before
+    if text ~= "" then parts[#parts + 1] = c.label .. " : " .. text end
+    values[c.field] = created and c.new or c.old
   end
-  return table.concat(parts, " ; "), fields
+  return table.concat(parts, " ; "), values
 end
 
 -- The rows of one commit for one record: one per field, or one for its creation or
@@ -479,18 +252,17 @@ local function add_rows(rows, commit, id, changes, rank)
   for _, c in ipairs(changes) do
     if c.record == id then mine[#mine + 1] = c end
   end
-  for _, c in ipairs(mine) do
-    if is_creation(c) or is_removal(c) then
-      local creation = is_creation(c)
-      local text, fields = summary(mine, creation and "after" or "before")
-      row{name = c.name, field = creation and "creation" or "removal",
-          label = creation and "ajout" or "retrait", before = creation and "" or text,
-          after = creation and text or "", fields = fields}
-      return #mine
-    end
+  local first = mine[1]
+  if first and (first.created or first.removed) then
+    local text, values = summary(mine, first.created)
+    row{name = first.name, field = first.created and "creation" or "removal",
+        label = first.created and "ajout" or "retrait", before = first.created and "" or text,
+        after = first.created and text or "", values = values}
+    return #mine
   end
   for _, c in ipairs(mine) do
-    row{name = c.name, field = c.field, label = c.label, before = c.before, after = c.after}
+    row{name = c.name, field = c.field, label = c.label, before = c.before, after = c.after,
+        old = c.old, new = c.new}
   end
   return #mine
 end
@@ -521,15 +293,17 @@ end
 -- commits of the period (jalon.log), also those a later one undid; records lists the
 -- records whose state differs between the two ends (jalon.diff).
 local function load_changes(p)
+  local since, until_ = "@" .. p.since.time, "@" .. p.until_.time
   local rows, records = {}, {}
-  for rank, entry in ipairs(p.net) do
+  local net = jalon.diff(since, until_)
+  for rank, entry in ipairs(net) do
     local id = entry.changes[1] and entry.changes[1].record
     if id and not records[id] then
-      records[id] = {id = id, rank = rank, net = entry}
+      records[id] = {id = id, rank = rank}
       records[#records + 1] = id
     end
   end
-  local log = jalon.log("@" .. p.since.time, "@" .. p.until_.time)
+  local log = jalon.log(since, until_)
   for i = #log, 1, -1 do -- oldest first
     local commit = log[i]
     if #commit.changes == 0 then -- an import too large to detail: its message
@@ -541,7 +315,7 @@ local function load_changes(p)
       for _, c in ipairs(commit.changes) do
         if not seen[c.record] then
           seen[c.record] = true
-          local rank = records[c.record] and records[c.record].rank or #p.net + 1
+          local rank = records[c.record] and records[c.record].rank or #net + 1
           add_rows(rows, commit, c.record, commit.changes, rank)
         end
       end
@@ -574,86 +348,61 @@ local function events_of(changes)
   return events
 end
 
--- "later" when an échéance or a planned end moved to a later day.
-local function deadline_move(c)
-  if c.field ~= "deadline" and c.field ~= "planned_end" then return nil end
-  local before, after = last_day(c.before), last_day(c.after)
-  if not before or not after then return nil end
-  if after > before then return "later" elseif after < before then return "earlier" end
+-- The last day an échéance (its end) or a planned end names, from the field's value.
+local function end_day(field, value)
+  if field == "deadline" then return type(value) == "table" and value["end"] or nil end
+  if field == "planned_end" then return type(value) == "string" and value or nil end
   return nil
+end
+
+-- "later" when an échéance or a planned end moved from old to a later day.
+local function deadline_move(field, old, new)
+  local before, after = end_day(field, old), end_day(field, new)
+  if not before or not after or before == after then return nil end
+  return after > before and "later" or "earlier"
 end
 
 -- ------------------------------------------------------------------ names
 
-local function display(state)
-  if not state then return "" end
-  if state.label ~= "" then return state.label .. " — " .. state.title end
-  return state.title
+local function display(node)
+  if not node then return "" end
+  if node.label ~= "" then return node.label .. " — " .. node.title end
+  return node.title
 end
 
-local function short_name(state)
-  if state.label ~= "" then return state.label end
-  return (KIND_WORD[state.kind] or "") .. " « " .. truncate(state.title, 50) .. " »"
+local function short_name(node)
+  if node.label ~= "" then return node.label end
+  return kind_word(node.kind) .. " « " .. truncate(node.title, 50) .. " »"
 end
 
 -- ------------------------------------------------------------------ the evaluation
 
--- An item's state at time t, before the changes of a diff entry (state: after them):
--- nil when the entry creates it, else those changes undone, else jalon.at.
-local function state_before(state, entry, id, t)
-  for _, c in ipairs(entry.changes) do
-    if is_creation(c) then return nil end
-  end
-  return state and undo(state, entry.changes) or state_of_record(record_at(id, t))
-end
-
+-- The plan at both ends of the period, measured by Jalon (a script's rules included):
+-- at the start, as it stood at the start bound; at the end, as it stood at the end
+-- bound, or as it stands when the period reaches the present.
 local function gather(p)
-  local plan = jalon.plan(p.last_day)
-  local now_states = current_states(plan)
-  local ends = now_states
-  if p.until_.kind ~= "now" and p.until_.time < p.now then
-    -- changes after the period: those records as they were at its end
-    local later = p.later or jalon.diff("@" .. p.until_.time, "@" .. (p.now + 86400))
-    for _, entry in ipairs(later) do
-      local id = entry.changes[1] and entry.changes[1].record
-      if id and KIND_ORDER[kind_of(id)] then
-        if ends == now_states then ends = copy(now_states) end
-        ends[id] = state_before(now_states[id], entry, id, p.until_.time)
-      end
-    end
-  end
+  local start_plan = jalon.plan(p.first_day, "@" .. p.since.time)
+  local end_plan = p.ends_now and jalon.plan(p.last_day) or jalon.plan(p.last_day, "@" .. p.until_.time)
   local changes, records = load_changes(p)
-  local starts = copy(ends)
-  for _, id in ipairs(records) do
-    if KIND_ORDER[kind_of(id)] then
-      starts[id] = state_before(ends[id], records[id].net, id, p.since.time)
-    end
-  end
-  local e = {plan = plan, period = p, changes = changes, records = records,
-             events = events_of(changes), starts = starts, ends = ends}
-  e.end_tree, e.start_tree = tree_of(ends), tree_of(starts)
-  e.end_visible, e.start_visible = visible_of(ends, e.end_tree), visible_of(starts, e.start_tree)
-  e.end_measure = roll_up(ends, e.end_tree)
-  e.start_measure = roll_up(starts, e.start_tree)
-  e.end_exact = ends == now_states
-  if e.end_exact then -- today's figures: jalon.plan's own (and a script's rules)
-    local own = {plan = plan.measure.progress, externe = plan.volets.externe.progress,
-                 interne = plan.volets.interne.progress}
-    for key, v in pairs(own) do
-      if e.end_measure.measure[key] ~= v then e.own_rules = true end
-    end
-    e.end_measure.measure = own
-  end
-  return e
+  -- plan names the plan on the cover: as it was at the end, or, for a period before it
+  -- existed, as it is
+  local named = end_plan.organisation and end_plan or jalon.get("plan") or end_plan
+  return {plan = named, period = p, changes = changes, records = records,
+          events = events_of(changes), start = view_of(start_plan), finish = view_of(end_plan)}
 end
 
--- The state to name an item by: at the end, else (removed) at the start.
+-- The node to name an item by: at the end, else (removed) at the start.
 local function state(e, id)
-  return e.ends[id] or e.starts[id]
+  return e.finish.items[id] or e.start.items[id]
+end
+
+-- The plan (its view) that names an item: the end's, else the start's.
+local function view_holding(e, id)
+  return e.finish.items[id] and e.finish or e.start
 end
 
 local function shown(e, id)
-  return e.end_visible[id] or (not e.ends[id] and e.start_visible[id])
+  return e.finish.visible[id] or (not e.finish.items[id] and e.start.visible[id])
 end
 
 local function name_of_id(e, id)
@@ -661,10 +410,29 @@ local function name_of_id(e, id)
   return s and short_name(s) or id
 end
 
-local function value_words(text)
+-- The record of an item at the end of the period (its indicators, its measurements).
+local function record_at_end(e, id)
+  if e.period.ends_now then return jalon.get(id) end
+  return jalon.at(id, "@" .. e.period.until_.time)
+end
+
+-- A value as a line tells it: an échéance or a récurrence as written, else the
+-- change's text.
+local function value_words(text, value)
+  if type(value) == "table" and value.text then text = value.text end
   if text == nil or text == "" then return "(vide)" end
-  text = text:gsub(" %(du %d%d%d%d%-%d%d%-%d%d au %d%d%d%d%-%d%d%-%d%d%)$", "")
   return "« " .. truncate(text, 120) .. " »"
+end
+
+-- Parents ({{id, share}, …}) by name: « OO2 60 %, OO3 40 % ».
+local function parents_value_words(e, parents)
+  if type(parents) ~= "table" or #parents == 0 then return "(aucun)" end
+  local names = {}
+  for i, p in ipairs(parents) do
+    local share = p.share or 100
+    names[i] = name_of_id(e, p.id) .. (share ~= 100 and " " .. share .. " %" or "")
+  end
+  return table.concat(names, ", ")
 end
 
 local STEPS = 6 -- changes of one kind told on a line, then « … »
@@ -688,25 +456,23 @@ local function group_line(e, g)
   local steps, first, last = g.steps, g.steps[1].c, g.steps[#g.steps].c
   local function stamp(step) return " (" .. step.stamp .. ")" end
   if g.field == "creation" then
-    local status = first.fields.status
+    local status = first.values.status
     return "Ajouté au plan" .. (status and ", statut « " .. status .. " »" or "") .. stamp(steps[1])
   elseif g.field == "removal" then
     return "Retiré du plan" .. stamp(steps[#steps])
   end
-  local words = value_words
+  local words = value_words -- (text, value) of one side of a change
   local head
   if g.field == "progress" then
     head = "Avancement : "
-    words = function(v) return v == "" and "(non saisi)" or fr.percent(tonumber(v) or v) end
+    words = function(_, v) return v == nil and "(non saisi)" or fr.percent(v) end
   elseif g.field == "status" then head = "Statut : "
   elseif g.field == "title" then head = "Titre reformulé : "
   elseif g.field == "parents" then
     head = "Déplacé : "
-    words = function(v)
-      return v == "" and "(aucun)" or (v:gsub("(%a+%-%d+)", function(id) return name_of_id(e, id) end))
-    end
+    words = function(_, v) return parents_value_words(e, v) end
   else
-    local move = deadline_move{field = g.field, before = first.before, after = last.after}
+    local move = deadline_move(g.field, first.old, last.new)
     head = move == "later" and "Reporté : " .. g.label .. " "
            or move == "earlier" and "Avancé : " .. g.label .. " "
            or capitalize(g.label) .. " : "
@@ -728,12 +494,12 @@ local function group_line(e, g)
     end
     return table.concat(parts)
   end
-  parts[2] = words(first.before)
+  parts[2] = words(first.before, first.old)
   for i, step in ipairs(steps) do
     if i > STEPS and i < #steps then
       if i == STEPS + 1 then parts[#parts + 1] = " → …" end
     else
-      parts[#parts + 1] = " → " .. words(step.c.after) .. stamp(step)
+      parts[#parts + 1] = " → " .. words(step.c.after, step.c.new) .. stamp(step)
     end
   end
   return table.concat(parts)
@@ -761,7 +527,8 @@ local function item_lines(e, id)
   return lines
 end
 
--- What each action and task went through, by kind, for the synthesis.
+-- What each action and task went through, by kind, for the synthesis: the statuses it
+-- took, an échéance moved later; added or removed, it is shown in one plan only.
 local function outcomes(e)
   local sets = {}
   for _, key in ipairs{"terminé", "en cours", "reporté", "abandonné", "ajouté", "retiré"} do
@@ -774,15 +541,14 @@ local function outcomes(e)
   end
   for _, c in ipairs(e.changes) do
     if shown(e, c.id) then
-      local status = c.field == "creation" and c.fields.status
-                     or c.field == "status" and c.after ~= c.before and c.after
+      local status = c.field == "creation" and c.values.status
+                     or c.field == "status" and c.new ~= c.old and c.new
       if status and sets[status] then mark(status, c.id) end
-      if deadline_move(c) == "later" then mark("reporté", c.id) end
+      if deadline_move(c.field, c.old, c.new) == "later" then mark("reporté", c.id) end
     end
   end
   for _, id in ipairs(e.records) do
-    local before = e.starts[id] and e.start_visible[id]
-    local after = e.ends[id] and e.end_visible[id]
+    local before, after = e.start.visible[id], e.finish.visible[id]
     if after and not before then mark("ajouté", id) end
     if before and not after then mark("retiré", id) end
   end
@@ -794,7 +560,6 @@ local function size(set)
   for _ in pairs(set) do n = n + 1 end
   return n
 end
-
 -- ------------------------------------------------------------------ the document
 
 local function doc_builder()
@@ -829,6 +594,12 @@ local function percent_change(a, b)
   return (diff > 0 and "+" or "−") .. fr.count(math.abs(diff), "point")
 end
 
+-- The progress of the plan ("plan") or of a volet as Jalon measured it.
+local function measured(plan, key)
+  local m = key == "plan" and plan.measure or plan.volets[key]
+  return m and m.progress
+end
+
 local function synthesis(d, e)
   d.h(1, "Synthèse")
   local authors = {}
@@ -855,27 +626,24 @@ local function synthesis(d, e)
   d.table({"Pendant la période", "Actions", "Tâches"}, rows, {4, 1, 1}, RIGHT)
 
   d.h(2, "Avancement")
-  local s, t = e.start_measure.measure, e.end_measure.measure
   local prows = {}
   for _, key in ipairs{"plan", "externe", "interne"} do
-    if key == "plan" or s[key] or t[key] then
-      prows[#prows + 1] = {key == "plan" and "Plan entier" or "Volet " .. key, fr.percent(s[key]),
-                           fr.percent(t[key]), percent_change(s[key], t[key])}
+    local a, b = measured(e.start.plan, key), measured(e.finish.plan, key)
+    if key == "plan" or a or b then
+      prows[#prows + 1] = {key == "plan" and "Plan entier" or "Volet " .. key, fr.percent(a),
+                           fr.percent(b), percent_change(a, b)}
     end
   end
   d.table({"", "Début de la période", "Fin de la période", "Évolution"}, prows, {2, 1, 1, 1}, RIGHT)
-  d.p("L’avancement au début de la période est recalculé à partir de l’état de chaque élément " ..
-      "à cette date, selon les règles par défaut de Jalon (statuts, avancements saisis, poids). " ..
-      (e.end_exact and "Celui de la fin est l’avancement du plan calculé par Jalon."
-       or "Celui de la fin l’est aussi, le plan ayant changé depuis.") ..
-      (e.own_rules and " Ce plan calcule son avancement avec ses propres règles : le chiffre " ..
-       "du début n’est donc qu’indicatif." or ""), "note")
+  d.p("L’avancement au début et à la fin de la période est celui que Jalon calcule pour le " ..
+      "plan tel qu’il était à chacune de ces deux dates, avec les mêmes règles (statuts, " ..
+      "avancements saisis, poids, et les règles propres du plan s’il en a) : les deux chiffres " ..
+      "se comparent donc directement.", "note")
 
-  local counts = {start = status_counts(e.starts, e.start_visible),
-                  finish = status_counts(e.ends, e.end_visible)}
+  local counts = {start = status_counts(e.start), finish = status_counts(e.finish)}
   local has_tasks = next(counts.start.task) or next(counts.finish.task)
   local srows = {}
-  for i, status in ipairs(STATUSES) do
+  for i, status in ipairs(jalon.statuses) do
     local row = {status, tostring(counts.start.action[status] or 0),
                  tostring(counts.finish.action[status] or 0)}
     if has_tasks then
@@ -893,23 +661,25 @@ local function synthesis(d, e)
   end
 end
 
--- The union of the two trees: today's items where they are, removed ones where they were.
+-- The children of a node in both plans: the end's where they are, removed ones where
+-- they were.
 local function union_children(e, id)
   local out, seen = {}, {}
-  for _, edge in ipairs(e.end_tree.children[id] or {}) do
-    seen[edge.id] = true
-    out[#out + 1] = edge.id
+  local b, a = e.finish.items[id], e.start.items[id]
+  for _, child in ipairs(b and b.children or {}) do
+    seen[child.id] = true
+    out[#out + 1] = child.id
   end
-  for _, edge in ipairs(e.start_tree.children[id] or {}) do
-    if not seen[edge.id] and not e.ends[edge.id] then out[#out + 1] = edge.id end
+  for _, child in ipairs(a and a.children or {}) do
+    if not seen[child.id] and not e.finish.items[child.id] then out[#out + 1] = child.id end
   end
   return out
 end
 
 local function progress_words(e, id)
-  local a, b = e.start_measure.progress(id), e.end_measure.progress(id)
-  if not e.starts[id] then return "ajouté pendant la période ; avancement à la fin : " .. fr.percent(b) end
-  if not e.ends[id] then return "retiré pendant la période ; avancement au début : " .. fr.percent(a) end
+  local a, b = progress_in(e.start, id), progress_in(e.finish, id)
+  if not e.start.items[id] then return "ajouté pendant la période ; avancement à la fin : " .. fr.percent(b) end
+  if not e.finish.items[id] then return "retiré pendant la période ; avancement au début : " .. fr.percent(a) end
   if a == nil and b == nil then return "avancement : rien à mesurer" end
   return "avancement " .. fr.percent(a) .. " au début, " .. fr.percent(b) .. " à la fin"
 end
@@ -946,9 +716,10 @@ local function objective(d, e, id, level)
       break
     end
     local is = state(e, item)
-    local under = is.kind == "task" and is.parents[1] and " — sous " .. name_of_id(e, is.parents[1].id) or ""
+    local parent = is.kind == "task" and (view_holding(e, item).parents[item] or {})[1]
+    local under = parent and " — sous " .. name_of_id(e, parent) or ""
     d.p({bold((is.kind == "task" and "Tâche : " or "") .. display(is)), under,
-         " (" .. (e.ends[item] and is.status or "retiré") .. ")"}, "item")
+         " (" .. (e.finish.items[item] and is.status or "retiré") .. ")"}, "item")
     d.list(item_lines(e, item))
   end
   local total = counts.action + counts.task
@@ -978,11 +749,11 @@ local function by_objective(d, e)
       "la période, puis chaque action ou tâche qui a changé, avec la date et l’auteur de " ..
       "chaque changement.", "note")
   local roots, seen = {}, {}
-  for _, tree in ipairs{e.end_tree, e.start_tree} do
-    for _, id in ipairs(tree.roots) do
-      if not seen[id] and shown(e, id) then
-        seen[id] = true
-        roots[#roots + 1] = id
+  for _, v in ipairs{e.finish, e.start} do
+    for _, os in ipairs(v.plan.os) do
+      if not seen[os.id] and shown(e, os.id) then
+        seen[os.id] = true
+        roots[#roots + 1] = os.id
       end
     end
   end
@@ -1043,24 +814,14 @@ end
 
 local function indicators(d, e)
   d.h(1, "Évolution des indicateurs")
-  local ids = {}
-  local function walk(id, depth, seen)
-    for _, edge in ipairs(e.end_tree.children[id] or {}) do
-      if not seen[edge.id] and e.end_visible[edge.id] and depth < 8 then
-        seen[edge.id] = true
-        if (e.ends[edge.id].indicators or 0) > 0 then ids[#ids + 1] = edge.id end
-        walk(edge.id, depth + 1, seen)
-      end
-    end
+  local ids, seen = {}, {}
+  local function walk(node) -- the end's plan, in plan order
+    if seen[node.id] or not e.finish.visible[node.id] then return end
+    seen[node.id] = true
+    if (node.indicators or 0) > 0 then ids[#ids + 1] = node.id end
+    for _, child in ipairs(node.children) do walk(child) end
   end
-  local seen = {}
-  for _, id in ipairs(e.end_tree.roots) do
-    if e.end_visible[id] then
-      seen[id] = true
-      if (e.ends[id].indicators or 0) > 0 then ids[#ids + 1] = id end
-      walk(id, 0, seen)
-    end
-  end
+  for _, os in ipairs(e.finish.plan.os) do walk(os) end
   if #ids == 0 then
     d.p("Aucun élément du plan n’a d’indicateur.")
     return
@@ -1071,8 +832,8 @@ local function indicators(d, e)
   local rows = {}
   for i, id in ipairs(ids) do
     if i > CAP * 2 then break end
-    local s = e.ends[id]
-    local rec = s.record or jalon.get(id)
+    local s = e.finish.items[id]
+    local rec = record_at_end(e, id)
     for _, ind in ipairs(rec and rec.indicators or {}) do
       local before, during = nil, {}
       for _, m in ipairs(ind.measurements or {}) do
@@ -1113,10 +874,32 @@ local function capped_list(d, items, what)
   if #items > CAP * 2 then d.p(more(#items - CAP * 2, what), "note") end
 end
 
-local function parents_words(e, s)
+-- An item's parents in one plan, by name.
+local function parents_words(e, v, id)
   local names = {}
-  for i, p in ipairs(s.parents or {}) do names[i] = name_of_id(e, p.id) end
+  for i, parent in ipairs(v.parents[id] or {}) do names[i] = name_of_id(e, parent) end
   return #names > 0 and table.concat(names, ", ") or "—"
+end
+
+-- Whether an item has the same parents in both plans, whatever their order.
+local function same_parents(e, id)
+  local a, b = e.start.parents[id] or {}, e.finish.parents[id] or {}
+  if #a ~= #b then return false end
+  local set = {}
+  for _, parent in ipairs(a) do set[parent] = true end
+  for _, parent in ipairs(b) do
+    if not set[parent] then return false end
+  end
+  return true
+end
+
+-- Plan items by kind (OS first), then by number.
+local function by_kind(e)
+  return function(x, y)
+    local kx, ky = kind_level(state(e, x).kind), kind_level(state(e, y).kind)
+    if kx ~= ky then return kx < ky end
+    return id_number(x) < id_number(y)
+  end
 end
 
 local function plan_changes(d, e)
@@ -1124,25 +907,21 @@ local function plan_changes(d, e)
   local reworded, added, removed, moved = {}, {}, {}, {}
   local ids = {}
   for _, id in ipairs(e.records) do
-    if KIND_ORDER[kind_of(id)] then ids[#ids + 1] = id end
+    if state(e, id) then ids[#ids + 1] = id end -- an item of the plan at one end
   end
-  table.sort(ids, function(a, b)
-    local ka, kb = KIND_ORDER[kind_of(a)], KIND_ORDER[kind_of(b)]
-    if ka ~= kb then return ka < kb end
-    return id_number(a) < id_number(b)
-  end)
+  table.sort(ids, by_kind(e))
   for _, id in ipairs(ids) do
-    local a = e.start_visible[id] and e.starts[id]
-    local b = e.end_visible[id] and e.ends[id]
-    local word = KIND_WORD[kind_of(id)]
+    local a = e.start.visible[id] and e.start.items[id]
+    local b = e.finish.visible[id] and e.finish.items[id]
+    local word = kind_word(state(e, id).kind)
     if a and b then
       if a.title ~= b.title then
         reworded[#reworded + 1] = {bold(a.label ~= "" and a.label or word), " : « " .. a.title ..
                                    " » → « " .. b.title .. " »"}
       end
-      local pa, pb = parents_words(e, a), parents_words(e, b)
-      if pa ~= pb then
-        moved[#moved + 1] = {bold(short_name(b)), " : de " .. pa .. " à " .. pb}
+      if not same_parents(e, id) then
+        moved[#moved + 1] = {bold(short_name(b)), " : de " .. parents_words(e, e.start, id) ..
+                             " à " .. parents_words(e, e.finish, id)}
       end
       if a.volet ~= b.volet and a.kind == "os" then
         moved[#moved + 1] = {bold(short_name(b)), " : du volet " .. tostring(a.volet) ..
@@ -1150,12 +929,12 @@ local function plan_changes(d, e)
       end
     elseif b then
       added[#added + 1] = {bold(word), " " .. display(b) ..
-                           (b.kind ~= "os" and " (sous " .. parents_words(e, b) .. ")" or "") ..
-                           (e.starts[id] and " — sorti des brouillons" or "")}
+                           (b.kind ~= "os" and " (sous " .. parents_words(e, e.finish, id) .. ")" or "") ..
+                           (e.start.items[id] and " — sorti des brouillons" or "")}
     elseif a then
       removed[#removed + 1] = {bold(word), " " .. display(a) ..
-                               (a.kind ~= "os" and " (sous " .. parents_words(e, a) .. ")" or "") ..
-                               (e.ends[id] and " — passé en brouillon" or "")}
+                               (a.kind ~= "os" and " (sous " .. parents_words(e, e.start, id) .. ")" or "") ..
+                               (e.finish.items[id] and " — passé en brouillon" or "")}
     end
   end
   d.h(2, "Reformulations")
@@ -1170,7 +949,8 @@ local function plan_changes(d, e)
   for _, c in ipairs(e.changes) do
     if c.id == "plan" then
       local what = c.field == "import" and c.after
-                   or capitalize(c.label) .. " : " .. value_words(c.before) .. " → " .. value_words(c.after)
+                   or capitalize(c.label) .. " : " .. value_words(c.before, c.old) .. " → " ..
+                      value_words(c.after, c.new)
       own[#own + 1] = what .. " (" .. fr.short_date(fr.iso_day(c.time)) .. ", " .. c.author.name .. ")"
     end
   end
@@ -1186,35 +966,31 @@ local function synergies(d, e)
   local function consider(id)
     if seen[id] then return end
     seen[id] = true
-    local a, b = e.starts[id], e.ends[id]
+    local a, b = e.start.items[id], e.finish.items[id]
     if shown(e, id) and ((a and a.synergy) or (b and b.synergy)) then ids[#ids + 1] = id end
   end
-  for id in pairs(e.end_visible) do consider(id) end
+  for id in pairs(e.finish.visible) do consider(id) end
   for _, id in ipairs(e.records) do consider(id) end
   if #ids == 0 then
     d.p("Aucun élément du plan n’est marqué « synergie » avec la commune : l’évaluation " ..
         "ne relève donc aucune synergie à examiner pour cette période.")
     return
   end
-  table.sort(ids, function(x, y)
-    local sx, sy = state(e, x), state(e, y)
-    if sx.kind ~= sy.kind then return KIND_ORDER[sx.kind] < KIND_ORDER[sy.kind] end
-    return id_number(x) < id_number(y)
-  end)
+  table.sort(ids, by_kind(e))
   d.p("Les éléments marqués « synergie » (menés avec la commune), leur état à la fin de la " ..
       "période et ce qui a changé pour eux.", "note")
   local rows = {}
   for i, id in ipairs(ids) do
     if i > CAP * 2 then break end
-    local b = e.ends[id]
+    local b = e.finish.items[id]
     local s = state(e, id)
     local state_words
     if not b then state_words = "retiré du plan"
     elseif not b.synergy then state_words = b.status .. " ; n’est plus marqué « synergie »"
     else state_words = b.status end
     local lines = item_lines(e, id)
-    rows[#rows + 1] = {(KIND_WORD[s.kind] or "") .. " : " .. display(s), state_words,
-                       fr.percent(e.end_measure.progress(id)),
+    rows[#rows + 1] = {kind_word(s.kind) .. " : " .. display(s), state_words,
+                       fr.percent(progress_in(e.finish, id)),
                        #lines > 0 and table.concat(lines, " ; ") or "aucun changement pendant la période"}
   end
   d.table({"Élément", "État à la fin", "Avancement", "Changements de la période"}, rows,

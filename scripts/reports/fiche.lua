@@ -22,8 +22,6 @@ local HISTORY_CAP = 30   -- modifications montrées, les plus récentes
 local VALUE_CAP = 160    -- caractères d'une valeur dans l'historique
 
 local ROLES = {"mandataire", "responsable", "gestionnaire", "porteur"}
-local KIND_PHRASE = {os = "un objectif stratégique", oo = "un objectif opérationnel",
-                     task = "une tâche", person = "une personne", plan = "le plan lui-même"}
 
 -- ------------------------------------------------------------------ arguments
 
@@ -577,7 +575,8 @@ local function resolve(ref)
   local rec = jalon.get(ref)
   if not rec then args.fail(NAME, "« " .. ref .. " » ne désigne aucune action du plan") end
   if rec.kind ~= "action" then
-    args.fail(NAME, "« " .. ref .. " » est " .. (KIND_PHRASE[rec.kind] or rec.kind)
+    local kind = jalon.kinds[rec.kind] -- « un objectif opérationnel », « une personne »…
+    args.fail(NAME, "« " .. ref .. " » est " .. (kind and kind.phrase or rec.kind)
                 .. (rec.id and (" (" .. rec.id .. ")") or "") .. ", pas une action : "
                 .. "la fiche-action ne se fait que pour une action")
   end

@@ -23,7 +23,6 @@ local fr = require "lib.fr"
 local NAME = "tableur"
 local NBSP = "\u{A0}"
 
-local KIND_WORD = {os = "OS", oo = "OO", action = "Action", task = "Tâche"}
 local VOLETS = {{key = "externe", sheet = "Volet externe"}, {key = "interne", sheet = "Volet interne"}}
 
 -- ------------------------------------------------------------------ arguments
@@ -327,7 +326,7 @@ end
 local function state_cells(node, rec, people)
   local roles = people_by_role(rec, people)
   local due = deadline_text(rec)
-  return {KIND_WORD[node.kind], node.label, node.title, node.status, roles.mandataire,
+  return {jalon.kinds[node.kind].word, node.label, node.title, node.status, roles.mandataire,
     roles.gestionnaire, roles.porteur, due ~= "" and due or to_ods(day(rec.planned_end)),
     to_ods(pct(node.measure.progress)), finding(rec), health_text(node), rec.description}
 end

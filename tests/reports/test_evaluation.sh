@@ -9,7 +9,9 @@
 # `jalon progress` taken at T1 and T2), the sections; --between two tags; Markdown, HTML
 # (rendered by Chromium without console errors) and ODT (well-formed XML, converted by
 # LibreOffice, its PDF text read back); a hostile title escaped everywhere; argument
-# errors. Prints "N passed, M failed" last.
+# errors; a small plan whose script has its own progress rule, measured at both ends by
+# that rule (compared with `jalon progress` at each tag and now), its tags dated by their
+# commits. Prints "N passed, M failed" last.
 # shellcheck disable=SC2016  # python snippets in single quotes
 set -eu
 
@@ -334,5 +336,89 @@ check "erezée : des avancements différents" [ "$E0" != "$E1" ]
 check "erezée : action répartie sur deux OO" grep -q "Déplacé : OO2 → OO2 60 %, OO3 40 %" "$TMP/erezee.md"
 check "erezée : html sans <script>" [ "$(grep -ci '<script' "$TMP/erezee.html")" -eq 0 ]
 check "erezée : odt lisible" "$PY" -c 'import sys, zipfile, xml.dom.minidom; xml.dom.minidom.parseString(zipfile.ZipFile(sys.argv[1]).read("content.xml"))' "$TMP/erezee.odt"
+
+# ------------------------------------------------------------------ a plan with its own rules
+
+# A script's progress rule: every action counts 100 % once it is no longer « à lancer ».
+# Both ends of the period are measured by Jalon with that rule — the start as the plan
+# stood at the first tag, the end as it stood at the second or as it stands now.
+R=$TMP/regles
+r() { "$JALON" --store "$R" -q "$@"; }
+figure() { "$JALON" --store "$R" progress "$1" | sed -n 's/^avancement : \([0-9]*\).*/\1/p'; }
+figures() { echo "$(figure plan) $(figure externe) $(figure interne) $(figure os-1)"; }
+# The time of the newest commit, as the report writes it: « 3 décembre 2026, 10:58:45 UTC ».
+newest_commit_words() {
+	"$JALON" --store "$R" log --json | "$PY" -c '
+import json, sys, time
+g = time.gmtime(max(e["time"] for e in json.load(sys.stdin)))
+months = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+print("1er" if g.tm_mday == 1 else g.tm_mday, months[g.tm_mon - 1], g.tm_year, end=", ")
+print(time.strftime("%H:%M:%S UTC", g))'
+}
+# The report's figures as figures() lists them: the start's (column 1) or the end's (2).
+report_figures() {
+	for what in "Plan entier" "Volet externe" "Volet interne"; do
+		grep "^| $what |" "$1" | sed 's/[^0-9|]//g' | cut -d'|' -f"$(($2 + 2))"
+	done
+	# the OS: « Volet externe ; avancement 33 % au début, 100 % à la fin »
+	grep "^\*Volet externe ; avancement" "$1" | sed 's/[^0-9,]//g' | cut -d, -f"$2"
+}
+
+r init
+mkdir -p "$R/scripts"
+cat >"$R/scripts/regle.lua" <<'EOF'
+jalon.progress_rule("avancement", function(item)
+  if item.kind == "action" then return item.status == "à lancer" and 0 or 100 end
+end)
+EOF
+{
+	r add os "Aider les ménages" volet=externe
+	r add os "Mieux s’organiser" volet=interne
+	r add oo --parent os-1 "Loger"
+	r add oo --parent os-2 "Former"
+	for t in "Trouver des logements" "Accompagner les locataires" "Créer une agence immobilière sociale"; do
+		r add action --parent oo-1 "$t"
+	done
+	r add action --parent oo-2 "Former les agents"
+	r add action --parent oo-2 "Numériser les dossiers"
+} >/dev/null
+r set action-1 statut="en cours"
+START=$(figures)
+START_WORDS=$(newest_commit_words)
+sleep 1 # the tag is later than its commit: the report names the commit's time
+r tag debut -m "Début de la période"
+sleep 1
+r set action-2 statut=reporté
+r set action-4 statut="en cours"
+r set action-3 statut=terminé
+END=$(figures)
+END_WORDS=$(newest_commit_words)
+sleep 1
+r tag fin -m "Fin de la période"
+sleep 1
+r set action-5 statut="en cours"
+NOW=$(figures)
+# By hand, with the rule: at the start oo-1 (100, 0, 0) = 33, oo-2 0, the plan 17; at
+# fin oo-1 100, oo-2 (100, 0) = 50, the plan 75; now the plan 100. (Jalon's default
+# rules would give 8, 17, 0 at the start and 38, 50, 25 at fin.)
+check "règles propres : jalon progress au début, à fin et maintenant" \
+	[ "$START|$END|$NOW" = "17 33 0 33|75 100 50 100|100 100 100 100" ]
+
+F=$TMP/regles-fin.md
+"$JALON" --store "$R" report evaluation --between debut fin --format md >"$F"
+check "règles propres, --between : au début, jalon progress à debut ($START)" \
+	[ "$(report_figures "$F" 1 | paste -sd' ')" = "$START" ]
+check "règles propres, --between : à la fin, jalon progress à fin ($END)" \
+	[ "$(report_figures "$F" 2 | paste -sd' ')" = "$END" ]
+check "--between : les étiquettes datées par leur commit" has "$F" \
+	"Période évaluée : **depuis l’étiquette « debut » ($START_WORDS) jusqu’à l’étiquette « fin » ($END_WORDS)**"
+F=$TMP/regles-maintenant.md
+"$JALON" --store "$R" report evaluation --since debut --format md >"$F"
+check "règles propres, jusqu’à maintenant : au début, jalon progress à debut ($START)" \
+	[ "$(report_figures "$F" 1 | paste -sd' ')" = "$START" ]
+check "règles propres, jusqu’à maintenant : à la fin, jalon progress ($NOW)" \
+	[ "$(report_figures "$F" 2 | paste -sd' ')" = "$NOW" ]
+check "--since étiquette : datée par son commit" \
+	has "$F" "Période évaluée : **depuis l’étiquette « debut » ($START_WORDS) jusqu’au "
 
 check_summary
