@@ -1,5 +1,5 @@
-/* History questions: log of one item, state at a date, diff between dates, blame, tags,
- * and reading dates. */
+/* History questions: log of one item with each change's values, state at a date, diff
+ * between dates, blame, tags, reading dates, the plan as it stood at a time. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "helpers.h"
+#include "jobs/progress.h"
 
 struct fixture {
 	char *dir;
@@ -172,6 +173,79 @@ static void test_time_parse_forms(void **state)
 	assert_int_equal(jalon_time_parse(f->store, "2020-02-30", 0, &t), JALON_EINVALID);
 	assert_non_null(strstr(jalon_errmsg(f->store), "2020-02-30"));
 	assert_int_equal(jalon_time_parse(f->store, "hier", 0, &t), JALON_EINVALID);
+	assert_int_equal(jalon_time_parse(f->store, "2020-01-15 10:30:05", 0, &t), 0);
+	assert_int_equal(t, 1579046400LL + 37805);
+	/* Nothing may follow a date: what does is no date, and no tag of that name. */
+	assert_int_equal(jalon_time_parse(f->store, "2020-01-15xyz", 0, &t), JALON_EINVALID);
+	assert_int_equal(jalon_time_parse(f->store, "2020-01-15T10:30Z", 0, &t), JALON_EINVALID);
+	assert_int_equal(jalon_time_parse(f->store, "2020-13-45", 0, &t), JALON_EINVALID);
+	assert_non_null(strstr(jalon_errmsg(f->store), "« 2020-13-45 » invalide"));
+}
+
+/* A tag whose name starts with a date is the tag, at its commit's time. */
+static void test_a_tag_named_like_a_date(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(jalon_tag_create(f->store, "2021-06-30-mi-parcours", "Mi-parcours"), 0);
+	long long when, head;
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "git --git-dir='%s/history.git' log -1 --format=%%ct main", f->dir);
+	char *line = run_line(cmd);
+	head = atoll(line);
+	free(line);
+	assert_int_equal(jalon_time_parse(f->store, "2021-06-30-mi-parcours", 0, &when), 0);
+	assert_int_equal(when, head);
+}
+
+/* Each change of a log gives the values themselves beside their texts, and says when it
+   created the record. */
+static void test_changes_carry_their_values(void **state)
+{
+	struct fixture *f = *state;
+	jalon_log *log;
+	assert_int_equal(jalon_history_log(&log, f->store, "Action 4", 0), 0);
+	size_t n = jalon_log_count(log);
+	assert_true(n >= 3);
+	const jalon_field_change *status = find_change(jalon_log_get(log, 0), "status");
+	assert_non_null(status);
+	assert_string_equal(status->before_json, "\"en cours\"");
+	assert_string_equal(status->after_json, "\"terminé\"");
+	assert_false(status->created);
+	assert_false(status->removed);
+	const jalon_field_change *deadline = find_change(jalon_log_get(log, n - 1), "deadline");
+	assert_non_null(deadline);
+	assert_true(deadline->created);
+	assert_string_equal(deadline->before_json, "null");
+	assert_non_null(strstr(deadline->after_json, "\"end\":\"2020-09-30\""));
+	jalon_log_free(log);
+}
+
+/* The plan as it stood at a time, measured: the statuses of then, not of now. */
+static void test_the_plan_as_it_stood(void **state)
+{
+	struct fixture *f = *state;
+	progress_plan *p;
+	assert_int_equal(jl_progress_load_at(f->store, "2020-10-01", &f->t0, &p), 0);
+	const progress_node *action = jl_progress_find(p, "action-1");
+	assert_non_null(action);
+	assert_string_equal(action->status, "à lancer");
+	assert_int_equal(p->plan.progress, 0);
+	assert_null(p->record); /* this store never had a plan record */
+	jl_progress_free(p);
+	assert_int_equal(jl_progress_load_at(f->store, "2020-10-01", &f->t1, &p), 0);
+	assert_string_equal(jl_progress_find(p, "action-1")->status, "en cours");
+	assert_int_equal(p->plan.progress, 50);
+	jl_progress_free(p);
+	/* Before the first commit, there was no item. */
+	long long before = 0;
+	assert_int_equal(jl_progress_load_at(f->store, NULL, &before, &p), 0);
+	assert_int_equal(p->n, 0);
+	jl_progress_free(p);
+	/* The store's own tables are untouched. */
+	assert_int_equal(jl_progress_load(f->store, "2020-10-01", &p), 0);
+	assert_string_equal(jl_progress_find(p, "action-1")->status, "terminé");
+	assert_int_equal(p->plan.progress, 100);
+	jl_progress_free(p);
 }
 
 int main(void)
@@ -183,6 +257,9 @@ int main(void)
 		cmocka_unit_test(test_blame_names_who_last_changed_each_field),
 		cmocka_unit_test(test_tag_and_time_of_a_tag),
 		cmocka_unit_test(test_time_parse_forms),
+		cmocka_unit_test(test_a_tag_named_like_a_date),
+		cmocka_unit_test(test_changes_carry_their_values),
+		cmocka_unit_test(test_the_plan_as_it_stood),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

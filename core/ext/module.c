@@ -217,15 +217,14 @@ static void push_log(lua_State *L, const jalon_log *log)
 	}
 }
 
-/* A date as the CLI reads one ("2020-01-15", a tag, "@1577836800"), at its day's end. */
-/* A date, tag or @seconds argument: a day counts from its first second (since) or to its
-   last (until, at), as on the command line. */
-static long long check_time(lua_State *L, int arg, int end_of_day)
+/* A date, tag or @seconds argument of function what: a day counts from its first second
+   (since) or to its last (until, at), as on the command line. */
+static long long check_time(lua_State *L, const char *what, int arg, int end_of_day)
 {
 	jl_script *sc = jl_script_of(L);
 	long long t;
 	if (jalon_time_parse(sc->s, luaL_checkstring(L, arg), end_of_day, &t) != 0)
-		luaL_error(L, "%s", jalon_errmsg(sc->s));
+		luaL_error(L, "%s : %s", what, jalon_errmsg(sc->s));
 	return t;
 }
 
@@ -233,7 +232,7 @@ static long long check_time(lua_State *L, int arg, int end_of_day)
    with end_of_day), a time, @seconds or a tag (its commit's time) as a Unix time. */
 static int l_time(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)check_time(L, 1, lua_toboolean(L, 2)));
+	lua_pushinteger(L, (lua_Integer)check_time(L, "jalon.time", 1, lua_toboolean(L, 2)));
 	return 1;
 }
 
@@ -255,7 +254,7 @@ static int period_log(lua_State *L, const char *name,
                       int (*ask)(jalon_log **, jalon_store *, long long, long long))
 {
 	jl_script *sc = jl_script_of(L);
-	long long since = check_time(L, 1, 0), until = check_time(L, 2, 1);
+	long long since = check_time(L, name, 1, 0), until = check_time(L, name, 2, 1);
 	jalon_log *log;
 	if (ask(&log, sc->s, since, until) != 0)
 		return luaL_error(L, "%s : %s", name, jalon_errmsg(sc->s));
@@ -282,7 +281,7 @@ static int l_at(lua_State *L)
 	jl_script *sc = jl_script_of(L);
 	const char *ref = luaL_checkstring(L, 1);
 	jalon_item *item;
-	int rc = jalon_history_at(&item, sc->s, ref, check_time(L, 2, 1));
+	int rc = jalon_history_at(&item, sc->s, ref, check_time(L, "jalon.at", 2, 1));
 	if (rc == JALON_ENOTFOUND)
 		return lua_pushnil(L), 1;
 	if (rc)
@@ -595,7 +594,7 @@ static int l_plan(lua_State *L)
 	long long when = 0;
 	char iso[11];
 	if (!lua_isnoneornil(L, 2)) {
-		when = check_time(L, 2, 1);
+		when = check_time(L, "jalon.plan", 2, 1);
 		if (!day) { /* the day it stood so, in UTC as the history's times */
 			jl_date_format_iso(jl_date_from_days((long)(when >= 0 ? when / 86400
 			                                                       : (when - 86399) / 86400)),

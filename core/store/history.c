@@ -435,10 +435,51 @@ static int tag_time(jalon_store *s, const char *name, long long *out)
 	return 0;
 }
 
+/* n digits at s, their value in *v: 1, or 0. */
+static int digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+/* Whether text is laid out as "YYYY-MM-DD…" (valid or not): what a person meant as a
+   date. */
+static int looks_like_day(const char *text)
+{
+	int v;
+	return strlen(text) >= 10 && digits(text, 4, &v) && text[4] == '-' && digits(text + 5, 2, &v) &&
+	       text[7] == '-' && digits(text + 8, 2, &v);
+}
+
+/* "YYYY-MM-DD", "YYYY-MM-DDTHH:MM", "YYYY-MM-DD HH:MM:SS" — the whole text, nothing
+   after: 1 with the parts set (*clock 0 for a bare day), or 0. */
+static int read_moment(const char *text, jl_date *day, int *h, int *mi, int *sec, int *clock)
+{
+	char iso[11];
+	size_t n = strlen(text);
+	*h = *mi = *sec = *clock = 0;
+	if (!looks_like_day(text))
+		return 0;
+	memcpy(iso, text, 10);
+	iso[10] = '\0';
+	if (jl_date_parse_iso(iso, day) != 0)
+		return 0;
+	if (n == 10)
+		return 1;
+	const char *t = text + 11;
+	*clock = 1;
+	return (text[10] == 'T' || text[10] == ' ') && (n == 16 || n == 19) && digits(t, 2, h) &&
+	       t[2] == ':' && digits(t + 3, 2, mi) && (n == 16 || (t[5] == ':' && digits(t + 6, 2, sec))) &&
+	       *h < 24 && *mi < 60 && *sec < 61;
+}
+
 int jalon_time_parse(jalon_store *s, const char *text, int end_of_day, long long *out)
 {
-	int y, mo, d, h = 0, mi = 0, sec = 0;
-	char tail;
 	jl_store_clear_error(s);
 	if (!text || !*text)
 		return jl_store_fail(s, JALON_EINVALID, "date vide");
@@ -450,24 +491,22 @@ int jalon_time_parse(jalon_store *s, const char *text, int end_of_day, long long
 		*out = v;
 		return 0;
 	}
-	int n = sscanf(text, "%4d-%2d-%2d%*[T ]%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail);
-	jl_date date = {y, mo, d};
-	char iso[11];
-	int is_date = n >= 3 && n != 7 && strlen(text) >= 10;
-	if (is_date) {
-		snprintf(iso, sizeof iso, "%.10s", text);
-		is_date = jl_date_parse_iso(iso, &date) == 0 && h < 24 && mi < 60 && sec < 61;
+	jl_date day;
+	int h, mi, sec, clock;
+	if (read_moment(text, &day, &h, &mi, &sec, &clock)) {
+		if (!clock && end_of_day)
+			h = 23, mi = 59, sec = 59;
+		*out = (long long)jl_date_to_days(day) * 86400 + h * 3600 + mi * 60 + sec;
+		return 0;
 	}
-	if (!is_date) {
-		if (tag_time(s, text, out) == 0)
-			return 0;
-		return jl_store_fail(s, JALON_EINVALID, "date « %s » illisible : AAAA-MM-JJ, "
-		                                     "AAAA-MM-JJTHH:MM ou une étiquette attendue", text);
-	}
-	if (n == 3 && end_of_day)
-		h = 23, mi = 59, sec = 59;
-	*out = (long long)jl_date_to_days(date) * 86400 + h * 3600 + mi * 60 + sec;
-	return 0;
+	/* A tag, even one whose name starts with a date ("2021-06-30-mi-parcours"). */
+	if (tag_time(s, text, out) == 0)
+		return 0;
+	if (looks_like_day(text))
+		return jl_store_fail(s, JALON_EINVALID, "date « %s » invalide : AAAA-MM-JJ (un jour qui "
+		                     "existe), AAAA-MM-JJTHH:MM, ou une étiquette", text);
+	return jl_store_fail(s, JALON_EINVALID, "date « %s » illisible : AAAA-MM-JJ, "
+	                     "AAAA-MM-JJTHH:MM ou une étiquette attendue", text);
 }
 
 /* ---------------------------------------------------------------- the plan at a time */
