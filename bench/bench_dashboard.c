@@ -49,13 +49,17 @@ int main(int argc, char **argv)
 	char *plan = bench_plan(n, &len);
 	char tmpl[] = "/tmp/jalon-bench-XXXXXX";
 	char *base = mkdtemp(tmpl);
+	if (!base) {
+		perror("bench_dashboard: mkdtemp");
+		return 1;
+	}
 	char dir[4096], cmd[8192];
 	snprintf(dir, sizeof dir, "%s/store", base);
 	jalon_store *s;
-	if (!base || jalon_store_init(&s, dir, NULL) != 0 ||
+	if (jalon_store_init(&s, dir, NULL) != 0 ||
 	    jalon_store_set_author(s, "Banc d'essai", "bench@example.org") != 0 ||
 	    jalon_import_buffer(s, plan, len, "plan.md", JALON_FORMAT_OUTLINE, NULL) != 0) {
-		fprintf(stderr, "bench_dashboard: %s\n", s ? jalon_errmsg(s) : "mkdtemp");
+		fprintf(stderr, "bench_dashboard: %s\n", jalon_errmsg(s));
 		return 1;
 	}
 	jalon_store_close(s);

@@ -6,7 +6,7 @@ set -eu
 packages="build-essential cmake pkg-config git ca-certificates
 liblua5.4-dev libsqlite3-dev libgit2-dev libjansson-dev libcmocka-dev libical-dev
 libcurl4-openssl-dev libzip-dev
-sqlite3 valgrind python3-aiosmtpd openssl lua-check
+sqlite3 valgrind clang python3-aiosmtpd openssl lua-check
 chromium libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-dejavu-core"
 
 missing=""

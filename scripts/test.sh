@@ -1,13 +1,23 @@
 #!/bin/sh
-# Installs what is missing, builds Jalon twice — plainly and with AddressSanitizer and
-# UndefinedBehaviorSanitizer — and runs every test in both builds, the unit tests once
-# more under valgrind, and builds and runs the example host program against an installed
-# copy (found through pkg-config and through the CMake package).
-# Usage: scripts/test.sh   (from anywhere; build trees go to build/ and build-asan/)
+# Installs what is missing, builds Jalon — RelWithDebInfo, Debug with AddressSanitizer
+# and UndefinedBehaviorSanitizer, Release with gcc and with clang — and runs every test
+# in each of these builds, the unit tests once more under valgrind; builds the Debug and
+# MinSizeRel types too (not tested); and builds and runs the example host program
+# against an installed copy (found through pkg-config and through the CMake package).
+# Every build is made with -Werror (JALON_WERROR=ON): no warning, in any of them.
+# Usage: scripts/test.sh   (from anywhere; build trees go to build/, build-asan/,
+#        build-release/, build-clang/, build-debug/ and build-minsizerel/)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 jobs=$(nproc 2>/dev/null || echo 2)
+
+# configure DIR OPTION…: a build tree of Jalon, warnings as errors.
+configure() {
+    dir=$1
+    shift
+    cmake -S . -B "$dir" -DJALON_WERROR=ON "$@" >/dev/null
+}
 
 sh scripts/install-deps.sh
 
@@ -15,17 +25,35 @@ echo "== Lua scripts and plug-ins (luacheck)"
 luacheck --codes -- scripts plugins examples   # .luacheckrc: the sandbox
 
 echo "== build"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+configure build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$jobs"
 cmake --build build -j "$jobs" --target bench_scripts bench_dashboard   # built, not run
 echo "== tests"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
 echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DJALON_SANITIZE=ON >/dev/null
+configure build-asan -DCMAKE_BUILD_TYPE=Debug -DJALON_SANITIZE=ON
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== Release build and tests, with gcc and with clang"
+for cc in gcc clang; do
+    dir=build-release
+    [ "$cc" = gcc ] || dir=build-$cc
+    configure "$dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$cc"
+    cmake --build "$dir" -j "$jobs"
+    cmake --build "$dir" -j "$jobs" --target bench_scripts bench_dashboard
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+done
+
+echo "== Debug and MinSizeRel builds with gcc (built, not tested)"
+for type in Debug MinSizeRel; do
+    dir=build-$(echo "$type" | tr '[:upper:]' '[:lower:]')
+    configure "$dir" -DCMAKE_BUILD_TYPE="$type" -DCMAKE_C_COMPILER=gcc
+    cmake --build "$dir" -j "$jobs"
+    cmake --build "$dir" -j "$jobs" --target bench_scripts bench_dashboard
+done
 
 echo "== unit tests under valgrind"
 for t in build/tests/test_*; do
