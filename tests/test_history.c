@@ -6,8 +6,10 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <limits.h>
 #include <time.h>
 
+#include "db_helpers.h"
 #include "helpers.h"
 
 struct fixture {
@@ -174,6 +176,95 @@ static void test_time_parse_forms(void **state)
 	assert_int_equal(jalon_time_parse(f->store, "hier", 0, &t), JALON_EINVALID);
 }
 
+/* ---------------------------------------------------------------- a failing database */
+
+/* One history question, and the answer it gave without a fault, to compare with. */
+struct question {
+	struct fixture *f;
+	int which;
+	char *answer;
+};
+
+/* What a log says, entry by entry: commit, author, and each change's field and values. */
+static char *log_text(const jalon_log *log)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *text = calloc(1, cap);
+	for (size_t i = 0; i < jalon_log_count(log); i++) {
+		const jalon_log_entry *e = jalon_log_get(log, i);
+		len += (size_t)snprintf(text + len, cap - len, "%s %s\n", e->commit, e->author_name);
+		for (size_t k = 0; k < e->nchanges && len < cap; k++)
+			len += (size_t)snprintf(text + len, cap - len, "  %s %s → %s\n", e->changes[k].field,
+			                        e->changes[k].before, e->changes[k].after);
+		assert_true(len < cap);
+	}
+	return text;
+}
+
+static int ask(jalon_store *s, void *ud)
+{
+	struct question *q = ud;
+	jalon_log *log = NULL;
+	jalon_item *item = NULL;
+	int rc;
+	switch (q->which) {
+	case 0: rc = jalon_history_log(&log, s, "Action 4", 0); break;
+	case 1: rc = jalon_history_log(&log, s, NULL, 0); break;
+	case 2: rc = jalon_history_log_between(&log, s, q->f->t0, LLONG_MAX); break;
+	case 3: rc = jalon_history_diff(&log, s, 0, LLONG_MAX); break;
+	case 4: rc = jalon_history_blame(&log, s, "Action 4"); break;
+	default: rc = jalon_history_at(&item, s, "Action 4", q->f->t1); break;
+	}
+	if (rc) {
+		assert_null(log);
+		assert_null(item);
+		return rc;
+	}
+	char *answer = item ? strdup(jalon_item_json(item)) : log_text(log);
+	if (q->answer)
+		assert_string_equal(answer, q->answer);
+	free(q->answer);
+	q->answer = answer;
+	jalon_log_free(log);
+	jalon_item_free(item);
+	return 0;
+}
+
+/* Log, log of a period, diff, blame, state at a date: a database failing at any point of
+ * the answer is an error, never a shorter answer or "not found"; the same answer once
+ * the database works again. */
+static void test_a_failing_database_is_an_error_not_a_shorter_history(void **state)
+{
+	for (int which = 0; which <= 5; which++) {
+		struct question q = {*state, which, NULL};
+		assert_int_equal(ask(q.f->store, &q), 0);
+		db_sweep(q.f->store, NULL, ask, NULL, &q);
+		assert_int_equal(ask(q.f->store, &q), 0);
+		free(q.answer);
+	}
+}
+
+/* Resolving the reference: a failing lookup is not "aucun élément de ce nom". */
+static void test_a_failing_lookup_is_not_an_unknown_item(void **state)
+{
+	struct fixture *f = *state;
+	/* The record by id, an item by name, a record only the history could know. */
+	static const char *const lookups[][2] = {{"FROM records WHERE id", "action-1"},
+	                                         {"FROM items WHERE name_key", "Action 4"},
+	                                         {"FROM record_changes WHERE record", "action-99"}};
+	for (int i = 0; i < 3; i++) {
+		db_fault fault = {NULL, lookups[i][0], 0};
+		const char *ref = lookups[i][1];
+		jalon_log *log;
+		jalon_item *item;
+		db_fail(f->store, &fault);
+		assert_db_error(f->store, jalon_history_log(&log, f->store, ref, 0));
+		assert_db_error(f->store, jalon_history_blame(&log, f->store, ref));
+		assert_db_error(f->store, jalon_history_at(&item, f->store, ref, f->t1));
+		db_fail(f->store, NULL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +274,8 @@ int main(void)
 		cmocka_unit_test(test_blame_names_who_last_changed_each_field),
 		cmocka_unit_test(test_tag_and_time_of_a_tag),
 		cmocka_unit_test(test_time_parse_forms),
+		cmocka_unit_test(test_a_failing_database_is_an_error_not_a_shorter_history),
+		cmocka_unit_test(test_a_failing_lookup_is_not_an_unknown_item),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
