@@ -265,6 +265,78 @@ static void test_a_failing_lookup_is_not_an_unknown_item(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------- tags and the write lock */
+
+static char *git_line(const char *dir, const char *args)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "git --git-dir='%s/history.git' %s 2>/dev/null", dir, args);
+	return run_line(cmd);
+}
+
+/* A tag is a write to the history: it waits for another writer's lock, and gives up with
+ * JALON_EBUSY, creating nothing. */
+static void test_tag_waits_for_the_write_lock(void **state)
+{
+	(void)state;
+	char *dir;
+	jalon_store *s = scratch_store("tag-lock", "Anne DG", "dg@cpas.be", &dir);
+	const char *os[] = {"label=OS 1"};
+	assert_int_equal(jalon_item_add(NULL, s, JALON_KIND_OS, NULL, "Être un CPAS", os, 1), 0);
+	jalon_store_close(s);
+	jalon_open_options opts = JALON_OPEN_OPTIONS_INIT;
+	opts.busy_timeout_ms = 100;
+	assert_int_equal(jalon_store_open(&s, dir, &opts), 0);
+	as(s, "Anne DG", "dg@cpas.be");
+
+	char path[4200];
+	sqlite3 *other;
+	snprintf(path, sizeof path, "%s/jalon.db", dir);
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(jalon_tag_create(s, "pst-adopte", "PST adopté"), JALON_EBUSY);
+	assert_non_null(strstr(jalon_errmsg(s), "occupé par un autre processus"));
+	char *tags = git_line(dir, "tag -l");
+	assert_string_equal(tags, "");
+	free(tags);
+
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(jalon_tag_create(s, "pst-adopte", "PST adopté"), 0);
+	tags = git_line(dir, "tag -l");
+	assert_string_equal(tags, "pst-adopte");
+	free(tags);
+	scratch_store_close(s, dir);
+}
+
+/* The tag marks the head SQLite recorded, not a branch head a crashed writer left ahead. */
+static void test_tag_marks_the_recorded_head(void **state)
+{
+	(void)state;
+	char *dir;
+	jalon_store *s = scratch_store("tag-head", "Anne DG", "dg@cpas.be", &dir);
+	const char *os[] = {"label=OS 1"};
+	assert_int_equal(jalon_item_add(NULL, s, JALON_KIND_OS, NULL, "Être un CPAS", os, 1), 0);
+	char *recorded = git_line(dir, "rev-parse main");
+	/* A writer killed between its git commit and its SQLite COMMIT. */
+	char args[512];
+	snprintf(args, sizeof args, "-c user.name=X -c user.email=x@x commit-tree -p main -m "
+	                            "ahead main^{tree}");
+	char *ahead = git_line(dir, args);
+	assert_int_equal(strlen(ahead), 40);
+	snprintf(args, sizeof args, "update-ref refs/heads/main %s && echo ok", ahead);
+	char *ok = git_line(dir, args);
+	assert_string_equal(ok, "ok");
+	assert_int_equal(jalon_tag_create(s, "pst-adopte", "PST adopté"), 0);
+	char *tagged = git_line(dir, "rev-parse 'pst-adopte^{commit}'");
+	assert_string_equal(tagged, recorded);
+	free(tagged);
+	free(ok);
+	free(ahead);
+	free(recorded);
+	scratch_store_close(s, dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_time_parse_forms),
 		cmocka_unit_test(test_a_failing_database_is_an_error_not_a_shorter_history),
 		cmocka_unit_test(test_a_failing_lookup_is_not_an_unknown_item),
+		cmocka_unit_test(test_tag_waits_for_the_write_lock),
+		cmocka_unit_test(test_tag_marks_the_recorded_head),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -431,11 +431,17 @@ int jalon_tag_create(jalon_store *s, const char *name, const char *message)
 		                                     "-, _ et . sans espaces)", name ? name : "");
 	if (!s->author_name)
 		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui pose l'étiquette");
-	if (git_reference_name_to_id(&head, s->repo, "refs/heads/main") != 0)
-		return jl_store_fail(s, JALON_ENOTFOUND, "l'historique est vide : rien à étiqueter");
-	int rc = 0;
-	if (git_object_lookup(&target, s->repo, &head, GIT_OBJECT_COMMIT) != 0 ||
-	    git_signature_now(&tagger, s->author_name, s->author_email) != 0)
+	/* A tag is a write to the history like a change: under the writers' lock, so that it
+	 * never lands while a change is half-written, and on the head SQLite recorded rather
+	 * than a branch head a crashed writer left ahead. Nothing is written to SQLite. */
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return jl_store_fail_db(s, "pose de l'étiquette");
+	int has_head;
+	int rc = jl_repo_recorded_head(s, &head, &has_head);
+	if (rc == 0 && !has_head)
+		rc = jl_store_fail(s, JALON_ENOTFOUND, "l'historique est vide : rien à étiqueter");
+	if (rc == 0 && (git_object_lookup(&target, s->repo, &head, GIT_OBJECT_COMMIT) != 0 ||
+	                git_signature_now(&tagger, s->author_name, s->author_email) != 0))
 		rc = jl_store_fail_git(s, "étiquette");
 	char *text = rc == 0 ? jl_sprintf("%s\n", message && *message ? message : name) : NULL;
 	if (rc == 0) {
@@ -445,6 +451,7 @@ int jalon_tag_create(jalon_store *s, const char *name, const char *message)
 		else if (g != 0)
 			rc = jl_store_fail_git(s, "étiquette");
 	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	free(text);
 	git_signature_free(tagger);
 	git_object_free(target);
