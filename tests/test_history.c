@@ -6,8 +6,10 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <limits.h>
 #include <time.h>
 
+#include "db_helpers.h"
 #include "helpers.h"
 #include "jobs/progress.h"
 
@@ -248,6 +250,167 @@ static void test_the_plan_as_it_stood(void **state)
 	jl_progress_free(p);
 }
 
+/* ---------------------------------------------------------------- a failing database */
+
+/* One history question, and the answer it gave without a fault, to compare with. */
+struct question {
+	struct fixture *f;
+	int which;
+	char *answer;
+};
+
+/* What a log says, entry by entry: commit, author, and each change's field and values. */
+static char *log_text(const jalon_log *log)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *text = calloc(1, cap);
+	for (size_t i = 0; i < jalon_log_count(log); i++) {
+		const jalon_log_entry *e = jalon_log_get(log, i);
+		len += (size_t)snprintf(text + len, cap - len, "%s %s\n", e->commit, e->author_name);
+		for (size_t k = 0; k < e->nchanges && len < cap; k++)
+			len += (size_t)snprintf(text + len, cap - len, "  %s %s → %s\n", e->changes[k].field,
+			                        e->changes[k].before, e->changes[k].after);
+		assert_true(len < cap);
+	}
+	return text;
+}
+
+static int ask(jalon_store *s, void *ud)
+{
+	struct question *q = ud;
+	jalon_log *log = NULL;
+	jalon_item *item = NULL;
+	int rc;
+	switch (q->which) {
+	case 0: rc = jalon_history_log(&log, s, "Action 4", 0); break;
+	case 1: rc = jalon_history_log(&log, s, NULL, 0); break;
+	case 2: rc = jalon_history_log_between(&log, s, q->f->t0, LLONG_MAX); break;
+	case 3: rc = jalon_history_diff(&log, s, 0, LLONG_MAX); break;
+	case 4: rc = jalon_history_blame(&log, s, "Action 4"); break;
+	default: rc = jalon_history_at(&item, s, "Action 4", q->f->t1); break;
+	}
+	if (rc) {
+		assert_null(log);
+		assert_null(item);
+		return rc;
+	}
+	char *answer = item ? strdup(jalon_item_json(item)) : log_text(log);
+	if (q->answer)
+		assert_string_equal(answer, q->answer);
+	free(q->answer);
+	q->answer = answer;
+	jalon_log_free(log);
+	jalon_item_free(item);
+	return 0;
+}
+
+/* Log, log of a period, diff, blame, state at a date: a database failing at any point of
+ * the answer is an error, never a shorter answer or "not found"; the same answer once
+ * the database works again. */
+static void test_a_failing_database_is_an_error_not_a_shorter_history(void **state)
+{
+	for (int which = 0; which <= 5; which++) {
+		struct question q = {*state, which, NULL};
+		assert_int_equal(ask(q.f->store, &q), 0);
+		db_sweep(q.f->store, NULL, ask, NULL, &q);
+		assert_int_equal(ask(q.f->store, &q), 0);
+		free(q.answer);
+	}
+}
+
+/* Resolving the reference: a failing lookup is not "aucun élément de ce nom". */
+static void test_a_failing_lookup_is_not_an_unknown_item(void **state)
+{
+	struct fixture *f = *state;
+	/* The record by id, an item by name, a record only the history could know. */
+	static const char *const lookups[][2] = {{"FROM records WHERE id", "action-1"},
+	                                         {"FROM items WHERE name_key", "Action 4"},
+	                                         {"FROM record_changes WHERE record", "action-99"}};
+	for (int i = 0; i < 3; i++) {
+		db_fault fault = {NULL, lookups[i][0], 0};
+		const char *ref = lookups[i][1];
+		jalon_log *log;
+		jalon_item *item;
+		db_fail(f->store, &fault);
+		assert_db_error(f->store, jalon_history_log(&log, f->store, ref, 0));
+		assert_db_error(f->store, jalon_history_blame(&log, f->store, ref));
+		assert_db_error(f->store, jalon_history_at(&item, f->store, ref, f->t1));
+		db_fail(f->store, NULL);
+	}
+}
+
+/* ---------------------------------------------------------------- tags and the write lock */
+
+static char *git_line(const char *dir, const char *args)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "git --git-dir='%s/history.git' %s 2>/dev/null", dir, args);
+	return run_line(cmd);
+}
+
+/* A tag is a write to the history: it waits for another writer's lock, and gives up with
+ * JALON_EBUSY, creating nothing. */
+static void test_tag_waits_for_the_write_lock(void **state)
+{
+	(void)state;
+	char *dir;
+	jalon_store *s = scratch_store("tag-lock", "Anne DG", "dg@cpas.be", &dir);
+	const char *os[] = {"label=OS 1"};
+	assert_int_equal(jalon_item_add(NULL, s, JALON_KIND_OS, NULL, "Être un CPAS", os, 1), 0);
+	jalon_store_close(s);
+	jalon_open_options opts = JALON_OPEN_OPTIONS_INIT;
+	opts.busy_timeout_ms = 100;
+	assert_int_equal(jalon_store_open(&s, dir, &opts), 0);
+	as(s, "Anne DG", "dg@cpas.be");
+
+	char path[4200];
+	sqlite3 *other;
+	snprintf(path, sizeof path, "%s/jalon.db", dir);
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(jalon_tag_create(s, "pst-adopte", "PST adopté"), JALON_EBUSY);
+	assert_non_null(strstr(jalon_errmsg(s), "occupé par un autre processus"));
+	char *tags = git_line(dir, "tag -l");
+	assert_string_equal(tags, "");
+	free(tags);
+
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(jalon_tag_create(s, "pst-adopte", "PST adopté"), 0);
+	tags = git_line(dir, "tag -l");
+	assert_string_equal(tags, "pst-adopte");
+	free(tags);
+	scratch_store_close(s, dir);
+}
+
+/* The tag marks the head SQLite recorded, not a branch head a crashed writer left ahead. */
+static void test_tag_marks_the_recorded_head(void **state)
+{
+	(void)state;
+	char *dir;
+	jalon_store *s = scratch_store("tag-head", "Anne DG", "dg@cpas.be", &dir);
+	const char *os[] = {"label=OS 1"};
+	assert_int_equal(jalon_item_add(NULL, s, JALON_KIND_OS, NULL, "Être un CPAS", os, 1), 0);
+	char *recorded = git_line(dir, "rev-parse main");
+	/* A writer killed between its git commit and its SQLite COMMIT. */
+	char args[512];
+	snprintf(args, sizeof args, "-c user.name=X -c user.email=x@x commit-tree -p main -m "
+	                            "ahead main^{tree}");
+	char *ahead = git_line(dir, args);
+	assert_int_equal(strlen(ahead), 40);
+	snprintf(args, sizeof args, "update-ref refs/heads/main %s && echo ok", ahead);
+	char *ok = git_line(dir, args);
+	assert_string_equal(ok, "ok");
+	assert_int_equal(jalon_tag_create(s, "pst-adopte", "PST adopté"), 0);
+	char *tagged = git_line(dir, "rev-parse 'pst-adopte^{commit}'");
+	assert_string_equal(tagged, recorded);
+	free(tagged);
+	free(ok);
+	free(ahead);
+	free(recorded);
+	scratch_store_close(s, dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +423,10 @@ int main(void)
 		cmocka_unit_test(test_a_tag_named_like_a_date),
 		cmocka_unit_test(test_changes_carry_their_values),
 		cmocka_unit_test(test_the_plan_as_it_stood),
+		cmocka_unit_test(test_a_failing_database_is_an_error_not_a_shorter_history),
+		cmocka_unit_test(test_a_failing_lookup_is_not_an_unknown_item),
+		cmocka_unit_test(test_tag_waits_for_the_write_lock),
+		cmocka_unit_test(test_tag_marks_the_recorded_head),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <libical/ical.h>
 
+#include "db_helpers.h"
 #include "helpers.h"
 
 static int setup(void **state)
@@ -116,6 +117,39 @@ static void test_a_persons_calendar(void **state)
 	icalcomponent_free(cal);
 }
 
+static int calendar_uids(jalon_store *s, void *ud)
+{
+	char **answer = ud, *text;
+	int rc = jalon_export_calendar(&text, NULL, s, NULL);
+	if (rc) {
+		assert_null(text);
+		return rc;
+	}
+	int events, rules;
+	icalcomponent *cal = icalparser_parse_string(text);
+	assert_non_null(cal);
+	char *list = uids(cal, &events, &rules);
+	if (*answer)
+		assert_string_equal(list, *answer);
+	free(*answer);
+	*answer = list;
+	icalcomponent_free(cal);
+	jalon_free(text);
+	return 0;
+}
+
+/* The calendar reads the items and the plan (its domain names every UID): a database
+ * failing at any point of it is an error, never fewer events or other UIDs. */
+static void test_a_failing_database_fails_the_calendar(void **state)
+{
+	struct store_fixture *f = *state;
+	char *answer = NULL;
+	assert_int_equal(calendar_uids(f->store, &answer), 0);
+	db_sweep(f->store, NULL, calendar_uids, NULL, &answer);
+	assert_int_equal(calendar_uids(f->store, &answer), 0);
+	free(answer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_a_quarterly_duty_expands_over_the_legislature),
 		cmocka_unit_test(test_uids_are_stable),
 		cmocka_unit_test(test_a_persons_calendar),
+		cmocka_unit_test(test_a_failing_database_fails_the_calendar),
 	};
 	return cmocka_run_group_tests(tests, setup, store_fixture_teardown);
 }

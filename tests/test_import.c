@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "db_helpers.h"
 #include "helpers.h"
 
 struct counts {
@@ -208,6 +209,73 @@ static void test_import_into_a_store_with_a_plan_is_refused(void **state)
 	scratch_store_close(s, dir);
 }
 
+#define EREZEE JALON_EXAMPLES_DIR "/erezee/pst-erezee-2019-2024.md"
+
+/* Whether the store has a plan, and the ids the store gave, are read before importing: a
+ * failing read fails the import, which never goes on as if the store were empty or new. */
+static void test_a_failing_database_fails_the_import(void **state)
+{
+	(void)state;
+	char *dir;
+	jalon_store *s = import(EREZEE, &dir);
+	db_fault fault = {NULL, "SELECT count(*) FROM items", 0};
+	db_fail(s, &fault);
+	int rc = jalon_import_file(s, EREZEE, JALON_FORMAT_AUTO, NULL);
+	db_fail(s, NULL);
+	assert_db_error(s, rc);
+	assert_int_equal(count(s, 1u << JALON_KIND_ACTION, NULL, 0, 0), 12);
+	assert_int_equal(jalon_import_file(s, EREZEE, JALON_FORMAT_AUTO, NULL), JALON_ECONFLICT);
+	scratch_store_close(s, dir);
+
+	/* A store whose one OS was removed: the import's OS are os-2…, never os-1 again. */
+	s = scratch_store("import-ids", "Test", "test@example.org", &dir);
+	char *os;
+	assert_int_equal(jalon_item_add(&os, s, JALON_KIND_OS, NULL, "Provisoire", NULL, 0), 0);
+	assert_int_equal(jalon_item_remove(s, os), 0);
+	fault.sql = "SELECT last FROM id_counters";
+	db_fail(s, &fault);
+	rc = jalon_import_file(s, EREZEE, JALON_FORMAT_AUTO, NULL);
+	db_fail(s, NULL);
+	assert_db_error(s, rc);
+	assert_int_equal(count(s, 0, NULL, 0, 0), 0);
+	assert_int_equal(jalon_import_file(s, EREZEE, JALON_FORMAT_AUTO, NULL), 0);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, s, os), JALON_ENOTFOUND);
+	assert_int_equal(jalon_item_lookup(&item, s, "os-2"), 0);
+	jalon_item_free(item);
+	jalon_free(os);
+	scratch_store_close(s, dir);
+}
+
+static int export_json(jalon_store *s, void *ud)
+{
+	char **answer = ud, *doc;
+	int rc = jalon_export(&doc, NULL, s, JALON_FORMAT_JSON);
+	if (rc) {
+		assert_null(doc);
+		return rc;
+	}
+	if (*answer)
+		assert_string_equal(doc, *answer);
+	jalon_free(*answer);
+	*answer = doc;
+	return 0;
+}
+
+/* The export reads the plan, its items and its people: a database failing at any point
+ * of it is an error, never a plan without its people or a shorter list. */
+static void test_a_failing_database_fails_the_export(void **state)
+{
+	(void)state;
+	char *dir, *answer = NULL;
+	jalon_store *s = import(JALON_EXAMPLES_DIR "/baelen/pst-baelen-2019-2024.md", &dir);
+	assert_int_equal(export_json(s, &answer), 0);
+	db_sweep(s, NULL, export_json, NULL, &answer);
+	assert_int_equal(export_json(s, &answer), 0);
+	jalon_free(answer);
+	scratch_store_close(s, dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +289,8 @@ int main(void)
 		cmocka_unit_test(test_csv_round_trip),
 		cmocka_unit_test(test_outline_round_trip),
 		cmocka_unit_test(test_import_into_a_store_with_a_plan_is_refused),
+		cmocka_unit_test(test_a_failing_database_fails_the_import),
+		cmocka_unit_test(test_a_failing_database_fails_the_export),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "db_helpers.h"
 #include "helpers.h"
 
 static const char PLAN[] =
@@ -251,6 +252,40 @@ static void test_store_of_schema_2_migrated(void **state)
 	free(row);
 }
 
+/* The measures of the plan, a volet and an OO, as text. */
+static int measure(jalon_store *s, void *ud)
+{
+	char **answer = ud, text[2048] = "";
+	static const char *const refs[] = {"plan", "externe", "OO 1"};
+	for (int i = 0; i < 3; i++) {
+		jalon_progress p;
+		int rc = jalon_progress_get(&p, s, refs[i], "2020-07-01");
+		if (rc)
+			return rc;
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof text - len, "%s %d %d %s %d %d %d %d %d %d %d %d\n", refs[i],
+		         p.progress, p.expected, p.health, p.items, p.by_status[0], p.by_status[1],
+		         p.by_status[2], p.by_status[3], p.by_status[4], p.overdue, p.priority);
+	}
+	if (*answer)
+		assert_string_equal(text, *answer);
+	free(*answer);
+	*answer = strdup(text);
+	return 0;
+}
+
+/* The roll-up reads the plan (its period sets what is expected), the items and their
+ * links: a database failing at any point of it is an error, never another measure. */
+static void test_a_failing_database_fails_the_measure(void **state)
+{
+	struct store_fixture *f = *state;
+	char *answer = NULL;
+	assert_int_equal(measure(f->store, &answer), 0);
+	db_sweep(f->store, NULL, measure, NULL, &answer);
+	assert_int_equal(measure(f->store, &answer), 0);
+	free(answer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +297,8 @@ int main(void)
 		                                store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_plan_for_reports, setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_store_of_schema_2_migrated, setup,
+		                                store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_a_failing_database_fails_the_measure, setup,
 		                                store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

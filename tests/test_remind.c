@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "db_helpers.h"
 #include "helpers.h"
 #include "model/date.h"
 #include "jobs/remind.h"
@@ -440,6 +441,29 @@ static void test_bad_configuration_is_named(void **state)
 	run(f, "2020-13-01", JALON_EINVALID);
 }
 
+static int occurrence_done(jalon_store *s, void *ud)
+{
+	(void)ud;
+	return jalon_occurrence_done(s, "Action 4", "14/04/2020");
+}
+
+static void occurrence_recorded(jalon_store *s, int rc, void *ud)
+{
+	jalon_item *item;
+	(void)ud;
+	assert_int_equal(jalon_item_lookup(&item, s, "Action 4"), 0);
+	assert_int_equal(strstr(jalon_item_json(item), "2020-04-14") != NULL, rc == 0);
+	jalon_item_free(item);
+}
+
+/* Marking an occurrence done reads the item and the plan: failing, it fails, never
+ * reading as an item without a recurrence. */
+static void test_a_failing_database_fails_an_occurrence_done(void **state)
+{
+	struct fixture *f = *state;
+	db_sweep(f->store, "FROM records WHERE id", occurrence_done, occurrence_recorded, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +483,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_calendar_closed_every_day_sends_nothing, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_bad_configuration_is_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_failing_database_fails_an_occurrence_done, setup,
+		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

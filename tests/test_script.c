@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "db_helpers.h"
 #include "helpers.h"
 #include "jalon/plugin.h"
 
@@ -664,6 +665,67 @@ static void test_a_store_opened_without_extensions(void **state)
 }
 
 /* A test on a fresh scratch store of its own. */
+static int run_lecture(jalon_store *s, void *ud)
+{
+	char **answer = ud, *out;
+	int rc = jalon_report_run(&out, NULL, s, "lecture", NULL, 0, NULL);
+	if (rc)
+		return rc;
+	if (*answer)
+		assert_string_equal(out, *answer);
+	jalon_free(*answer);
+	*answer = out;
+	return 0;
+}
+
+/* jalon.get, jalon.people and jalon.author read the store: a database failing under them
+ * is the script's error, naming the database, never nil, fewer people or no roles. */
+static void test_a_failing_database_is_an_error_in_lua(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "lecture.lua",
+		"jalon.report('lecture', function(ctx)\n"
+		"  ctx.write(jalon.get('Action 1').title, ' ; ', tostring(jalon.get('Action 9')), ' ; ',\n"
+		"    #jalon.people(), ' ; ', table.concat(jalon.author().roles, ','))\n"
+		"end)\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
+	char *answer = NULL;
+	assert_int_equal(run_lecture(f->store, &answer), 0);
+	assert_string_equal(answer, "Rédiger le règlement de travail ; nil ; 1 ; DG");
+	db_sweep(f->store, NULL, run_lecture, NULL, &answer);
+	assert_int_equal(run_lecture(f->store, &answer), 0);
+	jalon_free(answer);
+}
+
+static void action_unchanged(jalon_store *s, int rc, void *ud)
+{
+	jalon_item *item;
+	(void)ud;
+	assert_int_equal(jalon_item_lookup(&item, s, "Action 1"), 0);
+	assert_string_equal(jalon_item_status(item), rc ? "à lancer" : "en cours");
+	jalon_item_free(item);
+}
+
+static int start_action(jalon_store *s, void *ud)
+{
+	const char *start[] = {"statut=en cours"};
+	(void)ud;
+	return jalon_item_set(s, "Action 1", start, 1);
+}
+
+/* A handler's change.author: its roles read from the store. Failing, the change fails
+ * with the database's message, before the handler could judge an author without roles. */
+static void test_a_failing_database_fails_the_change_before_its_handlers(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "roles.lua",
+		"jalon.on('before_change', function(change)\n"
+		"  if #change.author.roles == 0 then return false, 'réservé aux rôles du plan' end\n"
+		"end)\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
+	db_sweep(f->store, "FROM people", start_action, action_unchanged, NULL);
+}
+
 #define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
 
 int main(void)
@@ -687,6 +749,8 @@ int main(void)
 		STORE_TEST(test_a_handler_amends_the_change),
 		STORE_TEST(test_a_busy_store_does_not_break_the_scripts_for_good),
 		STORE_TEST(test_a_store_opened_without_extensions),
+		STORE_TEST(test_a_failing_database_is_an_error_in_lua),
+		STORE_TEST(test_a_failing_database_fails_the_change_before_its_handlers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

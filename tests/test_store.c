@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <sys/stat.h>
 
+#include "db_helpers.h"
 #include "helpers.h"
 #include "change/pipeline.h"
 
@@ -498,6 +499,227 @@ static void test_an_unknown_options_version_is_refused(void **state)
 	assert_non_null(strstr(jalon_errmsg(f->store), "jalon_remind_options : version 7 inconnue"));
 }
 
+/* ---------------------------------------------------------------- a failing database */
+
+/* What a reading call answered without a fault, to compare with. */
+struct reading {
+	int which;
+	char *answer;
+};
+
+static char *item_text(const jalon_item *item)
+{
+	char *parents = NULL;
+	jalon_item_field(&parents, item, "parents"); /* the parents' names: more lookups */
+	char *text = malloc(strlen(jalon_item_json(item)) + (parents ? strlen(parents) : 0) + 2);
+	sprintf(text, "%s\n%s", jalon_item_json(item), parents ? parents : "");
+	jalon_free(parents);
+	return text;
+}
+
+static int read_store(jalon_store *s, void *ud)
+{
+	struct reading *r = ud;
+	static const char *const refs[] = {"Action 7", "action-1", "OO 1"};
+	char *answer = NULL;
+	int rc;
+	if (r->which < 3) {
+		jalon_item *item;
+		if ((rc = jalon_item_lookup(&item, s, refs[r->which])) == 0)
+			answer = item_text(item);
+		else
+			assert_null(item);
+		jalon_item_free(item);
+	} else if (r->which == 3) {
+		jalon_item_list *list;
+		jalon_query q = JALON_QUERY_INIT;
+		q.oo = "OO 1";
+		if ((rc = jalon_query_run(&list, s, &q)) == 0) {
+			answer = strdup("");
+			for (size_t i = 0; i < jalon_item_list_count(list); i++) {
+				char *one = item_text(jalon_item_list_get(list, i));
+				char *all = malloc(strlen(answer) + strlen(one) + 1);
+				sprintf(all, "%s%s", answer, one);
+				free(answer);
+				free(one);
+				answer = all;
+			}
+		}
+		jalon_item_list_free(list);
+	} else {
+		rc = jalon_store_fsck(s, &answer);
+		if (rc)
+			assert_null(answer);
+	}
+	if (rc == 0 && r->answer)
+		assert_string_equal(answer, r->answer);
+	if (rc == 0) {
+		free(r->answer);
+		r->answer = answer;
+	}
+	return rc;
+}
+
+/* Looking an item up (by name, id, label), a query, fsck: a database failing at any
+ * point is an error — never "aucun élément de ce nom", an item without its parents'
+ * names, a shorter list or an inconsistency to rebuild — and the same answer once the
+ * database works again. */
+static void test_a_failing_database_is_an_error_not_an_unknown_item(void **state)
+{
+	struct store_fixture *f = *state;
+	for (int which = 0; which < 5; which++) {
+		struct reading r = {which, NULL};
+		assert_int_equal(read_store(f->store, &r), 0);
+		db_sweep(f->store, NULL, read_store, NULL, &r);
+		assert_int_equal(read_store(f->store, &r), 0);
+		free(r.answer);
+	}
+}
+
+/* The store as it stands: its export and its history's head. */
+static char *store_state(const struct store_fixture *f)
+{
+	char *doc, *head = git(f, "rev-parse main");
+	assert_int_equal(jalon_export(&doc, NULL, f->store, JALON_FORMAT_JSON), 0);
+	char *text = malloc(strlen(doc) + strlen(head) + 2);
+	sprintf(text, "%s\n%s", head, doc);
+	jalon_free(doc);
+	free(head);
+	return text;
+}
+
+/* rc is a database error and the store is as it was. */
+static void assert_failed_unchanged(struct store_fixture *f, int rc, const char *before)
+{
+	db_fail(f->store, NULL);
+	assert_db_error(f->store, rc);
+	char *after = store_state(f);
+	assert_string_equal(after, before);
+	free(after);
+}
+
+/* The lookups a change makes (a fresh id, a position, a parent's children, who uses a
+ * record, a person by name, the record removed): failing, they fail the change, which
+ * never goes on as if nothing were found. */
+static void test_a_failing_database_fails_the_change(void **state)
+{
+	struct store_fixture *f = *state;
+	const char *mandate[] = {"responsable=Marie Dupont"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", mandate, 1), 0);
+	char *before = store_state(f);
+	db_fault fault = {NULL, "SELECT last FROM id_counters", 0};
+
+	/* Without its counter, the new action would be action-1 again, over the other. */
+	db_fail(f->store, &fault);
+	assert_failed_unchanged(f, jalon_item_add(NULL, f->store, JALON_KIND_ACTION, "OO 1",
+	                                          "Autre action", NULL, 0), before);
+	fault.sql = "SELECT max(position)";
+	db_fail(f->store, &fault);
+	assert_failed_unchanged(f, jalon_item_add(NULL, f->store, JALON_KIND_ACTION, "OO 1",
+	                                          "Autre action", NULL, 0), before);
+	/* Without its children, OO 1 would go and leave its action behind. */
+	fault.sql = "SELECT item FROM item_parents WHERE parent";
+	db_fail(f->store, &fault);
+	assert_failed_unchanged(f, jalon_item_remove(f->store, "OO 1"), before);
+	/* Without its users, Marie Dupont would go though the action names her. */
+	fault.sql = "UNION ALL SELECT item FROM item_people";
+	db_fail(f->store, &fault);
+	assert_failed_unchanged(f, jalon_item_remove(f->store, "person-1"), before);
+	/* Without the people's names, a second Marie Dupont would be made. */
+	fault.sql = "FROM people WHERE name_key";
+	db_fail(f->store, &fault);
+	assert_failed_unchanged(f, jalon_item_set(f->store, "OO 1", mandate, 1), before);
+	/* Without the record, restoring what is there would look for a removal. */
+	fault.sql = "FROM records WHERE id";
+	db_fail(f->store, &fault);
+	assert_failed_unchanged(f, jalon_item_restore(f->store, "action-1"), before);
+
+	/* And once the database works again: */
+	assert_int_equal(jalon_item_remove(f->store, "person-1"), JALON_ECONFLICT);
+	assert_int_equal(jalon_item_set(f->store, "OO 1", mandate, 1), 0);
+	jalon_item *item;
+	assert_int_equal(jalon_item_lookup(&item, f->store, "person-2"), JALON_ENOTFOUND);
+	char *id;
+	assert_int_equal(jalon_item_add(&id, f->store, JALON_KIND_ACTION, "OO 1", "Autre action",
+	                                NULL, 0), 0);
+	assert_string_equal(id, "action-2");
+	jalon_free(id);
+	assert_int_equal(jalon_item_remove(f->store, "OO 1"), 0);
+	assert_int_equal(jalon_item_lookup(&item, f->store, "action-1"), JALON_ENOTFOUND);
+	free(before);
+	before = store_state(f);
+	fault.sql = "SELECT record, old_blob FROM record_changes";
+	db_fail(f->store, &fault);
+	assert_failed_unchanged(f, jalon_item_restore(f->store, "oo-1"), before);
+	assert_int_equal(jalon_item_restore(f->store, "oo-1"), 0);
+	free(before);
+}
+
+/* A change db_sweep repeats, and what it must have done — or not — once the fault is
+ * gone. */
+static int finish_action(jalon_store *s, void *ud)
+{
+	const char *set[] = {"statut=terminé"};
+	(void)ud;
+	return jalon_item_set(s, "Action 7", set, 1);
+}
+
+static void action_finished(jalon_store *s, int rc, void *ud)
+{
+	jalon_item *item;
+	(void)ud;
+	assert_int_equal(jalon_item_lookup(&item, s, "Action 7"), 0);
+	assert_string_equal(jalon_item_status(item), rc ? "en cours" : "terminé");
+	jalon_item_free(item);
+}
+
+static int remove_action(jalon_store *s, void *ud)
+{
+	(void)ud;
+	return jalon_item_remove(s, "Action 7");
+}
+
+static void action_removed(jalon_store *s, int rc, void *ud)
+{
+	jalon_item *item;
+	(void)ud;
+	assert_int_equal(jalon_item_lookup(&item, s, "Action 7"), rc ? 0 : JALON_ENOTFOUND);
+	jalon_item_free(item);
+}
+
+/* Every read of a record during a change (the record itself, its parents, the version it
+ * replaces): failing at any of them fails the change, which never reads as "introuvable"
+ * nor silently records nothing. */
+static void test_a_failing_record_read_fails_the_change(void **state)
+{
+	struct store_fixture *f = *state;
+	db_sweep(f->store, "FROM records WHERE id", finish_action, action_finished, NULL);
+	db_sweep(f->store, "FROM records WHERE id", remove_action, action_removed, NULL);
+}
+
+/* gc and fsck end a transaction that writes nothing: when ending it fails, they say so,
+ * and the store is not left inside it, holding the lock. */
+static void test_a_failing_commit_is_an_error_and_releases_the_store(void **state)
+{
+	struct store_fixture *f = *state;
+	db_fault fault = {NULL, "COMMIT", 0};
+	char *report;
+	db_fail(f->store, &fault);
+	int rc = jalon_store_gc(f->store);
+	db_fail(f->store, NULL);
+	assert_db_error(f->store, rc);
+	db_fail(f->store, &fault);
+	rc = jalon_store_fsck(f->store, &report);
+	db_fail(f->store, NULL);
+	assert_db_error(f->store, rc);
+	assert_null(report);
+	const char *set[] = {"statut=terminé"};
+	assert_int_equal(jalon_item_set(f->store, "Action 7", set, 1), 0);
+	assert_int_equal(jalon_store_gc(f->store), 0);
+	assert_int_equal(jalon_store_fsck(f->store, &report), 0);
+	jalon_free(report);
+}
+
 /* A test on a fresh scratch store of its own. */
 #define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
 
@@ -524,6 +746,10 @@ int main(void)
 		STORE_TEST(test_an_amendment_stays_within_the_change),
 		STORE_TEST(test_a_busy_pack_does_not_fail_a_durable_change),
 		STORE_TEST(test_an_unknown_options_version_is_refused),
+		STORE_TEST(test_a_failing_database_is_an_error_not_an_unknown_item),
+		STORE_TEST(test_a_failing_database_fails_the_change),
+		STORE_TEST(test_a_failing_record_read_fails_the_change),
+		STORE_TEST(test_a_failing_commit_is_an_error_and_releases_the_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,10 +18,10 @@ static int assign(jl_txn *t, jalon_store *s, json_t *rec, const char *const *ass
                   size_t n)
 {
 	record_context ctx;
-	json_t *plan = jl_pipeline_get(t, "plan");
+	json_t *plan;
+	int rc = jl_pipeline_get(t, "plan", &plan);
 	jl_pipeline_context(t, &ctx);
 	ctx.plan = plan;
-	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *eq = strchr(assignments[i], '=');
 		char err[1024];
@@ -41,24 +41,25 @@ static int assign(jl_txn *t, jalon_store *s, json_t *rec, const char *const *ass
 	return rc;
 }
 
-/* Position after the last sibling under that parent. */
-static long next_position(jalon_store *s, const char *parent, int kind)
+/* Sets the record's position after the last sibling under that parent. */
+static int set_next_position(jalon_store *s, json_t *rec, const char *parent, int kind)
 {
 	sqlite3_stmt *st;
-	long pos = 0;
 	const char *sql = parent ? "SELECT max(position) FROM items JOIN item_parents"
 	                           " ON item_parents.item = items.id WHERE item_parents.parent = ?1"
 	                         : "SELECT max(position) FROM items WHERE kind = ?2";
 	if (jl_store_prepare(s, &st, sql) != 0)
-		return 1;
+		return JALON_ERROR;
 	if (parent)
 		sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_text(st, 2, jalon_kind_name(kind), -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		pos = (long)sqlite3_column_int64(st, 0);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		json_object_set_new(rec, "position", json_integer(sqlite3_column_int64(st, 0) + 1));
+	rc = rc == SQLITE_ROW ? 0 : jl_store_fail_db(s, "position d'un élément");
 	sqlite3_finalize(st);
-	return pos + 1;
+	return rc;
 }
 
 int jalon_item_add(char **id_out, jalon_store *s, jalon_kind kind, const char *parent,
@@ -94,12 +95,12 @@ int jalon_item_add(char **id_out, jalon_store *s, jalon_kind kind, const char *p
 		if (parent) {
 			json_object_set_new(rec, "parents",
 			                    json_pack("[{s:s, s:i}]", "id", parent_id, "share", 100));
-			json_object_set_new(rec, "position",
-			                    json_integer(next_position(s, parent_id, (int)kind)));
+			rc = set_next_position(s, rec, parent_id, (int)kind);
 		} else if (kind == JALON_KIND_OS) {
-			json_object_set_new(rec, "position", json_integer(next_position(s, NULL, (int)kind)));
+			rc = set_next_position(s, rec, NULL, (int)kind);
 		}
-		rc = assign(t, s, rec, assignments, n);
+		if (rc == 0)
+			rc = assign(t, s, rec, assignments, n);
 	} else if (rc == 0) {
 		rc = JALON_ENOMEM;
 	}
@@ -122,10 +123,12 @@ int jalon_item_set(jalon_store *s, const char *ref, const char *const *assignmen
 		rc = jl_pipeline_begin(s, &t);
 	if (rc)
 		return rc;
-	json_t *rec = jl_pipeline_get(t, id);
-	if (!rec && !strcmp(id, "plan"))
+	json_t *rec;
+	rc = jl_pipeline_get(t, id, &rec);
+	if (rc == 0 && !rec && !strcmp(id, "plan"))
 		rec = jl_record_new(JALON_KIND_PLAN, "plan");
-	rc = rec ? assign(t, s, rec, assignments, n) : jl_store_fail(s, JALON_ENOTFOUND, "%s", ref);
+	if (rc == 0)
+		rc = rec ? assign(t, s, rec, assignments, n) : jl_store_fail(s, JALON_ENOTFOUND, "%s", ref);
 	if (rc == 0)
 		rc = jl_pipeline_put(t, rec);
 	json_decref(rec);
@@ -145,17 +148,22 @@ static int remove_tree(jl_txn *t, jalon_store *s, const char *id)
 		return JALON_ERROR;
 	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(children, json_string((const char *)sqlite3_column_text(st, 0)));
+	rc = rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "suppression d'un élément");
 	sqlite3_finalize(st);
-	int rc = jl_pipeline_delete(t, id);
+	if (rc == 0)
+		rc = jl_pipeline_delete(t, id);
 	size_t i;
 	json_t *c;
 	json_array_foreach(children, i, c) {
 		if (rc)
 			break;
 		const char *cid = json_string_value(c);
-		json_t *child = jl_pipeline_get(t, cid);
+		json_t *child;
+		if ((rc = jl_pipeline_get(t, cid, &child)) != 0)
+			break;
 		json_t *parents = json_object_get(child, "parents");
 		if (json_array_size(parents) > 1) {
 			/* A transversal action stays under its other OO, which take the share. */
@@ -194,9 +202,11 @@ int jalon_item_remove(jalon_store *s, const char *ref)
 		rc = jl_pipeline_begin(s, &t);
 	if (rc)
 		return rc;
-	json_t *rec = jl_pipeline_get(t, id);
+	json_t *rec;
+	rc = jl_pipeline_get(t, id, &rec);
 	char *name = rec ? jl_record_display_name(rec) : NULL;
-	rc = remove_tree(t, s, id);
+	if (rc == 0)
+		rc = remove_tree(t, s, id);
 	char *message = name ? jl_sprintf("%s : suppression", name) : NULL;
 	if (rc == 0)
 		rc = jl_pipeline_finish(t, message);
@@ -213,11 +223,14 @@ int jalon_item_restore(jalon_store *s, const char *id)
 	sqlite3_stmt *st;
 	jl_txn *t;
 	jl_store_clear_error(s);
-	json_t *now = jl_store_record_get(s, id);
+	json_t *now;
+	int rc = jl_store_record_get(s, id, &now);
+	if (rc)
+		return rc;
 	if (now) {
 		char *name = jl_record_display_name(now);
 		json_decref(now);
-		int rc = jl_store_fail(s, JALON_ECONFLICT, "%s n'est pas supprimé", name);
+		rc = jl_store_fail(s, JALON_ECONFLICT, "%s n'est pas supprimé", name);
 		free(name);
 		return rc;
 	}
@@ -228,15 +241,17 @@ int jalon_item_restore(jalon_store *s, const char *id)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	json_t *removed = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 1));
 		if (rec)
 			json_array_append_new(removed, rec);
 	}
+	rc = rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "restauration d'un élément");
 	sqlite3_finalize(st);
-	int rc = json_array_size(removed) ? jl_pipeline_begin(s, &t)
-	                                  : jl_store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément "
-	                                                                   "supprimé de cet identifiant", id);
+	if (rc == 0)
+		rc = json_array_size(removed) ? jl_pipeline_begin(s, &t)
+		                              : jl_store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément "
+		                                                               "supprimé de cet identifiant", id);
 	if (rc) {
 		json_decref(removed);
 		return rc;

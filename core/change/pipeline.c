@@ -90,12 +90,13 @@ void jl_pipeline_abort(jl_txn *t)
 	txn_free(t);
 }
 
-json_t *jl_pipeline_get(jl_txn *t, const char *id)
+int jl_pipeline_get(jl_txn *t, const char *id, json_t **rec)
 {
 	json_t *staged = json_object_get(t->staged, id);
-	if (staged)
-		return json_is_null(staged) ? NULL : json_deep_copy(staged);
-	return jl_store_record_get(t->s, id);
+	if (!staged)
+		return jl_store_record_get(t->s, id, rec);
+	*rec = json_is_null(staged) ? NULL : json_deep_copy(staged);
+	return 0;
 }
 
 int jl_pipeline_put(jl_txn *t, json_t *rec)
@@ -118,9 +119,13 @@ int jl_pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen)
 	if (jl_store_prepare(t->s, &st, "SELECT last FROM id_counters WHERE kind = ?1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, jalon_kind_name(kind), -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
 		last = (long)sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : jl_store_fail_db(t->s, "nouvel identifiant");
 	sqlite3_finalize(st);
+	if (rc)
+		return rc;
 	const char *key;
 	json_t *v;
 	json_object_foreach(t->staged, key, v)
@@ -153,7 +158,9 @@ static int check_links(jl_txn *t, const json_t *rec)
 		if (rc)
 			break;
 		const char *pid = json_string_value(json_object_get(e, "id"));
-		json_t *p = jl_pipeline_get(t, pid);
+		json_t *p;
+		if ((rc = jl_pipeline_get(t, pid, &p)) != 0)
+			break;
 		if (!p || jl_record_kind(p) != jl_record_parent_kind(kind))
 			rc = jl_store_fail(t->s, JALON_EINVALID, "%s : parent « %s » %s", name, pid,
 			                p ? "d'un type qui ne convient pas" : "introuvable");
@@ -167,7 +174,9 @@ static int check_links(jl_txn *t, const json_t *rec)
 		if (rc)
 			break;
 		const char *pid = json_string_value(json_object_get(e, "person"));
-		json_t *p = jl_pipeline_get(t, pid);
+		json_t *p;
+		if ((rc = jl_pipeline_get(t, pid, &p)) != 0)
+			break;
 		if (!p || jl_record_kind(p) != JALON_KIND_PERSON)
 			rc = jl_store_fail(t->s, JALON_EINVALID, "%s : personne « %s » introuvable", name, pid);
 		json_decref(p);
@@ -198,12 +207,15 @@ static int check_deletion(jl_txn *t, const char *id, const json_t *old)
 	                             " SELECT item FROM item_people WHERE person = ?1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *user = (const char *)sqlite3_column_text(st, 0);
 		json_t *staged = json_object_get(t->staged, user);
 		if (staged && json_is_null(staged))
 			continue; /* deleted in the same change */
-		json_t *now = jl_pipeline_get(t, user);
+		json_t *now;
+		if ((rc = jl_pipeline_get(t, user, &now)) != 0)
+			break;
 		if (refers_to(now, id)) {
 			char *name = jl_record_display_name(old), *uname = jl_record_display_name(now);
 			rc = jl_store_fail(t->s, JALON_ECONFLICT, "%s : encore utilisé par %s", name, uname);
@@ -212,6 +224,8 @@ static int check_deletion(jl_txn *t, const char *id, const json_t *old)
 		}
 		json_decref(now);
 	}
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = jl_store_fail_db(t->s, "vérification d'une suppression");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -230,7 +244,9 @@ static int collect(jl_txn *t, struct change **out, size_t *count)
 		return JALON_ENOMEM;
 	json_object_foreach(t->staged, id, v) {
 		char err[512];
-		json_t *old = jl_store_record_get(t->s, id);
+		json_t *old;
+		if ((rc = jl_store_record_get(t->s, id, &old)) != 0)
+			break;
 		json_t *canon = json_is_null(v) ? NULL : jl_record_canonical(v, err, sizeof err);
 		if (!json_is_null(v) && !canon) {
 			char *name = jl_record_display_name(v);
@@ -303,7 +319,9 @@ int jl_pipeline_amend(jl_txn *t, const char *id, const char *key, const char *va
 		return jl_say(err, errlen, "« %s » n'est pas un enregistrement que cette modification "
 		                           "crée ou change", id), JALON_EINVALID;
 	record_context ctx;
-	json_t *plan = jl_pipeline_get(t, "plan");
+	json_t *plan;
+	if (jl_pipeline_get(t, "plan", &plan) != 0)
+		return jl_say(err, errlen, "%s", jalon_errmsg(t->s)), JALON_ERROR;
 	jl_pipeline_context(t, &ctx);
 	ctx.plan = plan;
 	json_t *copy = json_deep_copy(c->new_rec);
@@ -463,10 +481,13 @@ static int ctx_person(void *ud, const char *text, char *id, size_t idlen, char *
 	char *folded = jl_fold(name);
 	const char *found = staged_person(t, folded);
 	int rc = 0;
+	int known = found ? 0 : jl_items_resolve(t->s, name, JALON_KIND_PERSON, id, idlen);
 	if (found) {
 		snprintf(id, idlen, "%s", found);
-	} else if (jl_items_resolve(t->s, name, JALON_KIND_PERSON, id, idlen) == 0) {
+	} else if (known == 0) {
 		/* an existing person */
+	} else if (known == JALON_ERROR || known == JALON_EBUSY) {
+		rc = known; /* the database failed: the person may well exist */
 	} else if (t->finishing) {
 		/* A handler's amendment: the change's people are known already. */
 		rc = jl_store_fail(t->s, JALON_EINVALID, "personne « %s » inconnue : ajoutez-la au "
@@ -479,7 +500,7 @@ static int ctx_person(void *ud, const char *text, char *id, size_t idlen, char *
 			json_object_set_new(p, "email", json_string(email));
 			rc = jl_pipeline_put(t, p);
 			json_decref(p);
-		} else {
+		} else if (rc == 0) {
 			rc = JALON_ENOMEM;
 		}
 	}

@@ -50,9 +50,9 @@ extern const jl_point jl_change_point;
 int jl_change_handler_add(jalon_store *s, const jl_change_handler *h);
 
 int jl_pipeline_begin(jalon_store *s, jl_txn **out);
-/* The record as the transaction sees it (staged, else stored); a new reference, NULL
- * when absent. */
-json_t *jl_pipeline_get(jl_txn *t, const char *id);
+/* The record as the transaction sees it (staged, else stored) in *rec: a new reference,
+ * NULL when absent. 0, or the database's error. */
+int jl_pipeline_get(jl_txn *t, const char *id, json_t **rec);
 /* Stages a new version of a record (the transaction takes its own reference). */
 int jl_pipeline_put(jl_txn *t, json_t *rec);
 int jl_pipeline_delete(jl_txn *t, const char *id);
@@ -62,8 +62,8 @@ int jl_pipeline_new_id(jl_txn *t, jalon_kind kind, char *id, size_t idlen);
  * From a change handler's before: sets a field of a record of the change being finished
  * (id: one of the records it creates or changes) from text, as jalon_item_set does
  * (record_set's keys and values; people must exist already). The record is made
- * canonical again; the handlers after this one see it amended. 0, or JALON_EINVALID with
- * the message in err (the record unchanged).
+ * canonical again; the handlers after this one see it amended. 0, or JALON_EINVALID (or
+ * the database's error) with the message in err (the record unchanged).
  */
 int jl_pipeline_amend(jl_txn *t, const char *id, const char *key, const char *value, char *err,
                       size_t errlen);

@@ -19,9 +19,9 @@
 /* ---------------------------------------------------------------- changes */
 
 /* The change a before_change handler sees: the record as the change leaves it so far
-   (handlers before may have amended it). */
-static void push_change(lua_State *L, jalon_store *s, const json_t *old_rec,
-                        const json_t *new_rec)
+   (handlers before may have amended it). 0, or the database's error. */
+static int push_change(lua_State *L, jalon_store *s, const json_t *old_rec,
+                       const json_t *new_rec)
 {
 	const json_t *any = new_rec ? new_rec : old_rec;
 	record_change *diff = NULL;
@@ -49,14 +49,19 @@ static void push_change(lua_State *L, jalon_store *s, const json_t *old_rec,
 		lua_rawseti(L, -2, i + 1);
 	}
 	lua_setfield(L, -2, "changed");
-	jl_module_push_author(L, s);
-	lua_setfield(L, -2, "author");
 	jl_record_changes_free(diff, n);
+	int rc = jl_module_push_author(L, s);
+	if (rc) {
+		lua_pop(L, 1);
+		return rc;
+	}
+	lua_setfield(L, -2, "author");
+	return 0;
 }
 
-/* Calls the handlers of event, each with what push pushes when it is called; 0, or -1
-   with the veto's message. */
-static int dispatch(jl_script *sc, const char *event, void (*push)(jl_script *, const void *),
+/* Calls the handlers of event, each with what push pushes when it is called (push: 0, or
+   the database's error with nothing pushed); 0, or -1 with the veto's message. */
+static int dispatch(jl_script *sc, const char *event, int (*push)(jl_script *, const void *),
                     const void *what, char *msg, size_t msglen)
 {
 	lua_State *L = sc->L;
@@ -69,8 +74,11 @@ static int dispatch(jl_script *sc, const char *event, void (*push)(jl_script *, 
 	int rc = 0;
 	for (lua_Integer i = 1; rc == 0 && i <= n; i++) {
 		lua_rawgeti(L, -1, i);
-		push(sc, what);
-		if (jl_script_call(sc, 1, 2, msg, msglen) != 0) {
+		if (push(sc, what) != 0) {
+			snprintf(msg, msglen, "%s", jalon_errmsg(sc->s));
+			lua_pop(L, 1);
+			rc = -1;
+		} else if (jl_script_call(sc, 1, 2, msg, msglen) != 0) {
 			rc = -1;
 		} else {
 			if (lua_isboolean(L, -2) && !lua_toboolean(L, -2)) {
@@ -91,12 +99,15 @@ struct record_change_ref {
 	const char *id;
 };
 
-static void push_record_change(jl_script *sc, const void *what)
+static int push_record_change(jl_script *sc, const void *what)
 {
 	const struct record_change_ref *c = what;
-	json_t *now = jl_pipeline_get(sc->txn, c->id);
-	push_change(sc->L, sc->s, c->old_rec, now);
+	json_t *now;
+	int rc = jl_pipeline_get(sc->txn, c->id, &now);
+	if (rc == 0)
+		rc = push_change(sc->L, sc->s, c->old_rec, now);
 	json_decref(now);
+	return rc;
 }
 
 /* The change handler: before_change, then the KIND.FIELD handlers of the fields the
@@ -125,13 +136,18 @@ static int before_change(void *ud, jl_txn *t, const json_t *old_rec, const json_
 	return rc;
 }
 
-static void push_commit(jl_script *sc, const void *what)
+static int push_commit(jl_script *sc, const void *what)
 {
 	lua_createtable(sc->L, 0, 2);
 	lua_pushstring(sc->L, what);
 	lua_setfield(sc->L, -2, "commit");
-	jl_module_push_author(sc->L, sc->s);
+	int rc = jl_module_push_author(sc->L, sc->s);
+	if (rc) {
+		lua_pop(sc->L, 1);
+		return rc;
+	}
 	lua_setfield(sc->L, -2, "author");
+	return 0;
 }
 
 static void after_commit(void *ud, jalon_store *s, const char *commit)
@@ -374,14 +390,15 @@ int jl_hooks_declare_fields(jl_script *sc)
 	jalon_store *s = sc->s;
 	if (!s->author_name)
 		return 0;
-	json_t *plan = jl_store_record_get(s, "plan");
-	if (!plan)
-		return 0;
+	json_t *plan;
+	int rc = jl_store_record_get(s, "plan", &plan);
+	if (rc || !plan)
+		return rc;
 	json_t *doc = jl_plandoc_new();
 	json_object_set(doc, "plan", plan);
 	lua_rawgeti(sc->L, LUA_REGISTRYINDEX, sc->fields_ref);
 	lua_Integer n = luaL_len(sc->L, -1);
-	int rc = 0, added = 0;
+	int added = 0;
 	char err[512];
 	for (lua_Integer i = 1; rc == 0 && i <= n; i++) {
 		lua_rawgeti(sc->L, -1, i);

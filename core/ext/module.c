@@ -23,14 +23,19 @@
 
 /* ---------------------------------------------------------------- reading */
 
-static void push_record(lua_State *L, jalon_store *s, const char *id)
+/* Pushes the record (nil when absent); 0, or the database's error with nothing pushed. */
+static int push_record(lua_State *L, jalon_store *s, const char *id)
 {
-	json_t *rec = jl_store_record_get(s, id);
+	json_t *rec;
+	int rc = jl_store_record_get(s, id, &rec);
+	if (rc)
+		return rc;
 	if (rec)
 		jl_script_push_json(L, rec);
 	else
 		lua_pushnil(L);
 	json_decref(rec);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -43,9 +48,10 @@ static int l_get(lua_State *L)
 	int rc = jl_items_resolve(sc->s, ref, -1, id, sizeof id);
 	if (rc == JALON_ENOTFOUND)
 		return lua_pushnil(L), 1;
+	if (rc == 0)
+		rc = push_record(L, sc->s, id);
 	if (rc)
 		return luaL_error(L, "%s", jalon_errmsg(sc->s));
-	push_record(L, sc->s, id);
 	return 1;
 }
 
@@ -103,26 +109,31 @@ static int l_query(lua_State *L)
 	return 1;
 }
 
-/* Pushes every person record whose e-mail is email (case aside), as a sequence. */
-static void push_people_with_email(lua_State *L, jalon_store *s, const char *email)
+/* Pushes the person records a query gives (their ids, bound to email when the query
+ * has ?1), as a sequence; 0, or the database's error with nothing pushed. */
+static int push_people(lua_State *L, jalon_store *s, const char *sql, const char *email)
 {
 	sqlite3_stmt *st;
+	if (jl_store_prepare(s, &st, sql) != 0)
+		return JALON_ERROR;
+	if (email)
+		sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
 	lua_newtable(L);
-	if (jl_store_prepare(s, &st, "SELECT id FROM people WHERE email <> '' AND"
-	                          " (?1 IS NULL OR lower(email) = lower(?1)) ORDER BY"
-	                          " CAST(substr(id, 8) AS INTEGER)") != 0)
-		return;
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	for (int i = 1; sqlite3_step(st) == SQLITE_ROW; i++) {
-		push_record(L, s, (const char *)sqlite3_column_text(st, 0));
-		lua_rawseti(L, -2, i);
-	}
+	int rc = 0, step = SQLITE_DONE;
+	for (int i = 1; rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW; i++)
+		if ((rc = push_record(L, s, (const char *)sqlite3_column_text(st, 0))) == 0)
+			lua_rawseti(L, -2, i);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = jl_store_fail_db(s, "lecture des personnes");
 	sqlite3_finalize(st);
+	if (rc)
+		lua_pop(L, 1);
+	return rc;
 }
 
 /* jalon.author(): the acting person, {name, email, roles = {"DG", …}}: the names of the
    people and roles of the plan that share the author's e-mail address. */
-void jl_module_push_author(lua_State *L, jalon_store *s)
+int jl_module_push_author(lua_State *L, jalon_store *s)
 {
 	lua_createtable(L, 0, 3);
 	lua_pushstring(L, s->author_name ? s->author_name : "");
@@ -131,7 +142,13 @@ void jl_module_push_author(lua_State *L, jalon_store *s)
 	lua_setfield(L, -2, "email");
 	lua_newtable(L);
 	if (s->author_email && *s->author_email) {
-		push_people_with_email(L, s, s->author_email);
+		int rc = push_people(L, s, "SELECT id FROM people WHERE email <> '' AND"
+		                           " (?1 IS NULL OR lower(email) = lower(?1)) ORDER BY"
+		                           " CAST(substr(id, 8) AS INTEGER)", s->author_email);
+		if (rc) {
+			lua_pop(L, 2);
+			return rc;
+		}
 		lua_Integer n = luaL_len(L, -1);
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_rawgeti(L, -1, i);
@@ -142,27 +159,23 @@ void jl_module_push_author(lua_State *L, jalon_store *s)
 		lua_pop(L, 1);
 	}
 	lua_setfield(L, -2, "roles");
+	return 0;
 }
 
 static int l_author(lua_State *L)
 {
-	jl_module_push_author(L, jl_script_of(L)->s);
+	jl_script *sc = jl_script_of(L);
+	if (jl_module_push_author(L, sc->s) != 0)
+		return luaL_error(L, "%s", jalon_errmsg(sc->s));
 	return 1;
 }
 
 static int l_people(lua_State *L)
 {
-	sqlite3_stmt *st;
 	jl_script *sc = jl_script_of(L);
-	lua_newtable(L);
-	if (jl_store_prepare(sc->s, &st, "SELECT id FROM people ORDER BY"
-	                              " CAST(substr(id, 8) AS INTEGER)") != 0)
+	if (push_people(L, sc->s, "SELECT id FROM people ORDER BY CAST(substr(id, 8) AS INTEGER)",
+	                NULL) != 0)
 		return luaL_error(L, "%s", jalon_errmsg(sc->s));
-	for (int i = 1; sqlite3_step(st) == SQLITE_ROW; i++) {
-		push_record(L, sc->s, (const char *)sqlite3_column_text(st, 0));
-		lua_rawseti(L, -2, i);
-	}
-	sqlite3_finalize(st);
 	return 1;
 }
 

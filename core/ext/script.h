@@ -111,8 +111,9 @@ void jl_sandbox_open(jl_script *sc);
 /* Pushes the `jalon` table. */
 void jl_module_push(lua_State *L);
 /* The acting person, {name, email, roles = {…}}: the names of the people and roles of
- * the plan that share the author's e-mail address. */
-void jl_module_push_author(lua_State *L, jalon_store *s);
+ * the plan that share the author's e-mail address. 0, or the database's error (nothing
+ * pushed, the message in the store's). */
+int jl_module_push_author(lua_State *L, jalon_store *s);
 /* A node of the plan as a plain table, every field set (the progress rules' item). */
 void jl_module_push_node(lua_State *L, const progress_node *n);
 

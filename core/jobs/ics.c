@@ -100,10 +100,12 @@ int jalon_export_calendar(char **out, size_t *len, jalon_store *s, const char *p
 	*out = NULL;
 	jl_store_clear_error(s);
 	q.responsible = person && *person ? person : NULL;
+	json_t *plan = NULL;
 	int rc = jalon_query_run(&list, s, &q);
+	if (rc == 0 && (rc = jl_store_record_get(s, "plan", &plan)) != 0)
+		jalon_item_list_free(list);
 	if (rc)
 		return rc;
-	json_t *plan = jl_store_record_get(s, "plan");
 	char *domain = jl_record_plan_domain(plan);
 	icalcomponent *cal = icalcomponent_vanew(
 		ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),

@@ -59,64 +59,67 @@ static json_t *parse_document(const char *data, size_t len, const char *name,
 	}
 }
 
-static sqlite3_int64 count_items(jalon_store *s)
+/* The highest id number the store ever gave to records of that kind, in *last. */
+static int id_offset(jalon_store *s, const char *kind, long *last)
 {
 	sqlite3_stmt *st;
-	sqlite3_int64 n = 0;
-	if (jl_store_prepare(s, &st, "SELECT count(*) FROM items") == 0 && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-/* The highest id number the store ever gave to records of that kind. */
-static long id_offset(jalon_store *s, const char *kind)
-{
-	sqlite3_stmt *st;
-	long last = 0;
+	*last = 0;
 	if (jl_store_prepare(s, &st, "SELECT last FROM id_counters WHERE kind = ?1") != 0)
-		return 0;
+		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		last = (long)sqlite3_column_int64(st, 0);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*last = (long)sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "compteur d'identifiants");
 	sqlite3_finalize(st);
-	return last;
+	return rc;
 }
 
-/* The document's id moved past the ids the store gave before: ids are never reused. A
- * fresh store keeps the document's ids, so a JSON export imports back identical. */
-static json_t *moved_id(jalon_store *s, const char *id)
+/* The document's id moved past the ids the store gave before, in *to (NULL: unmoved): ids
+ * are never reused. A fresh store keeps the document's ids, so a JSON export imports back
+ * identical. */
+static int moved_id(jalon_store *s, const char *id, json_t **to)
 {
 	int kind = jl_record_id_kind(id);
-	long offset = kind > JALON_KIND_PLAN ? id_offset(s, jalon_kind_name((jalon_kind)kind)) : 0;
-	if (!offset)
-		return NULL;
+	long offset = 0;
+	*to = NULL;
+	int rc = kind > JALON_KIND_PLAN ? id_offset(s, jalon_kind_name((jalon_kind)kind), &offset) : 0;
+	if (rc || !offset)
+		return rc;
 	char buf[128];
 	snprintf(buf, sizeof buf, "%s-%ld", jalon_kind_name((jalon_kind)kind),
 	         offset + jl_record_id_number(id));
-	return json_string(buf);
+	*to = json_string(buf);
+	return 0;
 }
 
-static void move_ids(jalon_store *s, json_t *doc)
+static int move_ids(jalon_store *s, json_t *doc)
 {
 	size_t i, j;
-	json_t *rec, *e;
+	json_t *rec, *e, *to;
 	json_t *lists[2] = {jl_plandoc_people(doc), jl_plandoc_items(doc)};
 	static const char *const LINKS[2][2] = {{"parents", "id"}, {"people", "person"}};
-	for (int l = 0; l < 2; l++) {
+	int rc = 0;
+	for (int l = 0; rc == 0 && l < 2; l++) {
 		json_array_foreach(lists[l], i, rec) {
-			json_t *to = moved_id(s, jl_record_id(rec));
+			if ((rc = moved_id(s, jl_record_id(rec), &to)) != 0)
+				break;
 			if (to)
 				json_object_set_new(rec, "id", to);
-			for (int k = 0; k < 2; k++) {
+			for (int k = 0; rc == 0 && k < 2; k++) {
 				json_array_foreach(json_object_get(rec, LINKS[k][0]), j, e) {
-					to = moved_id(s, json_string_value(json_object_get(e, LINKS[k][1])));
+					rc = moved_id(s, json_string_value(json_object_get(e, LINKS[k][1])), &to);
+					if (rc)
+						break;
 					if (to)
 						json_object_set_new(e, LINKS[k][1], to);
 				}
 			}
+			if (rc)
+				break;
 		}
 	}
+	return rc;
 }
 
 static char *import_message(const json_t *doc)
@@ -169,13 +172,16 @@ static int import_document(jalon_store *s, json_t *doc, const char *name, char *
 	int rc = jl_pipeline_begin(s, &t);
 	if (rc)
 		return rc;
-	if (count_items(s) > 0) {
+	sqlite3_int64 items = jl_store_count(s, "SELECT count(*) FROM items");
+	if (items != 0) {
 		jl_pipeline_abort(t);
-		return jl_store_fail(s, JALON_ECONFLICT, "%s : le registre contient déjà un plan ; "
-		                                      "importez dans un registre vide", name);
+		return items < 0 ? JALON_ERROR
+		                 : jl_store_fail(s, JALON_ECONFLICT, "%s : le registre contient déjà un "
+		                                 "plan ; importez dans un registre vide", name);
 	}
-	move_ids(s, doc);
-	rc = jl_pipeline_put(t, jl_plandoc_plan(doc));
+	rc = move_ids(s, doc);
+	if (rc == 0)
+		rc = jl_pipeline_put(t, jl_plandoc_plan(doc));
 	size_t i;
 	json_t *rec;
 	json_t *lists[2] = {jl_plandoc_people(doc), jl_plandoc_items(doc)};
@@ -236,21 +242,28 @@ int jalon_import_file(jalon_store *s, const char *path, jalon_format format, cha
 
 /* ---------------------------------------------------------------- export */
 
-/* The records of one kind, in id order (person-2 before person-10). */
+/* The records of one kind, in id order (person-2 before person-10); NULL with the message
+ * set on failure. */
 static json_t *load_records(jalon_store *s, const char *kind)
 {
 	sqlite3_stmt *st;
-	json_t *list = json_array();
 	if (jl_store_prepare(s, &st, "SELECT body FROM records WHERE kind = ?1"
 	                          " ORDER BY CAST(substr(id, length(?1) + 2) AS INTEGER)") != 0)
-		return list;
+		return NULL;
+	json_t *list = json_array();
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_error_t e;
 		json_t *rec = json_loadb((const char *)sqlite3_column_text(st, 0),
 		                         (size_t)sqlite3_column_bytes(st, 0), 0, &e);
 		if (rec)
 			json_array_append_new(list, rec);
+	}
+	if (rc != SQLITE_DONE) {
+		jl_store_fail_db(s, "lecture des enregistrements");
+		json_decref(list);
+		list = NULL;
 	}
 	sqlite3_finalize(st);
 	return list;
@@ -263,9 +276,16 @@ static int build_document(jalon_store *s, json_t **out)
 	jalon_item_list *list;
 	q.include_drafts = 1;
 	int rc = jalon_query_run(&list, s, &q);
-	if (rc)
+	json_t *plan = NULL, *people = NULL;
+	if (rc == 0)
+		rc = jl_store_record_get(s, "plan", &plan);
+	if (rc == 0 && !(people = load_records(s, "person")))
+		rc = JALON_ERROR;
+	if (rc) {
+		jalon_item_list_free(list);
+		json_decref(plan);
 		return rc;
-	json_t *plan = jl_store_record_get(s, "plan");
+	}
 	json_t *items = json_array();
 	for (size_t i = 0; i < jalon_item_list_count(list); i++) {
 		const char *text = jalon_item_json(jalon_item_list_get(list, i));
@@ -275,7 +295,7 @@ static int build_document(jalon_store *s, json_t **out)
 	jalon_item_list_free(list);
 	*out = json_pack("{s:s, s:i, s:o, s:o, s:o}", "format", PLANDOC_FORMAT, "version",
 	                 PLANDOC_VERSION, "plan", plan ? plan : jl_record_new(JALON_KIND_PLAN, "plan"),
-	                 "people", load_records(s, "person"), "items", items);
+	                 "people", people, "items", items);
 	return *out ? 0 : JALON_ENOMEM;
 }
 

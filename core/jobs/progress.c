@@ -455,7 +455,7 @@ int jl_progress_load_at(jalon_store *s, const char *day, const long long *when,
 		p->past = 1;
 		rc = jl_history_project_at(s, *when, &p->record);
 	} else {
-		p->record = jl_store_record_get(s, "plan");
+		rc = jl_store_record_get(s, "plan", &p->record);
 	}
 	jl_date end;
 	jl_record_plan_span(p->record, &p->plan_start, &end);

@@ -1249,8 +1249,12 @@ int jalon_occurrence_done(jalon_store *s, const char *ref, const char *day)
 		return jl_store_fail(s, JALON_EINVALID, "occurrences faites : une date (2019-10-15 ou "
 		                                     "15/10/2019) est attendue, pas « %s »", day);
 	jl_date_format_iso(d, iso);
-	json_t *item = jl_store_record_get(s, id);
-	json_t *plan = jl_store_record_get(s, "plan");
+	json_t *item = NULL, *plan = NULL;
+	if ((rc = jl_store_record_get(s, id, &item)) != 0 ||
+	    (rc = jl_store_record_get(s, "plan", &plan)) != 0) {
+		json_decref(item);
+		return rc;
+	}
 	const char *rule = str(json_object_get(item, "recurrence"), "rule");
 	jl_record_recurrence_span(plan, item, &anchor, &end);
 	char *name = jl_record_display_name(item);

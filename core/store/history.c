@@ -140,19 +140,24 @@ static void fill_commit(jalon_log *log, jalon_log_entry *e, sqlite3_stmt *st, in
 }
 
 /* The id a reference names now, or the reference itself when it is the id of a record
- * that only the history still knows. */
+ * that only the history still knows. JALON_ENOTFOUND, or the database's error. */
 static int history_id(jalon_store *s, const char *ref, char *id, size_t idlen)
 {
-	if (jl_items_resolve(s, ref, -1, id, idlen) == 0)
-		return 0;
+	int rc = jl_items_resolve(s, ref, -1, id, idlen);
+	if (rc == 0 || rc == JALON_ERROR || rc == JALON_EBUSY)
+		return rc;
 	if (jl_record_id_kind(ref) >= 0) {
 		sqlite3_stmt *st;
 		int known = 0;
-		if (jl_store_prepare(s, &st, "SELECT 1 FROM record_changes WHERE record = ?1 LIMIT 1") == 0) {
-			sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-			known = sqlite3_step(st) == SQLITE_ROW;
-			sqlite3_finalize(st);
-		}
+		if (jl_store_prepare(s, &st, "SELECT 1 FROM record_changes WHERE record = ?1 LIMIT 1") != 0)
+			return JALON_ERROR;
+		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		known = rc == SQLITE_ROW;
+		rc = known || rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "historique d'un élément");
+		sqlite3_finalize(st);
+		if (rc)
+			return rc;
 		if (known) {
 			jl_store_clear_error(s);
 			snprintf(id, idlen, "%s", ref);
@@ -193,7 +198,8 @@ static int log_all(jalon_store *s, jalon_log *log, size_t limit, long long since
 		return JALON_ERROR;
 	}
 	sqlite3_bind_int64(st, 1, limit ? (sqlite3_int64)limit : -1);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		jalon_log_entry *e = add_entry(log);
 		if (!e)
 			break;
@@ -202,13 +208,16 @@ static int log_all(jalon_store *s, jalon_log *log, size_t limit, long long since
 			continue;
 		sqlite3_reset(ch);
 		sqlite3_bind_int64(ch, 1, sqlite3_column_int64(st, 0));
-		while (sqlite3_step(ch) == SQLITE_ROW)
+		while ((rc = sqlite3_step(ch)) == SQLITE_ROW)
 			add_record_change(s, log, e, col(ch, 0), (const char *)sqlite3_column_text(ch, 1),
 			                  (const char *)sqlite3_column_text(ch, 2));
+		if (rc != SQLITE_DONE)
+			break;
 	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : jl_store_fail_db(s, "journal des modifications");
 	sqlite3_finalize(ch);
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
 }
 
 static int log_record(jalon_store *s, jalon_log *log, const char *id, size_t limit)
@@ -221,7 +230,8 @@ static int log_record(jalon_store *s, jalon_log *log, const char *id, size_t lim
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		jalon_log_entry *e = add_entry(log);
 		if (!e)
 			break;
@@ -229,8 +239,9 @@ static int log_record(jalon_store *s, jalon_log *log, const char *id, size_t lim
 		add_record_change(s, log, e, id, (const char *)sqlite3_column_text(st, 0),
 		                  (const char *)sqlite3_column_text(st, 1));
 	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : jl_store_fail_db(s, "journal d'un élément");
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
 }
 
 int jalon_history_log_between(jalon_log **out, jalon_store *s, long long since, long long until)
@@ -254,12 +265,13 @@ int jalon_history_log(jalon_log **out, jalon_store *s, const char *ref, size_t l
 	char id[128];
 	jl_store_clear_error(s);
 	*out = NULL;
-	if (ref && history_id(s, ref, id, sizeof id) != 0)
-		return JALON_ENOTFOUND;
+	int rc = ref ? history_id(s, ref, id, sizeof id) : 0;
+	if (rc)
+		return rc;
 	jalon_log *log = calloc(1, sizeof *log);
 	if (!log)
 		return JALON_ENOMEM;
-	int rc = ref ? log_record(s, log, id, limit) : log_all(s, log, limit, LLONG_MIN, LLONG_MAX);
+	rc = ref ? log_record(s, log, id, limit) : log_all(s, log, limit, LLONG_MIN, LLONG_MAX);
 	if (rc) {
 		jalon_log_free(log);
 		return rc;
@@ -293,7 +305,8 @@ int jalon_history_diff(jalon_log **out, jalon_store *s, long long since, long lo
 	}
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, until);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *old_rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 1));
 		json_t *new_rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 2));
 		if (old_rec || new_rec) {
@@ -310,7 +323,12 @@ int jalon_history_diff(jalon_log **out, jalon_store *s, long long since, long lo
 		json_decref(old_rec);
 		json_decref(new_rec);
 	}
+	rc = rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "modifications d'une période");
 	sqlite3_finalize(st);
+	if (rc) {
+		jalon_log_free(log);
+		return rc;
+	}
 	*out = log;
 	return 0;
 }
@@ -321,8 +339,9 @@ int jalon_history_blame(jalon_log **out, jalon_store *s, const char *ref)
 	sqlite3_stmt *st;
 	jl_store_clear_error(s);
 	*out = NULL;
-	if (history_id(s, ref, id, sizeof id) != 0)
-		return JALON_ENOTFOUND;
+	int rc = history_id(s, ref, id, sizeof id);
+	if (rc)
+		return rc;
 	jalon_log *log = calloc(1, sizeof *log);
 	if (!log || jl_store_prepare(s, &st, "SELECT r.old_blob, r.new_blob, c.oid, c.time,"
 	                                  " c.author_name, c.author_email, c.message"
@@ -335,7 +354,7 @@ int jalon_history_blame(jalon_log **out, jalon_store *s, const char *ref)
 	json_t *seen = json_object();
 	json_t *current = NULL;
 	/* Newest first: the first change met for a field is its last change. */
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *old_rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 0));
 		json_t *new_rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 1));
 		if (!current && new_rec)
@@ -356,9 +375,14 @@ int jalon_history_blame(jalon_log **out, jalon_store *s, const char *ref)
 		json_decref(old_rec);
 		json_decref(new_rec);
 	}
+	rc = rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "auteurs des champs d'un élément");
 	sqlite3_finalize(st);
 	json_decref(seen);
 	json_decref(current);
+	if (rc) {
+		jalon_log_free(log);
+		return rc;
+	}
 	*out = log;
 	return 0;
 }
@@ -369,8 +393,9 @@ int jalon_history_at(jalon_item **out, jalon_store *s, const char *ref, long lon
 	sqlite3_stmt *st;
 	jl_store_clear_error(s);
 	*out = NULL;
-	if (history_id(s, ref, id, sizeof id) != 0)
-		return JALON_ENOTFOUND;
+	int rc = history_id(s, ref, id, sizeof id);
+	if (rc)
+		return rc;
 	if (jl_store_prepare(s, &st, "SELECT r.new_blob FROM record_changes r JOIN commits c"
 	                          " ON c.seq = r.seq WHERE r.record = ?1 AND c.time <= ?2"
 	                          " ORDER BY r.seq DESC LIMIT 1") != 0)
@@ -378,13 +403,16 @@ int jalon_history_at(jalon_item **out, jalon_store *s, const char *ref, long lon
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, when);
 	json_t *rec = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
 		rec = jl_repo_blob_record(s, (const char *)sqlite3_column_text(st, 0));
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "état d'un élément à une date");
 	sqlite3_finalize(st);
+	if (rc)
+		return rc;
 	if (!rec)
 		return jl_store_fail(s, JALON_ENOTFOUND, "« %s » n'existait pas à cette date", ref);
-	*out = jl_items_wrap(s, rec, NULL);
-	return *out ? 0 : JALON_ENOMEM;
+	return jl_items_wrap(s, rec, NULL, out);
 }
 
 /* ---------------------------------------------------------------- tags and times */
@@ -403,11 +431,17 @@ int jalon_tag_create(jalon_store *s, const char *name, const char *message)
 		                                     "-, _ et . sans espaces)", name ? name : "");
 	if (!s->author_name)
 		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui pose l'étiquette");
-	if (git_reference_name_to_id(&head, s->repo, "refs/heads/main") != 0)
-		return jl_store_fail(s, JALON_ENOTFOUND, "l'historique est vide : rien à étiqueter");
-	int rc = 0;
-	if (git_object_lookup(&target, s->repo, &head, GIT_OBJECT_COMMIT) != 0 ||
-	    git_signature_now(&tagger, s->author_name, s->author_email) != 0)
+	/* A tag is a write to the history like a change: under the writers' lock, so that it
+	 * never lands while a change is half-written, and on the head SQLite recorded rather
+	 * than a branch head a crashed writer left ahead. Nothing is written to SQLite. */
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return jl_store_fail_db(s, "pose de l'étiquette");
+	int has_head;
+	int rc = jl_repo_recorded_head(s, &head, &has_head);
+	if (rc == 0 && !has_head)
+		rc = jl_store_fail(s, JALON_ENOTFOUND, "l'historique est vide : rien à étiqueter");
+	if (rc == 0 && (git_object_lookup(&target, s->repo, &head, GIT_OBJECT_COMMIT) != 0 ||
+	                git_signature_now(&tagger, s->author_name, s->author_email) != 0))
 		rc = jl_store_fail_git(s, "étiquette");
 	char *text = rc == 0 ? jl_sprintf("%s\n", message && *message ? message : name) : NULL;
 	if (rc == 0) {
@@ -417,6 +451,7 @@ int jalon_tag_create(jalon_store *s, const char *name, const char *message)
 		else if (g != 0)
 			rc = jl_store_fail_git(s, "étiquette");
 	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	free(text);
 	git_signature_free(tagger);
 	git_object_free(target);
@@ -566,7 +601,7 @@ int jl_history_project_at(jalon_store *s, long long when, json_t **plan)
 		rc = jl_store_fail_db(s, "état du plan à une date");
 	sqlite3_finalize(st);
 	if (rc == 0 && !plan_changed)
-		*plan = jl_store_record_get(s, "plan");
+		rc = jl_store_record_get(s, "plan", plan);
 	if (rc) {
 		json_decref(*plan);
 		*plan = NULL;

@@ -44,24 +44,28 @@ static int collect_matches(jalon_store *s, const char *sql, const char *key, int
 	if (jl_store_prepare(s, &st, sql) != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (kind < 0 || jl_record_id_kind(id) == kind)
 			json_object_set_new(found, id, json_true());
 	}
+	rc = rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "recherche d'un élément");
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
 }
 
 int jl_items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t idlen)
 {
 	if (!ref || !*ref)
 		return jl_store_fail(s, JALON_EINVALID, "référence vide");
-	json_t *exact = jl_store_record_get(s, ref);
-	if (exact && (kind < 0 || jl_record_kind(exact) == kind)) {
+	json_t *exact;
+	int rc = jl_store_record_get(s, ref, &exact);
+	if (rc || (exact && (kind < 0 || jl_record_kind(exact) == kind))) {
 		json_decref(exact);
-		snprintf(id, idlen, "%s", ref);
-		return 0;
+		if (rc == 0)
+			snprintf(id, idlen, "%s", ref);
+		return rc;
 	}
 	json_decref(exact);
 	char *key = jl_ref_key(ref);
@@ -69,23 +73,22 @@ int jl_items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t
 	json_t *found = json_object();
 	/* A display name ("Action (7)") or label ("OO 7", "O.O.3.2") of an item; a person's
 	 * name. The display name wins over a bare label. */
-	collect_matches(s, "SELECT id FROM items WHERE name_key = ?1", key, kind, found);
-	if (json_object_size(found) == 0)
-		collect_matches(s, "SELECT id FROM items WHERE label_key = ?1 AND label_key <> ''",
-		                key, kind, found);
-	if (json_object_size(found) == 0)
-		collect_matches(s, "SELECT id FROM people WHERE name_key = ?1", folded, kind, found);
+	rc = collect_matches(s, "SELECT id FROM items WHERE name_key = ?1", key, kind, found);
+	if (rc == 0 && json_object_size(found) == 0)
+		rc = collect_matches(s, "SELECT id FROM items WHERE label_key = ?1 AND label_key <> ''",
+		                     key, kind, found);
+	if (rc == 0 && json_object_size(found) == 0)
+		rc = collect_matches(s, "SELECT id FROM people WHERE name_key = ?1", folded, kind, found);
 	free(key);
 	free(folded);
-	int rc = 0;
 	size_t n = json_object_size(found);
-	if (n == 1) {
+	if (rc == 0 && n == 1) {
 		snprintf(id, idlen, "%s", json_object_iter_key(json_object_iter(found)));
-	} else if (n == 0) {
+	} else if (rc == 0 && n == 0) {
 		rc = jl_store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément de ce nom ou de cet "
 		                                    "identifiant%s%s", ref, kind >= 0 ? " de type " : "",
 		                kind >= 0 ? jalon_kind_name(kind) : "");
-	} else {
+	} else if (rc == 0) {
 		jl_buf b = JL_BUF_INIT;
 		const char *k;
 		json_t *v;
@@ -103,10 +106,9 @@ int jl_items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t
 
 /* Display names of the parents and people a record refers to, for reading its fields.
  * cache (may be NULL) keeps the names found across the items of one query. */
-static json_t *referenced_names(jalon_store *s, const json_t *rec, json_t *cache)
+static int referenced_names(jalon_store *s, const json_t *rec, json_t *cache, json_t *names)
 {
 	static const char *const LINKS[2][2] = {{"parents", "id"}, {"people", "person"}};
-	json_t *names = json_object();
 	size_t i;
 	json_t *e;
 	for (int l = 0; s && l < 2; l++) {
@@ -117,7 +119,10 @@ static json_t *referenced_names(jalon_store *s, const json_t *rec, json_t *cache
 				json_object_set(names, id, known);
 				continue;
 			}
-			json_t *other = id ? jl_store_record_get(s, id) : NULL;
+			json_t *other = NULL;
+			int rc = id ? jl_store_record_get(s, id, &other) : 0;
+			if (rc)
+				return rc;
 			if (other) {
 				int person = jl_record_kind(other) == JALON_KIND_PERSON;
 				char *name = person ? jl_strdup(json_string_value(json_object_get(other, "name")))
@@ -130,27 +135,34 @@ static json_t *referenced_names(jalon_store *s, const json_t *rec, json_t *cache
 			json_decref(other);
 		}
 	}
-	return names;
+	return 0;
 }
 
-struct jalon_item *jl_items_wrap(jalon_store *s, json_t *rec, json_t *cache)
+int jl_items_wrap(jalon_store *s, json_t *rec, json_t *cache, struct jalon_item **out)
 {
 	jalon_item *item = calloc(1, sizeof *item);
+	*out = NULL;
 	if (!item) {
 		json_decref(rec);
-		return NULL;
+		return JALON_ENOMEM;
 	}
 	item->rec = rec;
 	item->json = jl_record_text(rec);
 	item->name = jl_record_display_name(rec);
-	item->names = referenced_names(s, rec, cache);
+	item->names = json_object();
+	int rc = referenced_names(s, rec, cache, item->names);
+	if (rc) {
+		jalon_item_free(item);
+		return rc;
+	}
 	item->keys = calloc(json_object_size(rec) + 1, sizeof *item->keys);
 	const char *key;
 	json_t *v;
 	json_object_foreach(rec, key, v)
 		if (item->keys)
 			item->keys[item->nkeys++] = key;
-	return item;
+	*out = item;
+	return 0;
 }
 
 int jalon_item_lookup(jalon_item **out, jalon_store *s, const char *ref)
@@ -158,16 +170,17 @@ int jalon_item_lookup(jalon_item **out, jalon_store *s, const char *ref)
 	char id[128];
 	*out = NULL;
 	jl_store_clear_error(s);
+	json_t *rec = NULL;
 	int rc = jl_items_resolve(s, ref, -1, id, sizeof id);
+	if (rc == 0)
+		rc = jl_store_record_get(s, id, &rec);
 	if (rc)
 		return rc;
-	json_t *rec = jl_store_record_get(s, id);
 	if (!rec && !strcmp(id, "plan"))
 		rec = jl_record_new(JALON_KIND_PLAN, "plan");
 	if (!rec)
 		return jl_store_fail(s, JALON_ENOTFOUND, "« %s » introuvable", ref);
-	*out = jl_items_wrap(s, rec, NULL);
-	return *out ? 0 : JALON_ENOMEM;
+	return jl_items_wrap(s, rec, NULL, out);
 }
 
 void jalon_item_free(jalon_item *item)

@@ -40,6 +40,7 @@ struct fsck_walk {
 	int problems;
 	sqlite3_stmt *lookup;
 	size_t seen;
+	int rc; /* the database failed: the walk stopped */
 };
 
 static int fsck_entry(const char *root, const git_tree_entry *entry, void *payload)
@@ -64,7 +65,13 @@ static int fsck_entry(const char *root, const git_tree_entry *entry, void *paylo
 	}
 	sqlite3_reset(w->lookup);
 	sqlite3_bind_text(w->lookup, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(w->lookup) != SQLITE_ROW) {
+	int step = sqlite3_step(w->lookup);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		w->rc = jl_store_fail_db(w->s, "vérification du registre");
+		git_blob_free(blob);
+		return -1;
+	}
+	if (step == SQLITE_DONE) {
 		jl_buf_printf(w->report, "%s : dans l'historique mais absent de SQLite\n", id);
 		w->problems++;
 	} else if ((size_t)sqlite3_column_bytes(w->lookup, 0) != (size_t)git_blob_rawsize(blob) ||
@@ -97,7 +104,7 @@ int jalon_store_fsck(jalon_store *s, char **report)
 	jl_buf b = JL_BUF_INIT;
 	git_oid branch, recorded;
 	int has_branch, has_recorded;
-	struct fsck_walk w = {s, &b, 0, NULL, 0};
+	struct fsck_walk w = {s, &b, 0, NULL, 0, 0};
 	jl_store_clear_error(s);
 	*report = NULL;
 	/* A read transaction: one consistent snapshot of SQLite for the whole check. */
@@ -120,24 +127,37 @@ int jalon_store_fsck(jalon_store *s, char **report)
 		} else if (jl_store_prepare(s, &w.lookup, "SELECT body FROM records WHERE id = ?1") == 0) {
 			git_tree_walk(tree, GIT_TREEWALK_PRE, fsck_entry, &w);
 			sqlite3_finalize(w.lookup);
+		} else {
+			w.rc = JALON_ERROR;
 		}
 		git_tree_free(tree);
 		git_commit_free(c);
 		size_t commits = count_commits(s, &branch);
-		sqlite3_int64 indexed = jl_store_count(s, "SELECT count(*) FROM commits");
-		if ((sqlite3_int64)commits != indexed) {
+		sqlite3_int64 indexed = w.rc ? 0 : jl_store_count(s, "SELECT count(*) FROM commits");
+		if (indexed < 0)
+			w.rc = JALON_ERROR;
+		if (!w.rc && (sqlite3_int64)commits != indexed) {
 			jl_buf_printf(&b, "l'index de l'historique couvre %lld commits sur %zu\n",
 			              (long long)indexed, commits);
 			w.problems++;
 		}
 	}
-	sqlite3_int64 stored = jl_store_count(s, "SELECT count(*) FROM records");
+	sqlite3_int64 stored = w.rc ? 0 : jl_store_count(s, "SELECT count(*) FROM records");
+	if (stored < 0)
+		w.rc = JALON_ERROR;
+	if (w.rc == 0 && jl_store_exec(s, "COMMIT") != 0)
+		w.rc = JALON_ERROR;
+	/* A failing database is an error of its own, not inconsistencies to rebuild. */
+	if (w.rc) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		jl_buf_free(&b);
+		return w.rc;
+	}
 	if (stored != (sqlite3_int64)w.seen) {
 		jl_buf_printf(&b, "SQLite tient %lld enregistrements, l'historique %zu\n",
 		              (long long)stored, w.seen);
 		w.problems++;
 	}
-	jl_store_exec(s, "COMMIT");
 	if (!w.problems)
 		jl_buf_printf(&b, "cohérent : %zu enregistrements, SQLite et l'historique concordent\n",
 		              w.seen);
@@ -221,7 +241,10 @@ int jalon_store_gc(jalon_store *s)
 		git_odb_free(fresh);
 	}
 	free(keep);
-	jl_store_exec(s, "COMMIT");
+	if (jl_store_exec(s, "COMMIT") != 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		rc = rc ? rc : JALON_ERROR;
+	}
 	return rc;
 }
 

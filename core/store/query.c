@@ -20,29 +20,33 @@ struct jalon_item_list {
 };
 
 /* The tree: id → {"kind", "parents": [ids], "position", "volet", "draft"}. */
-static json_t *load_tree(jalon_store *s)
+static int load_tree(jalon_store *s, json_t *tree)
 {
 	sqlite3_stmt *st;
-	json_t *tree = json_object();
+	int rc;
 	if (jl_store_prepare(s, &st, "SELECT id, kind, position, volet, draft FROM items") != 0)
-		return tree;
-	while (sqlite3_step(st) == SQLITE_ROW)
+		return JALON_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_object_set_new(tree, (const char *)sqlite3_column_text(st, 0),
 		                    json_pack("{s:s, s:[], s:I, s:s?, s:b}", "kind",
 		                              (const char *)sqlite3_column_text(st, 1), "parents",
 		                              "position", (json_int_t)sqlite3_column_int64(st, 2),
 		                              "volet", (const char *)sqlite3_column_text(st, 3),
 		                              "draft", sqlite3_column_int(st, 4)));
+	rc = rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "lecture du plan");
 	sqlite3_finalize(st);
+	if (rc)
+		return rc;
 	if (jl_store_prepare(s, &st, "SELECT item, parent FROM item_parents ORDER BY rowid") != 0)
-		return tree;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+		return JALON_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *node = json_object_get(tree, (const char *)sqlite3_column_text(st, 0));
 		json_array_append_new(json_object_get(node, "parents"),
 		                      json_string((const char *)sqlite3_column_text(st, 1)));
 	}
+	rc = rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "lecture du plan");
 	sqlite3_finalize(st);
-	return tree;
+	return rc;
 }
 
 /* 1 when id is, or descends from, ancestor. Depth is bounded by the four levels. */
@@ -211,14 +215,17 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 	char *owned[3] = {NULL, NULL, NULL};
 	int nbinds;
 	char *sql = build_sql(&local, binds, &nbinds, owned);
-	sqlite3_stmt *st;
-	json_t *tree = load_tree(s);
+	sqlite3_stmt *st = NULL;
+	json_t *tree = json_object();
+	rc = load_tree(s, tree);
 	size_t cap = json_object_size(tree) + 1, n = 0;
 	struct candidate *c = calloc(cap, sizeof *c);
-	rc = jl_store_prepare(s, &st, sql);
+	if (rc == 0)
+		rc = jl_store_prepare(s, &st, sql);
 	for (int i = 0; rc == 0 && i < nbinds; i++)
 		sqlite3_bind_text(st, i + 1, binds[i], -1, SQLITE_STATIC);
-	while (rc == 0 && c && n < cap && sqlite3_step(st) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (rc == 0 && c && n < cap && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		const char *os = top_os(tree, id);
 		if ((*os_id && !under(tree, id, os_id, 0)) || (*oo_id && !under(tree, id, oo_id, 0)))
@@ -232,8 +239,9 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 		c[n].key = sort_key(tree, id);
 		n++;
 	}
-	if (rc == 0)
-		sqlite3_finalize(st);
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = jl_store_fail_db(s, "recherche des éléments");
+	sqlite3_finalize(st);
 	free(sql);
 	free(status);
 	for (int i = 0; i < 3; i++)
@@ -246,9 +254,11 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 		list->items = calloc(n ? n : 1, sizeof *list->items);
 	json_t *names = json_object();
 	for (size_t i = 0; i < n; i++) {
-		json_t *rec = list && list->items ? jl_store_record_get(s, c[i].id) : NULL;
-		if (rec)
-			list->items[list->count++] = jl_items_wrap(s, rec, names);
+		json_t *rec = NULL;
+		if (rc == 0 && list && list->items)
+			rc = jl_store_record_get(s, c[i].id, &rec);
+		if (rec && (rc = jl_items_wrap(s, rec, names, &list->items[list->count])) == 0)
+			list->count++;
 		free(c[i].id);
 		free(c[i].key);
 	}

@@ -40,20 +40,22 @@ json_t *jl_store_records(jalon_store *s)
 	return all;
 }
 
-json_t *jl_store_record_get(jalon_store *s, const char *id)
+int jl_store_record_get(jalon_store *s, const char *id, json_t **rec)
 {
 	sqlite3_stmt *st;
-	json_t *rec = NULL;
+	*rec = NULL;
 	if (jl_store_prepare(s, &st, "SELECT body FROM records WHERE id = ?1") != 0)
-		return NULL;
+		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
 		json_error_t e;
-		rec = json_loadb((const char *)sqlite3_column_text(st, 0),
-		                 (size_t)sqlite3_column_bytes(st, 0), 0, &e);
+		*rec = json_loadb((const char *)sqlite3_column_text(st, 0),
+		                  (size_t)sqlite3_column_bytes(st, 0), 0, &e);
 	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : jl_store_fail_db(s, "lecture d'un enregistrement");
 	sqlite3_finalize(st);
-	return rec;
+	return rc;
 }
 
 static int exec_bound(jalon_store *s, const char *sql, const char *a)

@@ -83,8 +83,12 @@ sqlite3_int64 jl_store_count(jalon_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
 	sqlite3_int64 n = -1;
-	if (jl_store_prepare(s, &st, sql) == 0 && sqlite3_step(st) == SQLITE_ROW)
+	if (jl_store_prepare(s, &st, sql) != 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
+	else
+		jl_store_fail_db(s, "comptage");
 	sqlite3_finalize(st);
 	return n;
 }
@@ -196,10 +200,17 @@ static int migrate(jalon_store *s)
 	int count = (int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]);
 	if (jl_store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
-	if (jl_store_prepare(s, &st, "PRAGMA user_version") == 0) {
+	int rc = jl_store_prepare(s, &st, "PRAGMA user_version");
+	if (rc == 0) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			version = sqlite3_column_int(st, 0);
+		else
+			rc = jl_store_fail_db(s, "lecture de la version du schéma");
 		sqlite3_finalize(st);
+	}
+	if (rc) {
+		jl_store_exec(s, "ROLLBACK");
+		return rc;
 	}
 	if (version > count) {
 		jl_store_exec(s, "ROLLBACK");
@@ -210,9 +221,8 @@ static int migrate(jalon_store *s)
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
 		if (jl_store_exec(s, MIGRATIONS[version]) != 0 || jl_store_exec(s, pragma) != 0) {
-			int rc = JALON_ERROR;
 			jl_store_exec(s, "ROLLBACK");
-			return rc;
+			return JALON_ERROR;
 		}
 	}
 	return jl_store_exec(s, "COMMIT");

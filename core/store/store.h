@@ -65,8 +65,9 @@ int jl_store_meta_set(jalon_store *s, const char *key, const char *value);
  * message set on failure. For computations over the whole plan (reminders, progress).
  */
 json_t *jl_store_records(jalon_store *s);
-/* The current record with that id (a new reference), or NULL when absent. */
-json_t *jl_store_record_get(jalon_store *s, const char *id);
+/* The current record with that id in *rec (a new reference), NULL when absent. 0, or an
+ * error with the message set (*rec NULL). */
+int jl_store_record_get(jalon_store *s, const char *id, json_t **rec);
 
 /*
  * Applies one record change to SQLite: old_id's record is replaced by rec (NULL:

@@ -72,7 +72,8 @@ JALON_API int jalon_history_at(jalon_item **out, jalon_store *store, const char 
                                long long when);
 
 /* Tags the current state ("pst-adopte-2019") with a message, as an annotated git tag
- * by the acting person. */
+ * by the acting person. A write like a change: it waits for another writer, then gives
+ * up with JALON_EBUSY, as changes do. */
 JALON_API int jalon_tag_create(jalon_store *store, const char *name, const char *message);
 
 /* Reads "2020-01-15" (UTC; its last second when end_of_day, else its first),
