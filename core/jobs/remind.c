@@ -25,8 +25,10 @@
  * instead of sending them. A crash between a delivery and its record in the ledger
  * sends that message again at the next run, under the same Message-ID (derived from
  * the reminders it carries), which mail clients use to drop the duplicate.
+ *
+ * The settings are remind_settings.c's, the messages' text remind_text.c's.
  */
-#include "jobs/remind.h"
+#include "jobs/remind_run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,17 +40,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model/calendar.h"
-#include "store/config.h"
-#include "model/date.h"
-#include "store/item.h"
+#include "format/mail.h"
 #include "jalon/io.h"
 #include "jalon/item.h"
-#include "format/mail.h"
 #include "jobs/notify.h"
+#include "model/calendar.h"
+#include "model/date.h"
 #include "model/occur.h"
 #include "model/record.h"
 #include "model/util.h"
+#include "store/config.h"
+#include "store/item.h"
 
 /* ---------------------------------------------------------------- handlers */
 
@@ -59,293 +61,9 @@ int jl_remind_handler_add(jalon_store *s, const jl_remind_handler *h)
 	return jl_registry_add(s, &jl_remind_point, h, sizeof *h);
 }
 
-/* ---------------------------------------------------------------- settings */
-
-static const char *const ITEM_KINDS[] = {"os", "oo", "action", "task"};
-
-struct settings {
-	remind_rule deadline[JALON_KIND_COUNT_];   /* before: remind.deadline; after: remind.overdue */
-	remind_rule recurrence[JALON_KIND_COUNT_]; /* before: remind.recurrence */
-	int working_days;
-	jl_calendar *cal;
-	char *from;
-	char *fallback;       /* a mailbox, or NULL */
-	int attach_calendar;
-	jl_notifier_config notifier;
-	char *owned[8];       /* the notifier's strings */
-};
-
-static void settings_free(struct settings *st)
-{
-	jl_calendar_free(st->cal);
-	free(st->from);
-	free(st->fallback);
-	for (size_t i = 0; i < sizeof st->owned / sizeof *st->owned; i++)
-		free(st->owned[i]);
-}
-
-static int compare_desc(const void *a, const void *b)
-{
-	return *(const int *)b - *(const int *)a;
-}
-
-static int compare_asc(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-/* Sorts offsets (descending: days before; ascending: days after) and drops repeats. */
-static void sort_offsets(int *v, size_t *n, int descending)
-{
-	qsort(v, *n, sizeof *v, descending ? compare_desc : compare_asc);
-	size_t w = 0;
-	for (size_t i = 0; i < *n; i++)
-		if (w == 0 || v[w - 1] != v[i])
-			v[w++] = v[i];
-	*n = w;
-}
-
-/* "30, 7, 1, 0" → offsets, sorted (descending before, ascending after), each once. */
-static int parse_offsets(const char *text, int *out, size_t *n, int descending)
-{
-	size_t count = 0;
-	const char *p = text;
-	while (*p) {
-		while (*p == ' ' || *p == ',' || *p == ';' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		char *end;
-		long v = strtol(p, &end, 10);
-		if (end == p || v < 0 || v > JL_CALENDAR_MAX_OFFSET || count == REMIND_MAX_OFFSETS ||
-		    (*end && !strchr(" ,;\t", *end)))
-			return -1;
-		out[count++] = (int)v;
-		p = end;
-	}
-	*n = count;
-	sort_offsets(out, n, descending);
-	return 0;
-}
-
-/* remind.<kind>.<name>, else remind.<name>, else dflt, into out. */
-static int read_offsets(jalon_store *s, git_config *cfg, const char *kind, const char *name,
-                        const char *dflt, int descending, int *out, size_t *n)
-{
-	char key[64], *text = NULL;
-	snprintf(key, sizeof key, "remind.%s.%s", kind, name);
-	if (jl_config_get(s, cfg, key, &text) != 0)
-		return JALON_ECONFIG;
-	if (!text) {
-		snprintf(key, sizeof key, "remind.%s", name);
-		if (jl_config_get(s, cfg, key, &text) != 0)
-			return JALON_ECONFIG;
-	}
-	int rc = parse_offsets(text ? text : dflt, out, n, descending);
-	if (rc != 0)
-		rc = jl_config_fail(s, key, "« %s » : une liste de jours de 0 à %d est attendue "
-		                         "(par exemple 14, 3, 0)", text, JL_CALENDAR_MAX_OFFSET);
-	free(text);
-	if (rc == 0 && !descending && *n && out[0] == 0)
-		rc = jl_config_fail(s, key, "un rappel de retard vient au moins 1 jour après l'échéance");
-	return rc;
-}
-
-static int read_bool(jalon_store *s, git_config *cfg, const char *key, int dflt, int *out)
-{
-	int rc = git_config_get_bool(out, cfg, key);
-	if (rc == GIT_ENOTFOUND) {
-		*out = dflt;
-		return 0;
-	}
-	return rc == 0 ? 0 : jl_config_fail(s, key, "oui/non attendu (true, false, yes, no)");
-}
-
-/* A path in jalon.conf: relative ones are relative to the store's folder. */
-static char *store_path(jalon_store *s, char *path)
-{
-	if (!path || path[0] == '/')
-		return path;
-	char *full = jl_sprintf("%s/%s", s->dir, path);
-	free(path);
-	return full;
-}
-
-/* The first line of a file (a password kept out of jalon.conf). */
-static int read_secret(jalon_store *s, const char *key, const char *path, char **out)
-{
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	if (!f)
-		return jl_config_fail(s, key, "%s : %s", path, strerror(errno));
-	if (!fgets(line, sizeof line, f))
-		line[0] = '\0';
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	*out = jl_strdup(line);
-	return 0;
-}
-
-static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
-{
-	static const char *const NAMES[] = {"stdout", "maildir", "mbox", "sendmail", "smtp"};
-	static const jl_notifier_kind KINDS[] = {JL_NOTIFY_STDOUT, JL_NOTIFY_MAILDIR,
-	                                         JL_NOTIFY_MBOX, JL_NOTIFY_SENDMAIL, JL_NOTIFY_SMTP};
-	char *name = NULL, *tls = NULL, *secret_file = NULL, *timeout = NULL;
-	char **o = st->owned;
-	int rc = jl_config_get(s, cfg, "remind.notifier", &name);
-	size_t k = 0;
-	while (rc == 0 && name && k < 5 && strcmp(name, NAMES[k]))
-		k++;
-	if (rc == 0 && name && k == 5)
-		rc = jl_config_fail(s, "remind.notifier", "« %s » : stdout, maildir, mbox, sendmail ou "
-		                                       "smtp est attendu", name);
-	st->notifier.kind = name && k < 5 ? KINDS[k] : JL_NOTIFY_STDOUT;
-	if (rc == 0 && st->notifier.kind == JL_NOTIFY_MAILDIR &&
-	    (rc = jl_config_get(s, cfg, "maildir.path", &o[0])) == 0 && !o[0])
-		rc = jl_config_fail(s, "maildir.path", "le dossier Maildir est requis");
-	if (rc == 0 && st->notifier.kind == JL_NOTIFY_MBOX &&
-	    (rc = jl_config_get(s, cfg, "mbox.path", &o[0])) == 0 && !o[0])
-		rc = jl_config_fail(s, "mbox.path", "le fichier mbox est requis");
-	o[0] = store_path(s, o[0]);
-	st->notifier.path = o[0];
-	if (rc == 0 && st->notifier.kind == JL_NOTIFY_SENDMAIL)
-		rc = jl_config_get(s, cfg, "sendmail.command", &o[1]);
-	st->notifier.command = o[1];
-	if (rc == 0 && st->notifier.kind == JL_NOTIFY_SMTP) {
-		if ((rc = jl_config_get(s, cfg, "smtp.url", &o[2])) == 0 && !o[2])
-			rc = jl_config_fail(s, "smtp.url", "l'adresse du serveur est requise "
-			                                "(smtp://serveur:587 ou smtps://serveur:465)");
-		if (rc == 0)
-			rc = jl_config_get(s, cfg, "smtp.user", &o[3]);
-		if (rc == 0)
-			rc = jl_config_get(s, cfg, "smtp.password-file", &secret_file);
-		secret_file = store_path(s, secret_file);
-		if (rc == 0 && secret_file)
-			rc = read_secret(s, "smtp.password-file", secret_file, &o[4]);
-		if (rc == 0 && !o[3] != !o[4])
-			rc = jl_config_fail(s, "smtp.user", "smtp.user et smtp.password-file vont ensemble");
-		if (rc == 0)
-			rc = jl_config_get(s, cfg, "smtp.ca-file", &o[5]);
-		o[5] = store_path(s, o[5]);
-		if (rc == 0)
-			rc = jl_config_get(s, cfg, "smtp.tls", &tls);
-		st->notifier.tls = o[3] ? 2 : 1;
-		if (rc == 0 && tls) {
-			if (!strcmp(tls, "none"))
-				st->notifier.tls = 0;
-			else if (!strcmp(tls, "try"))
-				st->notifier.tls = 1;
-			else if (!strcmp(tls, "required"))
-				st->notifier.tls = 2;
-			else
-				rc = jl_config_fail(s, "smtp.tls", "« %s » : none, try ou required est attendu",
-				                 tls);
-		}
-		/* The notifier never sends a password in clear: say so rather than upgrade. */
-		if (rc == 0 && o[3] && st->notifier.tls == 0)
-			rc = jl_config_fail(s, "smtp.tls", "none avec smtp.user enverrait le mot de passe en "
-			                                "clair : try ou required est attendu");
-		if (rc == 0)
-			rc = read_bool(s, cfg, "smtp.insecure", 0, &st->notifier.insecure);
-		if (rc == 0)
-			rc = jl_config_get(s, cfg, "smtp.timeout", &timeout);
-		if (rc == 0 && timeout && (st->notifier.timeout_s = strtol(timeout, NULL, 10)) <= 0)
-			rc = jl_config_fail(s, "smtp.timeout", "« %s » : un nombre de secondes est attendu",
-			                 timeout);
-	}
-	st->notifier.url = o[2];
-	st->notifier.user = o[3];
-	st->notifier.password = o[4];
-	st->notifier.ca_file = o[5];
-	free(name);
-	free(tls);
-	free(secret_file);
-	free(timeout);
-	return rc;
-}
-
-/* A mailbox from jalon.conf ("Name <address>" or an address), when set. */
-static int check_mailbox(jalon_store *s, const char *key, const char *mailbox)
-{
-	char address[320];
-	if (mailbox && jl_mail_address(mailbox, address, sizeof address) != 0)
-		return jl_config_fail(s, key, "« %s » : une adresse est attendue (Nom <adresse@domaine>)",
-		                   mailbox);
-	return 0;
-}
-
-static int read_settings(jalon_store *s, struct settings *st)
-{
-	git_config *cfg;
-	char *days = NULL, *closed = NULL;
-	char err[512];
-	if (jl_config_open(s, &cfg) != 0)
-		return JALON_ECONFIG;
-	int rc = 0;
-	for (int k = JALON_KIND_OS; rc == 0 && k < JALON_KIND_COUNT_; k++) {
-		const char *kind = ITEM_KINDS[k - JALON_KIND_OS];
-		remind_rule *d = &st->deadline[k], *r = &st->recurrence[k];
-		rc = read_offsets(s, cfg, kind, "deadline", "14, 3", 1, d->before, &d->nbefore);
-		if (rc == 0)
-			rc = read_offsets(s, cfg, kind, "overdue", "1, 7, 30", 0, d->after, &d->nafter);
-		if (rc == 0)
-			rc = read_offsets(s, cfg, kind, "recurrence", "7", 1, r->before, &r->nbefore);
-	}
-	if (rc == 0)
-		rc = jl_config_get(s, cfg, "remind.days", &days);
-	st->working_days = !days || !strcmp(days, "working");
-	if (rc == 0 && days && strcmp(days, "working") && strcmp(days, "calendar"))
-		rc = jl_config_fail(s, "remind.days", "« %s » : working (jours ouvrables) ou calendar "
-		                                   "(jours calendrier) est attendu", days);
-	st->cal = jl_calendar_new();
-	if (rc == 0)
-		rc = jl_config_get(s, cfg, "remind.closed", &closed);
-	if (rc == 0 && closed && jl_calendar_add_closed(st->cal, closed, err, sizeof err) != 0)
-		rc = jl_config_fail(s, "remind.closed", "%s", err);
-	if (rc == 0)
-		rc = jl_config_get(s, cfg, "remind.from", &st->from);
-	if (rc == 0)
-		rc = jl_config_get(s, cfg, "remind.fallback", &st->fallback);
-	if (rc == 0)
-		rc = check_mailbox(s, "remind.from", st->from);
-	if (rc == 0)
-		rc = check_mailbox(s, "remind.fallback", st->fallback);
-	if (rc == 0)
-		rc = read_bool(s, cfg, "remind.calendar", 1, &st->attach_calendar);
-	if (rc == 0)
-		rc = read_notifier(s, cfg, st);
-	free(days);
-	free(closed);
-	git_config_free(cfg);
-	return rc;
-}
-
 /* ---------------------------------------------------------------- the plan in memory */
 
-struct person {
-	const json_t *rec;
-	char *key; /* folded name */
-};
-
-struct run {
-	jalon_store *s;
-	const jalon_remind_options *opts;
-	struct settings st;
-	jl_date day;
-	char day_iso[11];
-	json_t *plan;
-	json_t *records;  /* id → record, in jl_store_records' order: a run's order never varies */
-	struct person *people;
-	size_t npeople;
-	char *domain;
-	jalon_remind_summary sum;
-	jl_buf unassigned; /* names of items nobody receives */
-	sqlite3_stmt *claim; /* CLAIM_SQL, while claiming */
-	char first_failure[640];
-};
-
-static const char *str(const json_t *rec, const char *key)
+const char *jl_remind_str(const json_t *rec, const char *key)
 {
 	const char *v = json_string_value(json_object_get(rec, key));
 	return v ? v : "";
@@ -369,7 +87,7 @@ static int load_records(struct run *r)
 	json_object_foreach(r->records, id, rec)
 		if (jl_record_kind(rec) == JALON_KIND_PERSON) {
 			r->people[n].rec = rec;
-			r->people[n++].key = jl_fold(str(rec, "name"));
+			r->people[n++].key = jl_fold(jl_remind_str(rec, "name"));
 		}
 	return 0;
 }
@@ -437,7 +155,7 @@ static void add_recipient(struct recipients *rs, const char *mailbox,
 
 static char *person_mailbox(const struct person *p)
 {
-	return jl_sprintf("%s <%s>", str(p->rec, "name"), str(p->rec, "email"));
+	return jl_sprintf("%s <%s>", jl_remind_str(p->rec, "name"), jl_remind_str(p->rec, "email"));
 }
 
 static int person_listed(const struct person **v, size_t n, const struct person *p)
@@ -452,17 +170,17 @@ static int person_listed(const struct person **v, size_t n, const struct person 
  * The people responsible for an item: those linked to it, then those its Qui ? names.
  * *out is an array of npeople + 1 entries, the found ones first; returns how many.
  */
-static size_t responsible_people(struct run *r, const json_t *item, const struct person **out)
+size_t jl_remind_responsible_people(struct run *r, const json_t *item, const struct person **out)
 {
 	size_t n = 0;
 	size_t i;
 	json_t *link;
 	json_array_foreach(json_object_get(item, "people"), i, link) {
-		const struct person *p = person_by_id(r, str(link, "person"));
+		const struct person *p = person_by_id(r, jl_remind_str(link, "person"));
 		if (p && !person_listed(out, n, p))
 			out[n++] = p;
 	}
-	char *who = jl_fold(str(item, "who"));
+	char *who = jl_fold(jl_remind_str(item, "who"));
 	for (i = 0; who && i < r->npeople; i++)
 		if (jl_has_words(who, r->people[i].key) && !person_listed(out, n, &r->people[i]))
 			out[n++] = &r->people[i];
@@ -476,21 +194,21 @@ static void explain_unreachable(const json_t *item, const struct person **found,
 {
 	char address[320];
 	for (size_t i = 0; i < n; i++) {
-		const char *email = str(found[i]->rec, "email");
+		const char *email = jl_remind_str(found[i]->rec, "email");
 		if (!*email) {
 			jl_buf_printf(why, "%s« %s » n’a pas d’adresse e-mail.", why->len ? " " : "",
-			              str(found[i]->rec, "name"));
+			              jl_remind_str(found[i]->rec, "name"));
 		} else if (jl_mail_address(email, address, sizeof address) != 0) {
 			jl_buf_printf(why, "%sL’adresse de « %s » n’est pas valide (« %s »).",
-			              why->len ? " " : "", str(found[i]->rec, "name"), email);
+			              why->len ? " " : "", jl_remind_str(found[i]->rec, "name"), email);
 		} else {
 			char *mb = person_mailbox(found[i]);
 			add_recipient(rs, mb, found[i], NULL);
 			free(mb);
 		}
 	}
-	if (n == 0 && *str(item, "who"))
-		jl_buf_printf(why, "« Qui : %s » ne désigne aucune personne connue.", str(item, "who"));
+	if (n == 0 && *jl_remind_str(item, "who"))
+		jl_buf_printf(why, "« Qui : %s » ne désigne aucune personne connue.", jl_remind_str(item, "who"));
 	else if (n == 0)
 		jl_buf_puts(why, "Personne n’est désigné (« Qui ? » vide).");
 }
@@ -514,7 +232,7 @@ static int resolve_recipients(struct run *r, const json_t *item, const remind_ru
 	if (!found)
 		return JALON_ENOMEM;
 	jl_buf why = JL_BUF_INIT;
-	explain_unreachable(item, found, responsible_people(r, item, found), rs, &why);
+	explain_unreachable(item, found, jl_remind_responsible_people(r, item, found), rs, &why);
 	free(found);
 	size_t k;
 	json_t *extra;
@@ -616,8 +334,8 @@ static int item_rule(struct run *r, const json_t *item, const char *what, remind
 			return jl_store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
 	}
 	/* In the order the rest expects, whatever order a script wrote them in. */
-	sort_offsets(rule->before, &rule->nbefore, 1);
-	sort_offsets(rule->after, &rule->nafter, 0);
+	jl_remind_sort_offsets(rule->before, &rule->nbefore, 1);
+	jl_remind_sort_offsets(rule->after, &rule->nafter, 0);
 	return 0;
 }
 
@@ -636,7 +354,7 @@ static int is_done_day(const json_t *item, jl_date day)
 static int claim_deadline(struct run *r, const json_t *item)
 {
 	jl_date due;
-	if (jl_date_parse_iso(str(json_object_get(item, "deadline"), "end"), &due) != 0)
+	if (jl_date_parse_iso(jl_remind_str(json_object_get(item, "deadline"), "end"), &due) != 0)
 		return 0; /* none, or not understood (listed by `jalon list --flagged`) */
 	remind_rule rule;
 	int rc = item_rule(r, item, "échéance", &rule);
@@ -650,7 +368,7 @@ enum { MAX_OCCURRENCES = 64 };
 
 static int claim_recurrence(struct run *r, const json_t *item)
 {
-	const char *text = str(json_object_get(item, "recurrence"), "rule");
+	const char *text = jl_remind_str(json_object_get(item, "recurrence"), "rule");
 	if (!*text)
 		return 0;
 	remind_rule rule;
@@ -675,7 +393,7 @@ static int claim_recurrence(struct run *r, const json_t *item)
 
 static int is_open(const json_t *item)
 {
-	const char *status = str(item, "status");
+	const char *status = jl_remind_str(item, "status");
 	return !json_is_true(json_object_get(item, "draft")) && strcmp(status, "terminé") &&
 	       strcmp(status, "abandonné");
 }
@@ -697,16 +415,6 @@ static int claim_due(struct run *r)
 }
 
 /* ---------------------------------------------------------------- messages */
-
-struct pending {
-	char *item, *occurrence, *recipient, *name, *what, *note, *status;
-	int offset;
-};
-
-struct batch {
-	struct pending *v;
-	size_t n;
-};
 
 static void batch_free(struct batch *b)
 {
@@ -753,209 +461,6 @@ static int load_pending(struct run *r, struct batch *b)
 	return rc == SQLITE_DONE ? 0 : jl_store_fail_db(r->s, "rappels : lecture du registre des envois");
 }
 
-/* "mardi 14 janvier 2020" ("1er" for the first of a month). */
-static void put_long_date(jl_buf *b, jl_date d)
-{
-	char text[48];
-	jl_date_format_long(d, text);
-	jl_buf_puts(b, text);
-}
-
-static void put_distance(jl_buf *b, long from, long to)
-{
-	long n = to - from;
-	if (n == 0)
-		jl_buf_puts(b, "aujourd’hui");
-	else if (n == 1)
-		jl_buf_puts(b, "demain");
-	else if (n > 1)
-		jl_buf_printf(b, "dans %ld jours", n);
-	else if (n == -1)
-		jl_buf_puts(b, "dépassée depuis hier");
-	else
-		jl_buf_printf(b, "dépassée depuis %ld jours", -n);
-}
-
-/* "Action 4" for an item with a label, "Tâche" without: what comes before its title. */
-static char *item_heading(const json_t *item)
-{
-	return *str(item, "label") ? jl_record_display_name(item)
-	                           : jl_strdup(jl_record_kind_word(jl_record_kind(item)));
-}
-
-/* "OS 1 « Être une administration… »\n    › OO 2 « … »": the objectives and action
-   above an item, titles cut to a line. */
-static void put_path(struct run *r, jl_buf *b, const json_t *item)
-{
-	const json_t *chain[8];
-	size_t n = 0;
-	const json_t *at = item;
-	while (n < 8) {
-		const char *id = str(json_array_get(json_object_get(at, "parents"), 0), "id");
-		if (!*id || !(at = json_object_get(r->records, id)))
-			break;
-		chain[n++] = at;
-	}
-	while (n--) {
-		char *heading = item_heading(chain[n]);
-		char *title = jl_shorten(str(chain[n], "title"), 60);
-		jl_buf_printf(b, "%s « %s »%s", heading, title, n ? "\n    › " : "");
-		free(title);
-		free(heading);
-	}
-}
-
-static void put_others(struct run *r, jl_buf *b, const json_t *item, const char *address)
-{
-	const struct person **found = calloc(r->npeople + 1, sizeof *found);
-	if (!found)
-		return;
-	size_t n = responsible_people(r, item, found);
-	size_t shown = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!strcasecmp(str(found[i]->rec, "email"), address))
-			continue;
-		jl_buf_printf(b, "%s%s", shown++ ? ", " : "    Aussi responsables : ",
-		              str(found[i]->rec, "name"));
-	}
-	if (shown)
-		jl_buf_puts(b, "\n");
-	free(found);
-}
-
-static void put_reminder(struct run *r, jl_buf *b, const struct pending *p)
-{
-	const json_t *item = json_object_get(r->records, p->item);
-	jl_date due;
-	jl_date_parse_iso(p->occurrence, &due);
-	char *heading = item_heading(item);
-	int recurring = !strcmp(p->what, "récurrence");
-	const json_t *source = json_object_get(item, recurring ? "recurrence" : "deadline");
-	jl_buf_printf(b, "\n• %s : %s\n    ", heading, str(item, "title"));
-	put_path(r, b, item);
-	jl_buf_printf(b, "\n    %s : ", recurring ? "Prochaine occurrence" : "Échéance");
-	put_long_date(b, due);
-	jl_buf_puts(b, " (");
-	put_distance(b, jl_date_to_days(r->day), jl_date_to_days(due));
-	const char *holiday;
-	if (jl_calendar_is_holiday(r->st.cal, due, &holiday))
-		jl_buf_printf(b, " ; %s", holiday);
-	jl_buf_printf(b, ")\n    Écrit dans le plan : « %s »\n", str(source, "text"));
-	if (*str(source, "due"))
-		jl_buf_printf(b, "    À remettre : %s\n", str(source, "due"));
-	if (*str(item, "who"))
-		jl_buf_printf(b, "    Qui : %s\n", str(item, "who"));
-	put_others(r, b, item, p->recipient);
-	jl_buf_printf(b, "    Statut : %s ; dans Jalon : %s\n", str(item, "status"), p->item);
-	if (*p->note)
-		jl_buf_printf(b, "    Transmis à vous : %s\n", p->note);
-	free(heading);
-}
-
-static void put_section(struct run *r, jl_buf *b, const struct pending *v, size_t n,
-                        const char *title, int (*in)(const struct pending *))
-{
-	int any = 0;
-	for (size_t i = 0; i < n; i++)
-		if (in(&v[i])) {
-			if (!any++)
-				jl_buf_printf(b, "\n%s\n", title);
-			put_reminder(r, b, &v[i]);
-		}
-}
-
-static int is_overdue(const struct pending *p)
-{
-	return p->offset < 0;
-}
-
-static int is_coming_deadline(const struct pending *p)
-{
-	return p->offset >= 0 && strcmp(p->what, "récurrence");
-}
-
-static int is_coming_duty(const struct pending *p)
-{
-	return p->offset >= 0 && !strcmp(p->what, "récurrence");
-}
-
-static char *message_body(struct run *r, const struct pending *v, size_t n)
-{
-	jl_buf b = JL_BUF_INIT;
-	jl_buf_puts(&b, "Bonjour,\n\nVoici ce qui vous revient dans le programme stratégique "
-	                "transversal");
-	if (*str(r->plan, "organisation"))
-		jl_buf_printf(&b, " du %s", str(r->plan, "organisation"));
-	jl_buf_puts(&b, ", au ");
-	put_long_date(&b, r->day);
-	jl_buf_puts(&b, ".\n");
-	put_section(r, &b, v, n, "EN RETARD", is_overdue);
-	put_section(r, &b, v, n, "ÉCHÉANCES PROCHES", is_coming_deadline);
-	put_section(r, &b, v, n, "RÉUNIONS ET TÂCHES RÉCURRENTES", is_coming_duty);
-	jl_buf_puts(&b, "\nUne fois le travail fait, il suffit de l’indiquer dans Jalon, par\n"
-	                "exemple pour l’élément action-7 :\n"
-	                "    jalon set action-7 statut=terminé\n"
-	                "    jalon done action-7 2020-01-14   (une réunion tenue ce jour-là)\n"
-	                "\n-- \nMessage automatique de Jalon, le suivi du PST.\n");
-	return jl_buf_detach(&b);
-}
-
-/* The handlers' texts, in turn, on the message's text; 0 and *body replaced or
-   kept, or a store error. */
-static int rewrite_body(struct run *r, const struct pending *v, size_t n, char **body)
-{
-	remind_entry *entries = calloc(n ? n : 1, sizeof *entries);
-	if (!entries)
-		return JALON_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		entries[i] = (remind_entry){json_object_get(r->records, v[i].item), v[i].what,
-		                            v[i].occurrence, v[i].offset, v[i].note};
-	int rc = 0;
-	for (const jl_remind_handler *h = NULL;
-	     rc == 0 && (h = jl_registry_next(r->s, &jl_remind_point, h));) {
-		char msg[1024] = "", *out = NULL;
-		if (!h->text)
-			continue;
-		if (h->text(h->ud, r->s, v[0].name, r->day_iso, entries, n, *body, &out, msg,
-		            sizeof msg) != 0)
-			rc = jl_store_fail(r->s, JALON_ESCRIPT, "rappels : %s", *msg ? msg : "refusé");
-		else if (out) {
-			free(*body);
-			*body = out;
-		}
-	}
-	free(entries);
-	return rc;
-}
-
-static char *message_subject(struct run *r, const struct pending *v, size_t n)
-{
-	size_t late = 0;
-	for (size_t i = 0; i < n; i++)
-		late += v[i].offset < 0;
-	jl_buf b = JL_BUF_INIT;
-	jl_buf_printf(&b, "PST : %zu rappel%s au ", n, n > 1 ? "s" : "");
-	put_long_date(&b, r->day);
-	if (late)
-		jl_buf_printf(&b, " (dont %zu en retard)", late);
-	return jl_buf_detach(&b);
-}
-
-/* The same reminders to the same recipient give the same Message-ID. */
-static void message_id(struct run *r, const struct pending *v, size_t n, char *out, size_t len)
-{
-	jl_buf b = JL_BUF_INIT;
-	for (size_t i = 0; i < n; i++)
-		jl_buf_printf(&b, "%s|%s|%s|%d\n", v[i].recipient, v[i].item, v[i].occurrence,
-		              v[i].offset);
-	git_oid oid;
-	char hex[GIT_OID_HEXSZ + 1] = "0";
-	if (b.ptr && git_odb_hash(&oid, b.ptr, b.len, GIT_OBJECT_BLOB) == 0)
-		git_oid_tostr(hex, sizeof hex, &oid);
-	snprintf(out, len, "rappel.%s@%s", hex, r->domain);
-	jl_buf_free(&b);
-}
-
 /* ---------------------------------------------------------------- delivery */
 
 static int record_outcome(struct run *r, const struct pending *v, size_t n, const char *status,
@@ -993,10 +498,10 @@ static int record_outcome(struct run *r, const struct pending *v, size_t n, cons
 static char *recipient_calendar(struct run *r, const char *address, size_t *len)
 {
 	for (size_t i = 0; i < r->npeople; i++) {
-		if (strcasecmp(str(r->people[i].rec, "email"), address))
+		if (strcasecmp(jl_remind_str(r->people[i].rec, "email"), address))
 			continue;
 		char *ics = NULL;
-		if (jalon_export_calendar(&ics, len, r->s, str(r->people[i].rec, "name")) == 0)
+		if (jalon_export_calendar(&ics, len, r->s, jl_remind_str(r->people[i].rec, "name")) == 0)
 			return ics;
 		jl_store_clear_error(r->s);
 		return NULL;
@@ -1017,15 +522,15 @@ static void show_message(FILE *out, const jl_mail *m, const char *ics)
 static int deliver(struct run *r, jl_notifier *notifier, const struct pending *v, size_t n)
 {
 	char mid[128];
-	char *subject = message_subject(r, v, n);
-	char *body = message_body(r, v, n);
-	int rc = rewrite_body(r, v, n, &body);
+	char *subject = jl_remind_message_subject(r, v, n);
+	char *body = jl_remind_message_body(r, v, n);
+	int rc = jl_remind_rewrite_body(r, v, n, &body);
 	size_t ics_len = 0;
 	char *ics = r->st.attach_calendar ? recipient_calendar(r, v[0].recipient, &ics_len) : NULL;
 	char run_header[64];
 	snprintf(run_header, sizeof run_header, "X-Jalon-Date: %s", r->day_iso);
 	const char *headers[] = {"Auto-Submitted: auto-generated", run_header, NULL};
-	message_id(r, v, n, mid, sizeof mid);
+	jl_remind_message_id(r, v, n, mid, sizeof mid);
 	jl_mail m = {r->st.from ? r->st.from : "Jalon <jalon@localhost>", v[0].name, subject, mid,
 	             NULL, body, ics, ics_len, "rappels.ics",
 	             "text/calendar; charset=UTF-8; method=PUBLISH", headers};
@@ -1191,7 +696,7 @@ int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
 	if (rc == 0 && !r.opts->dry_run)
 		rc = take_lock(&r, &lock);
 	if (rc == 0)
-		rc = read_settings(s, &r.st);
+		rc = jl_remind_read_settings(s, &r.st);
 	if (rc == 0)
 		rc = claim_and_load(&r, &b);
 	if (rc == 0)
@@ -1203,7 +708,7 @@ int jalon_remind_run(jalon_store *s, const jalon_remind_options *opts,
 	if (summary)
 		*summary = r.sum;
 	batch_free(&b);
-	settings_free(&r.st);
+	jl_remind_settings_free(&r.st);
 	for (size_t i = 0; i < r.npeople; i++)
 		free(r.people[i].key);
 	free(r.people);
@@ -1255,7 +760,7 @@ int jalon_occurrence_done(jalon_store *s, const char *ref, const char *day)
 		json_decref(item);
 		return rc;
 	}
-	const char *rule = str(json_object_get(item, "recurrence"), "rule");
+	const char *rule = jl_remind_str(json_object_get(item, "recurrence"), "rule");
 	jl_record_recurrence_span(plan, item, &anchor, &end);
 	char *name = jl_record_display_name(item);
 	jl_date found;
@@ -1267,7 +772,7 @@ int jalon_occurrence_done(jalon_store *s, const char *ref, const char *day)
 		rc = jl_store_fail(s, JALON_EINVALID, "%s : %s", name, err);
 	else if (n == 0)
 		rc = jl_store_fail(s, JALON_EINVALID, "%s : le %s n'est pas une occurrence de « %s »%s",
-		                name, iso, str(json_object_get(item, "recurrence"), "text"),
+		                name, iso, jl_remind_str(json_object_get(item, "recurrence"), "text"),
 		                nearest(rule, anchor, end, d, around));
 	free(name);
 	json_decref(item);

@@ -17,7 +17,8 @@
  *
  * Threads: as any call on a store handle (store.h).
  *
- * Implemented in core/jobs/remind.c.
+ * Implemented in core/jobs/remind.c (the run and its ledger), remind_settings.c and
+ * remind_text.c (the messages).
  */
 #ifndef JALON_REMIND_H
 #define JALON_REMIND_H
