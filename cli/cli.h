@@ -16,6 +16,13 @@
 
 #include "jalon.h"
 
+/* Has the compiler check a printf-style function's arguments (gcc, clang). */
+#if defined(__GNUC__)
+#define CLI_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#else
+#define CLI_PRINTF(fmt, first)
+#endif
+
 /*
  * Exit codes, documented in docs/cli.md and `jalon --help`. The small ones are the
  * outcomes a script is expected to test (the API's "expected" errors); from 64 on they
@@ -129,9 +136,7 @@ int cli_one_operand(cli_ctx *cx, int argc, char **argv, const char *missing,
                     const char *extra, const char **operand);
 
 /* Prints "jalon: <command>: <message>" on one line to stderr; returns code. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+CLI_PRINTF(3, 4)
 int cli_fail(cli_ctx *cx, int code, const char *fmt, ...);
 /* Reports a failed API call (rc < 0) with the store's message; returns its exit code.
  * store may be NULL. */
@@ -139,9 +144,7 @@ int cli_fail_api(cli_ctx *cx, jalon_store *store, int rc);
 /* The exit code of an API return code. */
 int cli_exit_code(int rc);
 /* A usage error: "jalon: <command>: <message> (usage : jalon <usage>)"; returns 64. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+CLI_PRINTF(2, 3)
 int cli_usage_error(cli_ctx *cx, const char *fmt, ...);
 
 /* How a command opens the store. */
@@ -201,9 +204,7 @@ int cli_print_json(cli_ctx *cx, json_t *value);
 json_t *cli_json_append(json_t *array, json_t *value);
 /* What a command did: with --json the object json (stolen), else the text line unless -q.
  * Returns the exit code of writing it. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+CLI_PRINTF(3, 4)
 int cli_outcome(cli_ctx *cx, json_t *json, const char *fmt, ...);
 
 /* Text columns: code points in s (not bytes), and s truncated/padded to width columns

@@ -207,7 +207,7 @@ static void test_baelen(void **state)
 	assert_string_equal(s(oo, "label"), "O.O.3.10");
 	json_t *found;
 	assert_int_equal(jl_plandoc_resolve_item(doc, "o.o.3.11", JALON_KIND_OO, &found, err,
-	                                      sizeof err), 0);
+	                                         sizeof err), 0);
 	assert_int_equal(children(doc, jl_record_id(found)), 1);
 	assert_int_equal(count_nonempty(doc, "description", -1), 1);
 	assert_int_equal(count_nonempty(doc, "priority_period", -1), 0);
@@ -707,9 +707,9 @@ static json_t *rich_doc(void)
 	set(doc, plan, "période", "2025-2030");
 	set(doc, plan, "adoption", "2025-09-15");
 	assert_int_equal(jl_plandoc_declare_field(doc, "Code projet ; pour: action, tâche", err,
-	                                       sizeof err), 0);
+	                                          sizeof err), 0);
 	assert_int_equal(jl_plandoc_declare_field(doc, "Phase ; type: liste ; valeurs: étude, travaux",
-	                                       err, sizeof err), 0);
+	                                          err, sizeof err), 0);
 	json_array_append_new(json_object_get(plan, "sections"),
 	                      json_pack("{s:s, s:s}", "title", "Volet externe", "text",
 	                                "\n# pas un titre\n\\ barre\n- puce\n### h3\n  indenté  \n"));

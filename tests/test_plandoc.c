@@ -168,14 +168,14 @@ static void test_resolve_item(void **state)
 	assert_string_equal(s(found, "id"), "oo-2");
 	/* A title, for items without a label. */
 	assert_int_equal(jl_plandoc_resolve_item(doc, "etablir un RAPPORT", -1, &found, err,
-	                                      sizeof err), 0);
+	                                         sizeof err), 0);
 	assert_string_equal(s(found, "id"), "task-1");
 	/* The kind filters. */
 	assert_int_equal(jl_plandoc_resolve_item(doc, "OO 1", JALON_KIND_OS, &found, err, sizeof err),
 	                 JALON_ENOTFOUND);
 	assert_string_equal(err, "OS « OO 1 » introuvable");
 	assert_int_equal(jl_plandoc_resolve_item(doc, "oo-1", JALON_KIND_ACTION, &found, err,
-	                                      sizeof err), JALON_ENOTFOUND);
+	                                         sizeof err), JALON_ENOTFOUND);
 	assert_null(found);
 	/* Two labels that fold alike are ambiguous. */
 	set(doc, jl_plandoc_find(doc, "oo-2"), "label", "oo 1");
@@ -451,8 +451,8 @@ static void test_custom_field_declarations(void **state)
 	char err[256];
 	json_t *doc = jl_plandoc_new();
 	assert_int_equal(jl_plandoc_declare_field(doc, "Phase ; type: liste ; pour: action, tâche ; "
-	                                       "valeurs: étude, travaux ; défaut: étude", err,
-	                                       sizeof err), 0);
+	                                          "valeurs: étude, travaux ; défaut: étude", err,
+	                                          sizeof err), 0);
 	json_t *decl = json_array_get(json_object_get(jl_plandoc_plan(doc), "custom_fields"), 0);
 	assert_string_equal(s(decl, "name"), "Phase");
 	assert_string_equal(s(decl, "type"), "liste");

@@ -211,7 +211,7 @@ static void test_recurrence_anchor_end_and_done_occurrences(void **state)
 	set_ok(a, "occurrence faite", "14/04/2020");
 	set_ok(a, "occurrence faite", "2020-07-14");
 	char *text = jl_record_field_text("done_occurrences", json_object_get(a, "done_occurrences"),
-	                               NULL);
+	                                  NULL);
 	assert_string_equal(text, "2020-04-14, 2020-07-14");
 	free(text);
 	set_ok(a, "occurrences faites", "2021-01-12 ; 2020-10-13");

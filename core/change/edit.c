@@ -74,14 +74,14 @@ int jalon_item_add(char **id_out, jalon_store *s, jalon_kind kind, const char *p
 		return jl_store_fail(s, JALON_EINVALID, "type d'élément invalide");
 	if (jl_record_parent_kind((int)kind) >= 0 && !parent)
 		return jl_store_fail(s, JALON_EINVALID, "le parent manque : %s",
-		                  kind == JALON_KIND_OO       ? "un OO se place sous un OS"
-		                  : kind == JALON_KIND_ACTION ? "une action se place sous un OO"
-		                                              : "une tâche se place sous une action");
+		                     kind == JALON_KIND_OO       ? "un OO se place sous un OS"
+		                     : kind == JALON_KIND_ACTION ? "une action se place sous un OO"
+		                                                 : "une tâche se place sous une action");
 	if (jl_record_parent_kind((int)kind) < 0 && parent)
 		return jl_store_fail(s, JALON_EINVALID, "un %s n'a pas de parent",
-		                  kind == JALON_KIND_OS ? "OS" : "personne");
+		                     kind == JALON_KIND_OS ? "OS" : "personne");
 	int rc = parent ? jl_items_resolve(s, parent, jl_record_parent_kind((int)kind), parent_id,
-	                                sizeof parent_id)
+	                                   sizeof parent_id)
 	                : 0;
 	if (rc == 0)
 		rc = jl_pipeline_begin(s, &t);
@@ -236,8 +236,8 @@ int jalon_item_restore(jalon_store *s, const char *id)
 	}
 	/* The records removed by the commit that removed id: id and its descendants. */
 	if (jl_store_prepare(s, &st, "SELECT record, old_blob FROM record_changes WHERE new_blob IS NULL"
-	                          " AND seq = (SELECT max(seq) FROM record_changes WHERE record = ?1"
-	                          " AND new_blob IS NULL)") != 0)
+	                             " AND seq = (SELECT max(seq) FROM record_changes WHERE record = ?1"
+	                             " AND new_blob IS NULL)") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	json_t *removed = json_array();
@@ -251,7 +251,7 @@ int jalon_item_restore(jalon_store *s, const char *id)
 	if (rc == 0)
 		rc = json_array_size(removed) ? jl_pipeline_begin(s, &t)
 		                              : jl_store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément "
-		                                                               "supprimé de cet identifiant", id);
+		                                                                  "supprimé de cet identifiant", id);
 	if (rc) {
 		json_decref(removed);
 		return rc;

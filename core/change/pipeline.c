@@ -46,7 +46,7 @@ int jl_pipeline_begin(jalon_store *s, jl_txn **out)
 	jl_store_clear_error(s);
 	if (!s->author_name)
 		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui fait la modification "
-		                                     "(--as \"Nom <email>\" ou JALON_AUTHOR)");
+		                                        "(--as \"Nom <email>\" ou JALON_AUTHOR)");
 	/* The handlers are ready (the scripts loaded) before anything is staged. */
 	int ready = jl_registry_prepare(s, &jl_change_point);
 	if (ready)
@@ -151,9 +151,9 @@ static int check_links(jl_txn *t, const json_t *rec)
 		rc = jl_store_fail(t->s, JALON_EINVALID, "%s : un OS n'a pas de parent", name);
 	else if (kind > JALON_KIND_OS && (n == 0 || (kind != JALON_KIND_ACTION && n > 1)))
 		rc = jl_store_fail(t->s, JALON_EINVALID, "%s : %s", name,
-		                n ? "un seul parent est permis"
-		                  : "le parent manque (un OO sous un OS, une action sous un OO, une "
-		                    "tâche sous une action)");
+		                   n ? "un seul parent est permis"
+		                     : "le parent manque (un OO sous un OS, une action sous un OO, une "
+		                       "tâche sous une action)");
 	json_array_foreach(parents, i, e) {
 		if (rc)
 			break;
@@ -163,13 +163,13 @@ static int check_links(jl_txn *t, const json_t *rec)
 			break;
 		if (!p || jl_record_kind(p) != jl_record_parent_kind(kind))
 			rc = jl_store_fail(t->s, JALON_EINVALID, "%s : parent « %s » %s", name, pid,
-			                p ? "d'un type qui ne convient pas" : "introuvable");
+			                   p ? "d'un type qui ne convient pas" : "introuvable");
 		json_decref(p);
 		total += (long)json_integer_value(json_object_get(e, "share"));
 	}
 	if (rc == 0 && n && total != 100)
 		rc = jl_store_fail(t->s, JALON_EINVALID, "%s : les parts de la répartition font %ld %%, "
-		                                      "pas 100 %%", name, total);
+		                                         "pas 100 %%", name, total);
 	json_array_foreach(json_object_get(rec, "people"), i, e) {
 		if (rc)
 			break;
@@ -204,7 +204,7 @@ static int check_deletion(jl_txn *t, const char *id, const json_t *old)
 	sqlite3_stmt *st;
 	int rc = 0;
 	if (jl_store_prepare(t->s, &st, "SELECT item FROM item_parents WHERE parent = ?1 UNION ALL"
-	                             " SELECT item FROM item_people WHERE person = ?1") != 0)
+	                                " SELECT item FROM item_people WHERE person = ?1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int step = SQLITE_DONE;
@@ -413,9 +413,9 @@ int jl_pipeline_finish(jl_txn *t, const char *message)
 	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		/* The commit is in the history already: the next open replays it. */
 		rc = jl_store_fail(s, JALON_ERROR, "SQLite n'a pas pu enregistrer la modification (%s) ; "
-		                                "elle est dans l'historique et sera appliquée à la "
-		                                "prochaine ouverture du registre",
-		                sqlite3_errmsg(s->db));
+		                                   "elle est dans l'historique et sera appliquée à la "
+		                                   "prochaine ouverture du registre",
+		                   sqlite3_errmsg(s->db));
 	if (rc != 0) {
 		jl_pipeline_abort(t);
 		return rc;

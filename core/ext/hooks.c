@@ -352,7 +352,7 @@ static int progress_rules(void *ud, jalon_store *s, const char *rule, const prog
 				found = i;
 		if (found < 0)
 			rc = jl_store_fail(s, JALON_ESCRIPT, "règle « santé » : « %s » n'est pas « dans les "
-			                                  "temps », « à risque », « en retard » ni « »", name);
+			                                     "temps », « à risque », « en retard » ni « »", name);
 		else
 			*value = found;
 	} else if (!health && lua_isinteger(L, -1)) {
@@ -361,7 +361,7 @@ static int progress_rules(void *ud, jalon_store *s, const char *rule, const prog
 		*value = (int)(lua_tonumber(L, -1) + 0.5);
 	} else if (!lua_isnil(L, -1)) {
 		rc = jl_store_fail(s, JALON_ESCRIPT, "règle « %s » : %s attendu, pas %s", rule,
-		                health ? "un nom de santé" : "un nombre", luaL_typename(L, -1));
+		                   health ? "un nom de santé" : "un nombre", luaL_typename(L, -1));
 	}
 	lua_pop(L, 1);
 	return rc;

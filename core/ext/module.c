@@ -610,7 +610,7 @@ static int l_plan(lua_State *L)
 		when = check_time(L, "jalon.plan", 2, 1);
 		if (!day) { /* the day it stood so, in UTC as the history's times */
 			jl_date_format_iso(jl_date_from_days((long)(when >= 0 ? when / 86400
-			                                                       : (when - 86399) / 86400)),
+			                                                             : (when - 86399) / 86400)),
 			                   iso);
 			day = iso;
 		}

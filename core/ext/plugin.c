@@ -307,7 +307,7 @@ static int api_register_exporter(jalon_plugin_host *host, const char *format,
 		return JALON_EINVALID;
 	if (!host->registering)
 		return jl_store_fail(host->store, JALON_EINVALID, "plug-in « %s » : un format d’export "
-		                  "s’enregistre pendant init, pas après", host->plugin->name);
+		                     "s’enregistre pendant init, pas après", host->plugin->name);
 	return add_exporter(host->store, host->plugin, format, fn, ud);
 }
 

@@ -587,7 +587,7 @@ static int bad_utf8_line(const char *s, size_t len, size_t *col)
 }
 
 json_t *jl_csv_parse(const char *text, size_t len, const char *filename, char *err,
-                  size_t errlen)
+                     size_t errlen)
 {
 	char dummy[1];
 	loader L;

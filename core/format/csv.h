@@ -26,7 +26,7 @@
  * starts; nothing partial is returned.
  */
 json_t *jl_csv_parse(const char *text, size_t len, const char *filename, char *err,
-                  size_t errlen);
+                     size_t errlen);
 
 /*
  * Writes the items of a plan document as CSV with separator sep (';' for Belgian

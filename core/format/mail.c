@@ -524,7 +524,7 @@ static int check_field(const char *what, const char *s, int ascii, char *err, si
 	for (size_t i = 0; ascii && i < n; i++)
 		if (((unsigned char)s[i] < ' ' && s[i] != '\t') || (unsigned char)s[i] > '~')
 			return jl_say(err, errlen, "%s : seuls les caractères ASCII imprimables sont "
-			           "permis dans « %s »", what, s);
+			              "permis dans « %s »", what, s);
 	return 0;
 }
 
@@ -554,11 +554,11 @@ static int check_extra_header(const char *line, char *err, size_t errlen)
 	size_t name_len = strcspn(line, ": \t");
 	if (!name_len || line[name_len] != ':' || strlen(line) > HEADER_MAX)
 		return jl_say(err, errlen, "%s invalide : « %s » (attendu : « Nom: valeur »)", what,
-		           line);
+		              line);
 	for (size_t i = 0; i < sizeof OWN_HEADERS / sizeof *OWN_HEADERS; i++)
 		if (strlen(OWN_HEADERS[i]) == name_len && !strncasecmp(line, OWN_HEADERS[i], name_len))
 			return jl_say(err, errlen, "%s « %.*s » : Jalon l'écrit déjà", what,
-			           (int)name_len, line);
+			              (int)name_len, line);
 	return 0;
 }
 
@@ -579,10 +579,10 @@ static int check_mail(const jl_mail *m, char *err, size_t errlen)
 		return -1;
 	if (!address_valid(m->message_id, strlen(m->message_id)))
 		return jl_say(err, errlen, "identifiant du message invalide : « %s » (attendu : "
-		           "« partie-gauche@partie-droite », sans chevrons)", m->message_id);
+		              "« partie-gauche@partie-droite », sans chevrons)", m->message_id);
 	if (m->attachment_type && !strchr(m->attachment_type, '/'))
 		return jl_say(err, errlen, "type de la pièce jointe invalide : « %s »",
-		           m->attachment_type);
+		              m->attachment_type);
 	size_t body_len = m->body ? strlen(m->body) : 0, bad;
 	if ((bad = jl_utf8_invalid_at(m->body ? m->body : "", body_len)) < body_len)
 		return jl_say(err, errlen, "corps du message : texte UTF-8 invalide (octet %zu)", bad + 1);

@@ -183,7 +183,7 @@ static int read_back(zip_source_t *src, jl_buf *out, char *err, size_t errlen)
 }
 
 int jl_odf_package(jl_buf *out, const char *mimetype, const odf_part *parts, size_t nparts,
-                char *err, size_t errlen)
+                   char *err, size_t errlen)
 {
 	if (check_mimetype(mimetype, err, errlen) < 0)
 		return -1;

@@ -43,6 +43,6 @@ typedef struct odf_part {
  * (its message follows), or memory exhausted.
  */
 int jl_odf_package(jl_buf *out, const char *mimetype, const odf_part *parts, size_t nparts,
-                char *err, size_t errlen);
+                   char *err, size_t errlen);
 
 #endif

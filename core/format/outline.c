@@ -1154,7 +1154,7 @@ static int split_lines(parser *p, const char *text, size_t len, line **out)
 }
 
 json_t *jl_outline_parse(const char *text, size_t len, const char *filename, char *err,
-                      size_t errlen)
+                         size_t errlen)
 {
 	char dummy[1];
 	parser p;

@@ -27,7 +27,7 @@
  * partial is returned.
  */
 json_t *jl_outline_parse(const char *text, size_t len, const char *filename, char *err,
-                      size_t errlen);
+                         size_t errlen);
 
 /*
  * Writes a plan document (as jl_plandoc_check leaves it) in the outline format. Every

@@ -221,9 +221,9 @@ int jalon_import_file(jalon_store *s, const char *path, jalon_format format, cha
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return jl_store_fail(s, errno == ENOENT ? JALON_ENOTFOUND : JALON_ERROR, "%s : %s", path,
-		                  errno == ENOENT   ? "fichier introuvable"
-		                  : errno == EACCES ? "lecture interdite"
-		                                    : strerror(errno));
+		                     errno == ENOENT   ? "fichier introuvable"
+		                     : errno == EACCES ? "lecture interdite"
+		                                       : strerror(errno));
 	jl_buf b = JL_BUF_INIT;
 	char chunk[65536];
 	size_t n;
@@ -248,7 +248,7 @@ static json_t *load_records(jalon_store *s, const char *kind)
 {
 	sqlite3_stmt *st;
 	if (jl_store_prepare(s, &st, "SELECT body FROM records WHERE kind = ?1"
-	                          " ORDER BY CAST(substr(id, length(?1) + 2) AS INTEGER)") != 0)
+	                             " ORDER BY CAST(substr(id, length(?1) + 2) AS INTEGER)") != 0)
 		return NULL;
 	json_t *list = json_array();
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);

@@ -519,7 +519,7 @@ int jalon_progress_get(jalon_progress *out, jalon_store *s, const char *ref, con
 	jl_date check;
 	if (day && jl_date_parse_iso(day, &check) != 0)
 		return jl_store_fail(s, JALON_EINVALID, "avancement : « %s » n'est pas une date AAAA-MM-JJ",
-		                  day);
+		                     day);
 	int rc = volet || whole ? 0 : jl_items_resolve(s, ref, -1, id, sizeof id);
 	if (rc == 0)
 		rc = jl_registry_prepare(s, &jl_progress_point); /* the rules a script replaces */

@@ -241,7 +241,7 @@ static int resolve_recipients(struct run *r, const json_t *item, const remind_ru
 		if (!mailbox || jl_mail_address(mailbox, address, sizeof address) != 0) {
 			jl_buf_free(&why);
 			return jl_store_fail(r->s, JALON_ESCRIPT, "rappels : un script ajoute un "
-			                  "destinataire sans adresse valide (« %s »)", mailbox ? mailbox : "");
+			                     "destinataire sans adresse valide (« %s »)", mailbox ? mailbox : "");
 		}
 		add_recipient(rs, mailbox, NULL, NULL);
 	}
@@ -437,9 +437,9 @@ static int load_pending(struct run *r, struct batch *b)
 {
 	sqlite3_stmt *st;
 	if (jl_store_prepare(r->s, &st, "SELECT item, occurrence, offset, recipient, recipient_name,"
-	                             " what, note, status FROM reminders"
-	                             " WHERE status IN ('pending', 'failed')"
-	                             " ORDER BY recipient, offset >= 0, occurrence, item") != 0)
+	                                " what, note, status FROM reminders"
+	                                " WHERE status IN ('pending', 'failed')"
+	                                " ORDER BY recipient, offset >= 0, occurrence, item") != 0)
 		return JALON_ERROR;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -470,10 +470,10 @@ static int record_outcome(struct run *r, const struct pending *v, size_t n, cons
 	if (jl_store_exec(r->s, "BEGIN IMMEDIATE") != 0)
 		return JALON_EBUSY;
 	int rc = jl_store_prepare(r->s, &st, "UPDATE reminders SET status = ?1, message_id = ?2,"
-	                                  " error = ?3, attempts = attempts + 1,"
-	                                  " sent_at = CASE WHEN ?1 = 'sent' THEN ?4 END"
-	                                  " WHERE item = ?5 AND occurrence = ?6 AND offset = ?7"
-	                                  " AND recipient = ?8");
+	                                     " error = ?3, attempts = attempts + 1,"
+	                                     " sent_at = CASE WHEN ?1 = 'sent' THEN ?4 END"
+	                                     " WHERE item = ?5 AND occurrence = ?6 AND offset = ?7"
+	                                     " AND recipient = ?8");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, mid, -1, SQLITE_STATIC);
@@ -547,7 +547,7 @@ static int deliver(struct run *r, jl_notifier *notifier, const struct pending *v
 		if (jl_mail_format(&m, &text, err, sizeof err) != 0 ||
 		    jl_mail_address(m.from, from, sizeof from) != 0) {
 			rc = jl_store_fail(r->s, JALON_ESCRIPT, "rappels : message pour %s invalide : %s",
-			                v[0].recipient, err);
+			                   v[0].recipient, err);
 		} else {
 			const char *rcpt[] = {v[0].recipient};
 			int sent = jl_notifier_send(notifier, from, rcpt, 1, text.ptr, text.len, err,
@@ -622,8 +622,8 @@ static int take_lock(struct run *r, int *fd)
 		rc = jl_store_fail(r->s, JALON_ERROR, "rappels : %s : %s", path, strerror(errno));
 	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
 		rc = jl_store_fail(r->s, errno == EWOULDBLOCK ? JALON_EBUSY : JALON_ERROR,
-		                "rappels : une autre exécution est en cours (%s : %s)", path,
-		                errno == EWOULDBLOCK ? "verrouillé" : strerror(errno));
+		                   "rappels : une autre exécution est en cours (%s : %s)", path,
+		                   errno == EWOULDBLOCK ? "verrouillé" : strerror(errno));
 	free(path);
 	return rc;
 }
@@ -633,7 +633,7 @@ static int run_day(struct run *r)
 	if (r->opts->date) {
 		if (jl_date_parse_iso(r->opts->date, &r->day) != 0)
 			return jl_store_fail(r->s, JALON_EINVALID, "rappels : « %s » n'est pas une date "
-			                                        "AAAA-MM-JJ", r->opts->date);
+			                                           "AAAA-MM-JJ", r->opts->date);
 	} else {
 		r->day = jl_date_today();
 	}
@@ -665,13 +665,13 @@ static int finish(struct run *r, int rc)
 {
 	if (rc == 0 && (r->sum.failed || r->sum.refused))
 		rc = jl_store_fail(r->s, JALON_EDELIVERY, "rappels : %zu rappel%s non remis (%s)",
-		                r->sum.failed + r->sum.refused,
-		                r->sum.failed + r->sum.refused > 1 ? "s" : "", r->first_failure);
+		                   r->sum.failed + r->sum.refused,
+		                   r->sum.failed + r->sum.refused > 1 ? "s" : "", r->first_failure);
 	else if (rc == 0 && r->sum.unassigned)
 		rc = jl_config_fail(r->s, "remind.fallback", "%zu rappel%s sans destinataire (%s%s) : "
-		                 "indiquez à qui les transmettre", r->sum.unassigned,
-		                 r->sum.unassigned > 1 ? "s" : "", r->unassigned.ptr,
-		                 r->sum.unassigned > 5 ? "…" : "");
+		                    "indiquez à qui les transmettre", r->sum.unassigned,
+		                    r->sum.unassigned > 1 ? "s" : "", r->unassigned.ptr,
+		                    r->sum.unassigned > 5 ? "…" : "");
 	return rc;
 }
 
@@ -752,7 +752,7 @@ int jalon_occurrence_done(jalon_store *s, const char *ref, const char *day)
 		return rc;
 	if (jl_record_parse_day(day, &d) != 0)
 		return jl_store_fail(s, JALON_EINVALID, "occurrences faites : une date (2019-10-15 ou "
-		                                     "15/10/2019) est attendue, pas « %s »", day);
+		                                        "15/10/2019) est attendue, pas « %s »", day);
 	jl_date_format_iso(d, iso);
 	json_t *item = NULL, *plan = NULL;
 	if ((rc = jl_store_record_get(s, id, &item)) != 0 ||
@@ -767,13 +767,13 @@ int jalon_occurrence_done(jalon_store *s, const char *ref, const char *day)
 	int n = *rule ? jl_occurrences(rule, anchor, end, d, d, &found, 1, err, sizeof err) : 0;
 	if (!*rule)
 		rc = jl_store_fail(s, JALON_EINVALID, "%s n'a pas de récurrence comprise : pour une "
-		                                   "échéance, « jalon set %s statut=terminé »", name, id);
+		                                      "échéance, « jalon set %s statut=terminé »", name, id);
 	else if (n < 0)
 		rc = jl_store_fail(s, JALON_EINVALID, "%s : %s", name, err);
 	else if (n == 0)
 		rc = jl_store_fail(s, JALON_EINVALID, "%s : le %s n'est pas une occurrence de « %s »%s",
-		                name, iso, jl_remind_str(json_object_get(item, "recurrence"), "text"),
-		                nearest(rule, anchor, end, d, around));
+		                   name, iso, jl_remind_str(json_object_get(item, "recurrence"), "text"),
+		                   nearest(rule, anchor, end, d, around));
 	free(name);
 	json_decref(item);
 	json_decref(plan);

@@ -84,7 +84,7 @@ static int read_offsets(jalon_store *s, git_config *cfg, const char *kind, const
 	int rc = parse_offsets(text ? text : dflt, out, n, descending);
 	if (rc != 0)
 		rc = jl_config_fail(s, key, "« %s » : une liste de jours de 0 à %d est attendue "
-		                         "(par exemple 14, 3, 0)", text, JL_CALENDAR_MAX_OFFSET);
+		                            "(par exemple 14, 3, 0)", text, JL_CALENDAR_MAX_OFFSET);
 	free(text);
 	if (rc == 0 && !descending && *n && out[0] == 0)
 		rc = jl_config_fail(s, key, "un rappel de retard vient au moins 1 jour après l'échéance");
@@ -139,7 +139,7 @@ static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
 		k++;
 	if (rc == 0 && name && k == 5)
 		rc = jl_config_fail(s, "remind.notifier", "« %s » : stdout, maildir, mbox, sendmail ou "
-		                                       "smtp est attendu", name);
+		                                          "smtp est attendu", name);
 	st->notifier.kind = name && k < 5 ? KINDS[k] : JL_NOTIFY_STDOUT;
 	if (rc == 0 && st->notifier.kind == JL_NOTIFY_MAILDIR &&
 	    (rc = jl_config_get(s, cfg, "maildir.path", &o[0])) == 0 && !o[0])
@@ -155,7 +155,7 @@ static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
 	if (rc == 0 && st->notifier.kind == JL_NOTIFY_SMTP) {
 		if ((rc = jl_config_get(s, cfg, "smtp.url", &o[2])) == 0 && !o[2])
 			rc = jl_config_fail(s, "smtp.url", "l'adresse du serveur est requise "
-			                                "(smtp://serveur:587 ou smtps://serveur:465)");
+			                                   "(smtp://serveur:587 ou smtps://serveur:465)");
 		if (rc == 0)
 			rc = jl_config_get(s, cfg, "smtp.user", &o[3]);
 		if (rc == 0)
@@ -180,19 +180,19 @@ static int read_notifier(jalon_store *s, git_config *cfg, struct settings *st)
 				st->notifier.tls = 2;
 			else
 				rc = jl_config_fail(s, "smtp.tls", "« %s » : none, try ou required est attendu",
-				                 tls);
+				                    tls);
 		}
 		/* The notifier never sends a password in clear: say so rather than upgrade. */
 		if (rc == 0 && o[3] && st->notifier.tls == 0)
 			rc = jl_config_fail(s, "smtp.tls", "none avec smtp.user enverrait le mot de passe en "
-			                                "clair : try ou required est attendu");
+			                                   "clair : try ou required est attendu");
 		if (rc == 0)
 			rc = read_bool(s, cfg, "smtp.insecure", 0, &st->notifier.insecure);
 		if (rc == 0)
 			rc = jl_config_get(s, cfg, "smtp.timeout", &timeout);
 		if (rc == 0 && timeout && (st->notifier.timeout_s = strtol(timeout, NULL, 10)) <= 0)
 			rc = jl_config_fail(s, "smtp.timeout", "« %s » : un nombre de secondes est attendu",
-			                 timeout);
+			                    timeout);
 	}
 	st->notifier.url = o[2];
 	st->notifier.user = o[3];
@@ -211,7 +211,7 @@ static int check_mailbox(jalon_store *s, const char *key, const char *mailbox)
 	char address[320];
 	if (mailbox && jl_mail_address(mailbox, address, sizeof address) != 0)
 		return jl_config_fail(s, key, "« %s » : une adresse est attendue (Nom <adresse@domaine>)",
-		                   mailbox);
+		                      mailbox);
 	return 0;
 }
 
@@ -237,7 +237,7 @@ int jl_remind_read_settings(jalon_store *s, struct settings *st)
 	st->working_days = !days || !strcmp(days, "working");
 	if (rc == 0 && days && strcmp(days, "working") && strcmp(days, "calendar"))
 		rc = jl_config_fail(s, "remind.days", "« %s » : working (jours ouvrables) ou calendar "
-		                                   "(jours calendrier) est attendu", days);
+		                                      "(jours calendrier) est attendu", days);
 	st->cal = jl_calendar_new();
 	if (rc == 0)
 		rc = jl_config_get(s, cfg, "remind.closed", &closed);

@@ -354,7 +354,7 @@ static const char *kind_word(int kind)
 }
 
 int jl_plandoc_resolve_item(const json_t *doc, const char *ref, int kind, json_t **out,
-                         char *err, size_t errlen)
+                            char *err, size_t errlen)
 {
 	static const struct { const char *field; int squeeze; } STEPS[] = {
 		{"label", 0}, {"label", 1}, {"title", 0}};
@@ -386,7 +386,7 @@ char *jl_plandoc_item_ref(const json_t *doc, const json_t *item)
 	json_t *found = NULL;
 	char tmp[8];
 	if (*label && jl_plandoc_resolve_item(doc, label, jl_record_kind(item), &found, tmp,
-	                                   sizeof tmp) == 0 && found == item)
+	                                      sizeof tmp) == 0 && found == item)
 		return jl_strdup(label);
 	return jl_strdup(str(item, "id"));
 }
@@ -965,7 +965,7 @@ static int put_list(const json_t *item, const char *field, const char *key, json
 }
 
 int jl_plandoc_attribute_values(const json_t *doc, const json_t *item, const char *key,
-                             int flags, json_t *out)
+                                int flags, json_t *out)
 {
 	static const struct { const char *key, *field; char how; } SIMPLE[] = {
 		{"label", "label", 's'}, {"titre", "title", 's'}, {"description", "description", 's'},

@@ -76,7 +76,7 @@ char *jl_plandoc_person_ref(const json_t *doc, const json_t *person);
  * French message in err.
  */
 int jl_plandoc_resolve_item(const json_t *doc, const char *ref, int kind, json_t **out,
-                         char *err, size_t errlen);
+                            char *err, size_t errlen);
 
 /* The shortest reference that jl_plandoc_resolve_item resolves back to that item: its label
  * when unique, else its id. malloc'd. */
@@ -142,7 +142,7 @@ enum {
  * first parent is where a writer places the item). Returns 0 or JALON_ENOMEM.
  */
 int jl_plandoc_attribute_values(const json_t *doc, const json_t *item, const char *key,
-                             int flags, json_t *out);
+                                int flags, json_t *out);
 
 /*
  * Custom field declarations as text, for the outline's front matter:

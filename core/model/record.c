@@ -548,7 +548,7 @@ void jl_record_plan_span(const json_t *plan, jl_date *start, jl_date *end)
 }
 
 void jl_record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
-                            jl_date *end)
+                               jl_date *end)
 {
 	jl_date first, last;
 	jl_record_plan_span(plan, &first, &last);

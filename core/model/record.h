@@ -99,7 +99,7 @@ void jl_record_plan_span(const json_t *plan, jl_date *start, jl_date *end);
  * plan without a period: 2019, and five years after the anchor's year).
  */
 void jl_record_recurrence_span(const json_t *plan, const json_t *item, jl_date *anchor,
-                            jl_date *end);
+                               jl_date *end);
 /* The domain of the ids Jalon makes for the outside world (calendar UIDs, Message-IDs):
  * the plan's organisation folded into letters and digits, "cpaserezee.jalon"
  * ("pst.jalon" without one). malloc'd. */
@@ -133,7 +133,7 @@ typedef struct record_context {
  * err (the record is then unchanged).
  */
 int jl_record_set(json_t *rec, const char *key, const char *value, const record_context *ctx,
-               char *err, size_t errlen);
+                  char *err, size_t errlen);
 
 /* 1 when the key names a field of that kind (or a declared custom field). */
 int jl_record_knows_key(jalon_kind kind, const char *key, const json_t *plan);

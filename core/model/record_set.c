@@ -768,7 +768,7 @@ static int set_field(json_t *rec, const struct field *f, const char *value,
 	case T_DATE:
 		if (parse_date_value(value, &v) != 0)
 			return jl_say(err, errlen, "%s : une date (2019-10-15 ou 15/10/2019) est attendue, "
-			                         "pas « %s »", f->label, value);
+			                               "pas « %s »", f->label, value);
 		json_object_set_new(rec, f->key, v);
 		return 0;
 	case T_STRS:
@@ -804,7 +804,7 @@ static int set_dates(json_t *rec, const struct field *f, const char *value, int 
 		if (parse_date_value(json_string_value(p), &day) != 0 || json_is_null(day)) {
 			json_decref(day);
 			rc = jl_say(err, errlen, "%s : une date (2019-10-15 ou 15/10/2019) est attendue, "
-			                       "pas « %s »", f->label, json_string_value(p));
+			                             "pas « %s »", f->label, json_string_value(p));
 			break;
 		}
 		json_array_append_new(days, day);
@@ -869,7 +869,7 @@ static void list_keys(jl_buf *b, int kind)
 }
 
 int jl_record_set(json_t *rec, const char *key, const char *value, const record_context *ctx,
-               char *err, size_t errlen)
+                  char *err, size_t errlen)
 {
 	int kind = jl_record_kind(rec);
 	char *folded = jl_fold(key);

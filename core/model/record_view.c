@@ -58,7 +58,7 @@ char *jl_record_display_name(const json_t *rec)
 	if (kind == JALON_KIND_PERSON)
 		return jl_sprintf("Personne « %s »", json_string_value(json_object_get(rec, "name")));
 	return jl_record_item_name(kind, json_string_value(json_object_get(rec, "label")),
-	                        json_string_value(json_object_get(rec, "title")));
+	                           json_string_value(json_object_get(rec, "title")));
 }
 
 char *jl_record_item_name(int kind, const char *label, const char *title_text)

@@ -18,7 +18,7 @@ static int fail_read(jalon_store *s)
 {
 	const git_error *e = git_error_last(); /* may be NULL with libgit2 1.5 */
 	return jl_store_fail(s, JALON_ECONFIG, "configuration illisible : %s",
-	                  e && e->message ? e->message : "erreur inconnue");
+	                     e && e->message ? e->message : "erreur inconnue");
 }
 
 size_t jl_config_folders(jalon_store *s, const char *list, char out[][1024], size_t max)
@@ -101,7 +101,7 @@ int jalon_config_set(jalon_store *store, const char *key, const char *value)
 		rc = jl_store_fail(store, JALON_ENOTFOUND, "%s : clé absente de la configuration", key);
 	else if (rc != 0)
 		rc = jl_store_fail(store, JALON_EINVALID, "%s : %s", key,
-		                git_error_last() ? git_error_last()->message : "clé invalide");
+		                   git_error_last() ? git_error_last()->message : "clé invalide");
 	git_config_free(cfg);
 	return rc;
 }

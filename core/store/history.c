@@ -186,14 +186,14 @@ static int log_all(jalon_store *s, jalon_log *log, size_t limit, long long since
 {
 	sqlite3_stmt *st, *ch;
 	if (jl_store_prepare(s, &st, "SELECT seq, oid, time, author_name, author_email, message,"
-	                          " (SELECT count(*) FROM record_changes r WHERE r.seq = c.seq)"
-	                          " FROM commits c WHERE time > ?2 AND time <= ?3"
-	                          " ORDER BY seq DESC LIMIT ?1") != 0)
+	                             " (SELECT count(*) FROM record_changes r WHERE r.seq = c.seq)"
+	                             " FROM commits c WHERE time > ?2 AND time <= ?3"
+	                             " ORDER BY seq DESC LIMIT ?1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, until);
 	if (jl_store_prepare(s, &ch, "SELECT record, old_blob, new_blob FROM record_changes"
-	                          " WHERE seq = ?1") != 0) {
+	                             " WHERE seq = ?1") != 0) {
 		sqlite3_finalize(st);
 		return JALON_ERROR;
 	}
@@ -224,9 +224,9 @@ static int log_record(jalon_store *s, jalon_log *log, const char *id, size_t lim
 {
 	sqlite3_stmt *st;
 	if (jl_store_prepare(s, &st, "SELECT r.old_blob, r.new_blob, c.oid, c.time, c.author_name,"
-	                          " c.author_email, c.message FROM record_changes r"
-	                          " JOIN commits c ON c.seq = r.seq WHERE r.record = ?1"
-	                          " ORDER BY r.seq DESC LIMIT ?2") != 0)
+	                             " c.author_email, c.message FROM record_changes r"
+	                             " JOIN commits c ON c.seq = r.seq WHERE r.record = ?1"
+	                             " ORDER BY r.seq DESC LIMIT ?2") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
@@ -292,14 +292,14 @@ int jalon_history_diff(jalon_log **out, jalon_store *s, long long since, long lo
 		return JALON_ENOMEM;
 	/* Per record: its version before the first change of the period, and after the last. */
 	if (jl_store_prepare(s, &st,
-	                  "WITH span AS (SELECT r.record, min(r.seq) AS first, max(r.seq) AS last"
-	                  "  FROM record_changes r JOIN commits c ON c.seq = r.seq"
-	                  "  WHERE c.time > ?1 AND c.time <= ?2 GROUP BY r.record)"
-	                  " SELECT span.record, f.old_blob, l.new_blob, c.oid, c.time, c.author_name,"
-	                  "  c.author_email, c.message FROM span"
-	                  " JOIN record_changes f ON f.record = span.record AND f.seq = span.first"
-	                  " JOIN record_changes l ON l.record = span.record AND l.seq = span.last"
-	                  " JOIN commits c ON c.seq = span.last ORDER BY span.first, span.record") != 0) {
+	                     "WITH span AS (SELECT r.record, min(r.seq) AS first, max(r.seq) AS last"
+	                     "  FROM record_changes r JOIN commits c ON c.seq = r.seq"
+	                     "  WHERE c.time > ?1 AND c.time <= ?2 GROUP BY r.record)"
+	                     " SELECT span.record, f.old_blob, l.new_blob, c.oid, c.time, c.author_name,"
+	                     "  c.author_email, c.message FROM span"
+	                     " JOIN record_changes f ON f.record = span.record AND f.seq = span.first"
+	                     " JOIN record_changes l ON l.record = span.record AND l.seq = span.last"
+	                     " JOIN commits c ON c.seq = span.last ORDER BY span.first, span.record") != 0) {
 		jalon_log_free(log);
 		return JALON_ERROR;
 	}
@@ -344,9 +344,9 @@ int jalon_history_blame(jalon_log **out, jalon_store *s, const char *ref)
 		return rc;
 	jalon_log *log = calloc(1, sizeof *log);
 	if (!log || jl_store_prepare(s, &st, "SELECT r.old_blob, r.new_blob, c.oid, c.time,"
-	                                  " c.author_name, c.author_email, c.message"
-	                                  " FROM record_changes r JOIN commits c ON c.seq = r.seq"
-	                                  " WHERE r.record = ?1 ORDER BY r.seq DESC") != 0) {
+	                                     " c.author_name, c.author_email, c.message"
+	                                     " FROM record_changes r JOIN commits c ON c.seq = r.seq"
+	                                     " WHERE r.record = ?1 ORDER BY r.seq DESC") != 0) {
 		jalon_log_free(log);
 		return log ? JALON_ERROR : JALON_ENOMEM;
 	}
@@ -397,8 +397,8 @@ int jalon_history_at(jalon_item **out, jalon_store *s, const char *ref, long lon
 	if (rc)
 		return rc;
 	if (jl_store_prepare(s, &st, "SELECT r.new_blob FROM record_changes r JOIN commits c"
-	                          " ON c.seq = r.seq WHERE r.record = ?1 AND c.time <= ?2"
-	                          " ORDER BY r.seq DESC LIMIT 1") != 0)
+	                             " ON c.seq = r.seq WHERE r.record = ?1 AND c.time <= ?2"
+	                             " ORDER BY r.seq DESC LIMIT 1") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, when);
@@ -428,7 +428,7 @@ int jalon_tag_create(jalon_store *s, const char *name, const char *message)
 	snprintf(refname, sizeof refname, "refs/tags/%s", name ? name : "");
 	if (!name || !*name || git_reference_name_is_valid(&valid, refname) != 0 || !valid)
 		return jl_store_fail(s, JALON_EINVALID, "étiquette « %s » invalide (lettres, chiffres, "
-		                                     "-, _ et . sans espaces)", name ? name : "");
+		                                        "-, _ et . sans espaces)", name ? name : "");
 	if (!s->author_name)
 		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui pose l'étiquette");
 	/* A tag is a write to the history like a change: under the writers' lock, so that it

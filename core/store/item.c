@@ -86,8 +86,8 @@ int jl_items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t
 		snprintf(id, idlen, "%s", json_object_iter_key(json_object_iter(found)));
 	} else if (rc == 0 && n == 0) {
 		rc = jl_store_fail(s, JALON_ENOTFOUND, "« %s » : aucun élément de ce nom ou de cet "
-		                                    "identifiant%s%s", ref, kind >= 0 ? " de type " : "",
-		                kind >= 0 ? jalon_kind_name(kind) : "");
+		                                       "identifiant%s%s", ref, kind >= 0 ? " de type " : "",
+		                   kind >= 0 ? jalon_kind_name(kind) : "");
 	} else if (rc == 0) {
 		jl_buf b = JL_BUF_INIT;
 		const char *k;
@@ -95,7 +95,7 @@ int jl_items_resolve(jalon_store *s, const char *ref, int kind, char *id, size_t
 		json_object_foreach(found, k, v)
 			jl_buf_printf(&b, "%s%s", b.len ? ", " : "", k);
 		rc = jl_store_fail(s, JALON_EAMBIGUOUS, "« %s » désigne plusieurs éléments (%s) ; "
-		                                     "utilisez l'identifiant", ref, b.ptr);
+		                                        "utilisez l'identifiant", ref, b.ptr);
 		jl_buf_free(&b);
 	}
 	json_decref(found);

@@ -163,7 +163,7 @@ int jalon_store_fsck(jalon_store *s, char **report)
 		              w.seen);
 	*report = jl_buf_detach(&b);
 	return w.problems ? jl_store_fail(s, JALON_ECORRUPT, "%d incohérence(s) ; lancez « jalon "
-	                                                  "rebuild »", w.problems)
+	                                                     "rebuild »", w.problems)
 	                  : 0;
 }
 

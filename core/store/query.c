@@ -199,7 +199,7 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 		return jl_store_fail(s, JALON_EINVALID, "jalon_query : version %u inconnue", q->version);
 	if (q->volet && strcmp(q->volet, "externe") && strcmp(q->volet, "interne"))
 		return jl_store_fail(s, JALON_EINVALID, "volet : « externe » ou « interne » attendu, pas "
-		                                     "« %s »", q->volet);
+		                                        "« %s »", q->volet);
 	int rc = resolve_filter(s, q->os, JALON_KIND_OS, os_id, sizeof os_id);
 	if (rc == 0)
 		rc = resolve_filter(s, q->oo, JALON_KIND_OO, oo_id, sizeof oo_id);
@@ -209,7 +209,7 @@ int jalon_query_run(jalon_item_list **out, jalon_store *s, const jalon_query *q)
 	char *status = NULL;
 	if (q->status && !(status = canonical_status(q->status)))
 		return jl_store_fail(s, JALON_EINVALID, "statut « %s » inconnu ; attendu : à lancer, en "
-		                                     "cours, terminé, reporté, abandonné", q->status);
+		                                        "cours, terminé, reporté, abandonné", q->status);
 	local.status = status;
 	const char *binds[8];
 	char *owned[3] = {NULL, NULL, NULL};

@@ -17,9 +17,9 @@ json_t *jl_store_records(jalon_store *s)
 {
 	sqlite3_stmt *st;
 	if (jl_store_prepare(s, &st, "SELECT records.id, records.body FROM records"
-	                          " LEFT JOIN items ON items.id = records.id"
-	                          " ORDER BY records.kind, items.position,"
-	                          " CAST(substr(records.id, instr(records.id, '-') + 1) AS INTEGER)")
+	                             " LEFT JOIN items ON items.id = records.id"
+	                             " ORDER BY records.kind, items.position,"
+	                             " CAST(substr(records.id, instr(records.id, '-') + 1) AS INTEGER)")
 	    != 0)
 		return NULL;
 	json_t *all = json_object();
@@ -199,7 +199,7 @@ static int project_person(jalon_store *s, const json_t *rec)
 {
 	sqlite3_stmt *st;
 	if (jl_store_prepare(s, &st, "INSERT INTO people(id, name, name_key, email)"
-	                          " VALUES (?1, ?2, ?3, ?4)") != 0)
+	                             " VALUES (?1, ?2, ?3, ?4)") != 0)
 		return JALON_ERROR;
 	char *key = jl_fold(str(rec, "name"));
 	sqlite3_bind_text(st, 1, str(rec, "id"), -1, SQLITE_STATIC);

@@ -72,7 +72,7 @@ static int bump_counter(jalon_store *s, const char *id)
 		return 0;
 	sqlite3_stmt *st;
 	if (jl_store_prepare(s, &st, "INSERT INTO id_counters(kind, last) VALUES (?1, ?2)"
-	                          " ON CONFLICT(kind) DO UPDATE SET last = max(last, ?2)") != 0)
+	                             " ON CONFLICT(kind) DO UPDATE SET last = max(last, ?2)") != 0)
 		return JALON_ERROR;
 	sqlite3_bind_text(st, 1, jalon_kind_name(kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, jl_record_id_number(id));
@@ -86,7 +86,7 @@ static int insert_change(jalon_store *s, sqlite3_int64 seq, const char *id, cons
 	sqlite3_stmt *st;
 	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
 	if (jl_store_prepare(s, &st, "INSERT INTO record_changes(record, seq, old_blob, new_blob)"
-	                          " VALUES (?1, ?2, ?3, ?4)") != 0)
+	                             " VALUES (?1, ?2, ?3, ?4)") != 0)
 		return JALON_ERROR;
 	git_oid_tostr(old_hex, sizeof old_hex, &d->old_file.id);
 	git_oid_tostr(new_hex, sizeof new_hex, &d->new_file.id);
@@ -116,7 +116,7 @@ static int replay_delta(jalon_store *s, const char *id, const git_diff_delta *d)
 	int rc;
 	if (!rec) {
 		rc = jl_store_fail(s, JALON_ECORRUPT, "%s : enregistrement illisible dans l'historique : %s",
-		                d->new_file.path, err);
+		                   d->new_file.path, err);
 	} else {
 		char *copy = jl_strndup(text, len);
 		rc = jl_store_apply(s, id, rec, copy);
@@ -151,7 +151,7 @@ static int index_commit(jalon_store *s, git_commit *commit, int replay)
 	const char *summary = git_commit_summary(commit);
 	sqlite3_stmt *st;
 	if (jl_store_prepare(s, &st, "INSERT INTO commits(oid, time, author_name, author_email, message)"
-	                          " VALUES (?1, ?2, ?3, ?4, ?5)") != 0)
+	                             " VALUES (?1, ?2, ?3, ?4, ?5)") != 0)
 		goto done;
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)git_commit_time(commit));
@@ -232,7 +232,7 @@ int jl_repo_catch_up(jalon_store *s)
 	if (has_branch && !has_recorded)
 		return jl_repo_replay(s, NULL, &branch);
 	return jl_store_fail(s, JALON_ECORRUPT, "l'historique ne prolonge pas l'état enregistré ; "
-	                                     "lancez « jalon rebuild »");
+	                                        "lancez « jalon rebuild »");
 }
 
 int jl_repo_recover(jalon_store *s)
@@ -258,7 +258,7 @@ static int make_signature(jalon_store *s, git_signature **author, git_signature 
 {
 	if (!s->author_name)
 		return jl_store_fail(s, JALON_EINVALID, "aucun auteur : indiquez qui fait la modification "
-		                                     "(--as \"Nom <email>\" ou JALON_AUTHOR)");
+		                                        "(--as \"Nom <email>\" ou JALON_AUTHOR)");
 	if (git_signature_now(author, s->author_name, s->author_email) != 0)
 		return jl_store_fail_git(s, "signature de l'auteur");
 	if (git_signature_now(committer, "Jalon", "jalon@localhost") != 0) {
@@ -307,7 +307,7 @@ static int move_branch(jalon_store *s, const git_oid *target, const git_oid *exp
 		}
 		if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
 			return jl_store_fail(s, JALON_ECONFLICT, "l'historique a changé pendant la "
-			                                      "modification ; réessayez");
+			                                         "modification ; réessayez");
 		return jl_store_fail_git(s, "mise à jour de la branche");
 	}
 }
@@ -461,7 +461,7 @@ json_t *jl_repo_blob_record(jalon_store *s, const char *blob_hex)
 	    git_blob_lookup(&blob, s->repo, &oid) != 0)
 		return NULL;
 	json_t *rec = jl_record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), err,
-	                           sizeof err);
+	                              sizeof err);
 	git_blob_free(blob);
 	return rec;
 }

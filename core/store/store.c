@@ -38,7 +38,7 @@ int jl_store_fail_db(jalon_store *s, const char *what)
 	int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? JALON_EBUSY : JALON_ERROR;
 	if (code == JALON_EBUSY)
 		return jl_store_fail(s, code, "%s : le registre est occupé par un autre processus, "
-		                           "réessayez plus tard", what);
+		                              "réessayez plus tard", what);
 	return jl_store_fail(s, code, "%s : base SQLite : %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -46,7 +46,7 @@ int jl_store_fail_git(jalon_store *s, const char *what)
 {
 	const git_error *e = git_error_last(); /* may be NULL with libgit2 1.5 */
 	return jl_store_fail(s, JALON_ERROR, "%s : historique git : %s", what,
-	                  e && e->message ? e->message : "erreur inconnue");
+	                     e && e->message ? e->message : "erreur inconnue");
 }
 
 void jl_store_clear_error(jalon_store *s)
@@ -215,7 +215,7 @@ static int migrate(jalon_store *s)
 	if (version > count) {
 		jl_store_exec(s, "ROLLBACK");
 		return jl_store_fail(s, JALON_ERROR, "le registre a été créé par une version plus récente "
-		                                  "de Jalon (schéma %d, connu : %d)", version, count);
+		                                     "de Jalon (schéma %d, connu : %d)", version, count);
 	}
 	for (; version < count; version++) {
 		char pragma[64];
@@ -276,8 +276,8 @@ static int open_db(jalon_store *s, int create)
 	free(path);
 	if (rc != SQLITE_OK)
 		return jl_store_fail(s, create ? JALON_ERROR : JALON_ENOTFOUND,
-		                  "%s : pas de registre Jalon ici (jalon.db illisible : %s)", s->dir,
-		                  s->db ? sqlite3_errmsg(s->db) : "mémoire insuffisante");
+		                     "%s : pas de registre Jalon ici (jalon.db illisible : %s)", s->dir,
+		                     s->db ? sqlite3_errmsg(s->db) : "mémoire insuffisante");
 	sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
 	sqlite3_create_function(s->db, "has_words", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 	                        sql_has_words, NULL, NULL);
@@ -319,7 +319,7 @@ int jl_store_open(jalon_store **out, const char *dir, const jalon_open_options *
 	free(db);
 	if (!exists)
 		return jl_store_fail(s, JALON_ENOTFOUND, "%s : pas de registre Jalon ici (créez-le avec "
-		                                      "« jalon init »)", dir);
+		                                         "« jalon init »)", dir);
 	int rc = open_db(s, 0);
 	if (rc == 0)
 		rc = open_repo(s, 0);
@@ -352,7 +352,7 @@ int jl_store_create(jalon_store **out, const char *dir, const jalon_open_options
 		return bad_version(s, opts->version);
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return jl_store_fail(s, JALON_ERROR, "%s : impossible de créer le dossier : %s", dir,
-		                  strerror(errno));
+		                     strerror(errno));
 	if (!dir_is_empty(dir))
 		return jl_store_fail(s, JALON_ECONFLICT, "%s : le dossier n'est pas vide", dir);
 	int rc = open_db(s, 1);
@@ -381,7 +381,7 @@ int jalon_store_set_author(jalon_store *s, const char *name, const char *email)
 		return jl_store_fail(s, JALON_EINVALID, "auteur : un nom est requis");
 	if (strpbrk(name, "<>\n") || (email && strpbrk(email, "<>\n ")))
 		return jl_store_fail(s, JALON_EINVALID, "auteur : « %s <%s> » n'est pas valide", name,
-		                  email ? email : "");
+		                     email ? email : "");
 	free(s->author_name);
 	free(s->author_email);
 	s->author_name = jl_strdup(name);
