@@ -47,7 +47,7 @@ int jl_date_parse_iso(const char *s, jl_date *out)
 	if (!s || !out || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
 	if (!read_digits(s, 4, &d.year) || !read_digits(s + 5, 2, &d.month) ||
-		!read_digits(s + 8, 2, &d.day) || !date_is_valid(d))
+	    !read_digits(s + 8, 2, &d.day) || !date_is_valid(d))
 		return -1;
 	*out = d;
 	return 0;

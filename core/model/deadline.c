@@ -86,7 +86,7 @@ static int punct_at(const parser *p, size_t i, char c)
 static int num_at(const parser *p, size_t i, size_t min_digits, size_t max_digits)
 {
 	return i < p->t->ntok && tok(p, i)->kind == JL_TOK_NUM && tok(p, i)->len >= min_digits &&
-		   tok(p, i)->len <= max_digits;
+	       tok(p, i)->len <= max_digits;
 }
 
 /* Whether token i+1 starts where token i ends: "2019-10-15" is one date, "2019 - 10" is not. */
@@ -460,7 +460,7 @@ static int parse_fuzzy(parser *p, window *w)
 		return r;                  /* "fin des travaux" is no date: maybe what is due */
 	if (!narrow(f, &inner, w))
 		return fail_quote(p, "", first, p->i - 1, " : début, mi et fin ne s'appliquent qu'à une année,"
-												  " un semestre, un trimestre ou un mois");
+		                                          " un semestre, un trimestre ou un mois");
 	return 1;
 }
 
@@ -515,7 +515,7 @@ static int parse_part_words(parser *p, window *w)
 	if (n != 0 && unit_at(p, i + 1, &quarter))
 		return make_part_of_year(p, quarter, n, i, i + 2, w);
 	if ((word_at(p, i, "t") || word_at(p, i, "q") || word_at(p, i, "s")) && glued(p, i) &&
-		num_at(p, i + 1, 1, 1)) {
+	    num_at(p, i + 1, 1, 1)) {
 		quarter = !word_at(p, i, "s");
 		return make_part_of_year(p, quarter, tok(p, i + 1)->num, i, i + 2, w);
 	}
@@ -558,7 +558,7 @@ static int parse_point(parser *p, window *w)
 static int range_separator_at(const parser *p, size_t i)
 {
 	return punct_at(p, i, '-') || punct_at(p, i, '/') || word_at(p, i, "a") ||
-		   word_at(p, i, "au") || word_at(p, i, "et") || word_at(p, i, "jusqu");
+	       word_at(p, i, "au") || word_at(p, i, "et") || word_at(p, i, "jusqu");
 }
 
 /*

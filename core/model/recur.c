@@ -113,7 +113,7 @@ static int check_byday(const rule *r, char *note)
 			continue;
 		if (r->freq != FREQ_MONTHLY && r->freq != FREQ_YEARLY)
 			return note_fail(note, "un rang dans BYDAY (ex. 2TU) ne va qu'avec FREQ=MONTHLY"
-								   " ou FREQ=YEARLY (RFC 5545)");
+			                       " ou FREQ=YEARLY (RFC 5545)");
 		if (r->freq == FREQ_MONTHLY && (ord > 5 || ord < -5))
 			return note_fail(note, "rang de BYDAY hors du mois : un mois a au plus cinq fois le même jour");
 	}
@@ -130,7 +130,7 @@ static int check_rule(const rule *r, char *note)
 		return note_fail(note, "BYMONTHDAY ne va pas avec FREQ=WEEKLY (RFC 5545)");
 	if (r->bysetpos.n && !r->byday.n && !r->bymonthday.n && !r->bymonth.n)
 		return note_fail(note, "BYSETPOS ne va qu'avec une autre partie BYDAY, BYMONTHDAY"
-							   " ou BYMONTH (RFC 5545)");
+		                       " ou BYMONTH (RFC 5545)");
 	return check_byday(r, note);
 }
 
@@ -276,10 +276,10 @@ static int read_until(const char *v, size_t n, rule *r)
 	if (n != 8 && n != 15 && n != 16)
 		return 0;
 	if (!read_int(v, 4, 0, 0, 9999, &y) || !read_int(v + 4, 2, 0, 1, 12, &m) ||
-		!read_int(v + 6, 2, 0, 1, jl_date_days_in_month((int)y, (int)m), &d))
+	    !read_int(v + 6, 2, 0, 1, jl_date_days_in_month((int)y, (int)m), &d))
 		return 0;
 	if (n > 8 && (v[8] != 'T' || !read_int(v + 9, 2, 0, 0, 23, &hh) ||
-				  !read_int(v + 11, 2, 0, 0, 59, &mm) || !read_int(v + 13, 2, 0, 0, 60, &ss)))
+	              !read_int(v + 11, 2, 0, 0, 59, &mm) || !read_int(v + 13, 2, 0, 0, 60, &ss)))
 		return 0;
 	if (n == 16 && v[15] != 'Z')
 		return 0;
@@ -443,7 +443,7 @@ static int explicit_at(const jl_text *t)
 	size_t i = t->first;
 
 	return jl_text_word_is(t, i, "rrule") ||
-		   (i < t->ntok && t->tok[i].kind == JL_TOK_WORD && jl_text_punct_is(t, i + 1, '='));
+	       (i < t->ntok && t->tok[i].kind == JL_TOK_WORD && jl_text_punct_is(t, i + 1, '='));
 }
 
 /* The rule's text, upper case and without spaces, refusing what no rule holds. */
@@ -460,7 +460,7 @@ static int read_explicit_text(const jl_text *t, rule *r, char *note)
 			continue;
 		if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && !strchr("=;,+-:", c))
 			return say_fail(note, "caractère inattendu dans la règle : ",
-							t->src + t->from[i], (size_t)(t->to[i] - t->from[i]), "");
+			                t->src + t->from[i], (size_t)(t->to[i] - t->from[i]), "");
 		s[n++] = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
 	}
 	s[n] = '\0';
@@ -676,7 +676,7 @@ static const char *uneven_hint(enum unit u)
 	if (u == UNIT_MONTH)
 		return " : quels jours du mois ? écrire la règle (ex. FREQ=MONTHLY;BYMONTHDAY=1,11,21)";
 	return " ne tombe pas sur des mois entiers : quels mois ?"
-		   " écrire la règle (ex. FREQ=YEARLY;BYMONTH=1,3,6,9,11)";
+	       " écrire la règle (ex. FREQ=YEARLY;BYMONTH=1,3,6,9,11)";
 }
 
 /* "2x/an", "1 x par trimestre", "deux fois par an", "une réunion par mois", "2 rencontres/an". */
@@ -702,7 +702,7 @@ static int try_count(reading *g, size_t i)
 	if ((u = unit_at(g, k)) == UNIT_NONE) {
 		if (marked && joined)
 			return fail_quote(g, "unité inconnue : ", i, k < g->t->ntok ? k : k - 1,
-							  " (an, semestre, trimestre, mois, semaine ou jour)");
+			                  " (an, semestre, trimestre, mois, semaine ou jour)");
 		return 0;
 	}
 	if (!marked && !joined)
@@ -787,7 +787,7 @@ static int try_adjective(reading *g, size_t i)
 			continue;
 		if (a->ambiguous)
 			return fail_quote(g, "", i, i + used - 1, " se lit de deux façons (deux fois par période ou"
-													  " une période sur deux) : préciser, ou écrire la règle");
+			                                          " une période sur deux) : préciser, ou écrire la règle");
 		c = make_cadence(a->freq, a->interval);
 		c.twice = a->twice;
 		if (say_cadence(g, c, i, i + used - 1) < 0)
@@ -798,9 +798,9 @@ static int try_adjective(reading *g, size_t i)
 
 			g->to_confirm = 1;
 			jl_text_say(g->confirm, NOTE_MAX, "", s, n,
-						" est lu deux fois par mois (usage belge), le 1er et le 15 ;"
-						" il peut aussi vouloir dire tous les deux mois (FREQ=MONTHLY;INTERVAL=2) :"
-						" à confirmer");
+			            " est lu deux fois par mois (usage belge), le 1er et le 15 ;"
+			            " il peut aussi vouloir dire tous les deux mois (FREQ=MONTHLY;INTERVAL=2) :"
+			            " à confirmer");
 		}
 		return (int)used;
 	}
@@ -832,7 +832,7 @@ static int weekday_at(const reading *g, size_t i, int *plural)
 		size_t len = strlen(weekday_words[d]);
 
 		if (!is_word(g, i) || tok(g, i)->len < len ||
-			memcmp(g->t->folded + tok(g, i)->pos, weekday_words[d], len) != 0)
+		    memcmp(g->t->folded + tok(g, i)->pos, weekday_words[d], len) != 0)
 			continue;
 		if (tok(g, i)->len == len || (tok(g, i)->len == len + 1 && g->t->folded[tok(g, i)->pos + len] == 's')) {
 			*plural = tok(g, i)->len > len;
@@ -892,7 +892,7 @@ static int try_month(reading *g, size_t i)
 static int try_year(reading *g, size_t i)
 {
 	if (i < g->t->ntok && tok(g, i)->kind == JL_TOK_NUM && tok(g, i)->len == 4 &&
-		tok(g, i)->num >= YEAR_MIN && tok(g, i)->num <= YEAR_MAX) {
+	    tok(g, i)->num >= YEAR_MIN && tok(g, i)->num <= YEAR_MAX) {
 		g->has_year = 1;
 		return 1;
 	}
@@ -939,18 +939,18 @@ static int place_weekdays(reading *g, rule *r)
 {
 	if (g->any_ordinal && g->any_plain)
 		return note_fail(g->note, "jours avec et sans rang mêlés : écrire la règle"
-								  " (ex. FREQ=MONTHLY;BYDAY=1MO)");
+		                          " (ex. FREQ=MONTHLY;BYDAY=1MO)");
 	if (g->any_ordinal) {
 		if (!g->have_cadence)
 			return note_fail(g->note, "rang sans période : écrire par ex. « le premier mardi du mois »");
 		if ((r->freq != FREQ_MONTHLY && r->freq != FREQ_YEARLY) || g->c.twice)
 			return note_fail(g->note, "un rang (premier, dernier…) ne va qu'avec un mois, un trimestre,"
-									  " un semestre ou une année");
+			                          " un semestre ou une année");
 	} else if (!g->have_cadence) {
 		r->freq = FREQ_WEEKLY;
 	} else if (r->freq != FREQ_WEEKLY) {
 		return note_fail(g->note, "quel jour de la période ? préciser le rang"
-								  " (ex. « le premier mardi du mois »)");
+		                          " (ex. « le premier mardi du mois »)");
 	}
 	r->byday = g->days;
 	return 0;
@@ -988,7 +988,7 @@ static int place_months(reading *g, rule *r)
 	list_normalise(&months);
 	if (!months_fit(g, months.n))
 		return note_fail(g->note, "mois nommés et fréquence ne concordent pas : écrire la règle"
-								  " (ex. FREQ=YEARLY;BYMONTH=1,7)");
+		                          " (ex. FREQ=YEARLY;BYMONTH=1,7)");
 	if (r->freq != FREQ_YEARLY)
 		r->freq = FREQ_YEARLY, r->interval = 1;
 	r->bymonth = months;

@@ -60,7 +60,7 @@ static int is_space_codepoint(long cp)
 static int is_bullet_codepoint(long cp)
 {
 	return cp == 0x2022 || cp == 0x2023 || cp == 0x2043 || (cp >= 0x25A0 && cp <= 0x25FF) ||
-		   (cp >= 0x2794 && cp <= 0x27BF);
+	       (cp >= 0x2794 && cp <= 0x27BF);
 }
 
 static size_t fold_ascii(long cp, char out[2])
@@ -79,7 +79,7 @@ static size_t fold_codepoint(long cp, char out[2])
 {
 	/* U+00C0..U+00FF: À..ÿ without their accents; × reads as the x of "2×/an". */
 	static const char latin1[65] = "aaaaaa~ceeeeiiii" "dnoooooxouuuuy~~"
-								   "aaaaaa~ceeeeiiii" "dnooooo~ouuuuy~y";
+	                               "aaaaaa~ceeeeiiii" "dnooooo~ouuuuy~y";
 
 	if (cp >= 0 && cp < 0x80)
 		return fold_ascii(cp, out);
@@ -188,7 +188,7 @@ static void tokenize(jl_text *t)
 	}
 	/* "1x/ trimestre." and "fin 2019 ;" end where their last word ends. */
 	while (t->ntok > 0 && t->tok[t->ntok - 1].kind == JL_TOK_PUNCT &&
-		   strchr(".,;:!?-", t->folded[t->tok[t->ntok - 1].pos]))
+	       strchr(".,;:!?-", t->folded[t->tok[t->ntok - 1].pos]))
 		t->ntok--;
 }
 
@@ -226,7 +226,7 @@ int jl_text_read(const char *src, jl_text *t)
 int jl_text_word_is(const jl_text *t, size_t i, const char *w)
 {
 	return i < t->ntok && t->tok[i].kind == JL_TOK_WORD && strlen(w) == t->tok[i].len &&
-		   memcmp(t->folded + t->tok[i].pos, w, t->tok[i].len) == 0;
+	       memcmp(t->folded + t->tok[i].pos, w, t->tok[i].len) == 0;
 }
 
 int jl_text_punct_is(const jl_text *t, size_t i, char c)
@@ -257,7 +257,7 @@ void jl_text_copy(char *dst, size_t cap, const char *s, size_t n)
 }
 
 void jl_text_say(char *dst, size_t cap, const char *prefix, const char *quoted, size_t n,
-				 const char *suffix)
+                 const char *suffix)
 {
 	size_t used;
 

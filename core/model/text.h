@@ -49,6 +49,6 @@ void jl_text_copy(char *dst, size_t cap, const char *s, size_t n);
 /* Writes  prefix "quoted" suffix  into dst, shortening the quoted text (then dropping
    the suffix) so that all fits in cap bytes: the reasons both parsers give. */
 void jl_text_say(char *dst, size_t cap, const char *prefix, const char *quoted, size_t n,
-				 const char *suffix);
+                 const char *suffix);
 
 #endif
