@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- What a Jalon script sees (the sandbox of core/ext/sandbox.c, docs/scripts.md): luacheck
 -- reports anything else — io, load, debug, os.execute… — as an undefined global.
 stds.jalon = {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the dashboard costs: imports a generated plan (10,000 actions by default), then
  * times `jalon report dashboard` producing the HTML file and, in the same run, `sqlite3`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What scripts cost: imports a generated 10,000-action plan into a store without
  * scripts, then into one whose script registers an after_commit handler and a

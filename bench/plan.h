@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The plan the benchmarks measure: n actions, an OS per 1,000 (volets alternating), an
  * OO per 100, with what real plans carry: a Qui ?, an échéance, statuses, priority

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The `jalon` command: a client of the public API (include/jalon.h), like any host
  * program. Nothing here reaches into core/.

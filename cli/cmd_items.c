@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Commands on the items of the plan: add, set, rm, restore, show, list.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `jalon plugins`: the plug-ins the store found (include/jalon/plugin.h), loaded or
  * refused, and what each provides. The list is data: printed even with -q.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `jalon progress`: the roll-up of docs/progress.md for an item, a volet or the plan. */
 #include "cli.h"
 

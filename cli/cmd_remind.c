@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reminders and configuration: `jalon remind` (the cron job), `jalon done` (an
  * occurrence of a recurring duty took place), `jalon config`.

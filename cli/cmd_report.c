@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `jalon report`: the built-in reports and those scripts define (docs/reports.md). */
 #include <stdio.h>
 #include <stdlib.h>

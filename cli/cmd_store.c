@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Commands on the store as a whole: init, import, export, fsck, rebuild, gc.
  */

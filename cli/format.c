@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Output helpers for the CLI: JSON through jansson, UTF-8 columns, dates. No allocation
  * except where documented.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jalon — the command line over the public API: dispatch, global options and what the
  * commands share (opening the store, the acting person, errors and exit codes).

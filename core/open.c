@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The library's entry (include/jalon/store.h): a store opened or created with its
  * extension layer on top (core/ext/), unless the host asks for the bare store.

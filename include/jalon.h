@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — an embeddable core for the Programme stratégique transversal (PST) of Walloon
  * CPAS and communes. Include this header; link with `pkg-config --libs jalon`.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The main job on the bundled example: installs what is missing, builds, imports the
 # PST of the CPAS of Erezée into a store in a scratch directory, then shows it, changes
 # it, shows its history, its progress, the tableau de bord and the evaluation report.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs, from Debian's packages, whatever Jalon needs to build and test that the
 # machine lacks. Idempotent: a machine that has everything is left untouched.
 set -eu

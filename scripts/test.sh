@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs what is missing, builds Jalon — RelWithDebInfo, Debug with AddressSanitizer
 # and UndefinedBehaviorSanitizer, Release with gcc and with clang — and runs every test
 # in each of these builds, the unit tests once more under valgrind; builds the Debug and

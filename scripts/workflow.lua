@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 --[[
 Le workflow par défaut des actions et des tâches d'un PST.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the end-to-end test scripts: one check at a time, a tally at the end.
 #   check DESCRIPTION COMMAND…   counts a pass when COMMAND succeeds, else prints ÉCHEC
 #   check_summary                prints "N passed, M failed"; false when any failed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A failing SQLite on purpose, for the tests that check a failure is reported as one —
  * never as "absent" or as an empty answer. Reaches the store's database: needs cmocka.h,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the tests of plan documents (outline, CSV, plandoc): reading fields,
  * setting them as a person writes them, parsing with an expected outcome. */
 #ifndef JALON_TEST_DOC_HELPERS_H

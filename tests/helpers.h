@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the unit tests: scratch stores in a temporary directory. */
 #ifndef JALON_TEST_HELPERS_H
 #define JALON_TEST_HELPERS_H

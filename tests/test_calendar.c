@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests for core/calendar: Easter, the Belgian legal holidays, an administration's
  * closed days, and the day a reminder goes out around weekends and holidays.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Plans as CSV: RFC 4180 reading (separators, quotes, line breaks in fields, BOM, CRLF),
  * column names, parents and ids, every error with its file:line message, and round trips

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests for core/dates: calendar arithmetic, and deadlines (échéances) as the
  * plans write them — every échéance of the seed plans among them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* History questions: log of one item with each change's values, state at a date, diff
  * between dates, blame, tags, reading dates, the plan as it stood at a time. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The calendar export, read back by a real calendar parser (libical): every understood
  * échéance an all-day event, every recurring duty an event with its RRULE, UIDs stable
  * from one export to the next, a person's calendar holding only what is theirs. */

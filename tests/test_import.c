@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Importing real plans into a store: exact counts for the bundled examples and for
  * plans written the way other CPAS write them; a failed import changes nothing; JSON and
  * CSV round trips through a store. */

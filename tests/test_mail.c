@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests for core/mail: the reminder e-mail as RFC 5322 / MIME text — addresses,
  * encoded-words, quoted-printable, the attachment — and the same messages read back by

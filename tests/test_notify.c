@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests for core/notify: a message delivered on standard output, into a maildir, into
  * an mbox read back by Python's mailbox module, through fake sendmail programs, and to a

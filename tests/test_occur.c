@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests for core/occur: the dates of recurring duties as plans write them, computed
  * by libical on DATE values, with Jalon's month-end rule, ends and bound.

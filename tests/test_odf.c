@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests for core/odf: the OpenDocument package as a ZIP — "mimetype" first and stored
  * where readers sniff it, the parts and the manifest read back by libzip to the byte,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The outline format: the two real plans of examples/, each rule of the grammar, every
  * error with its file:line message, hostile input, and round trips (parse → write →

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Plan documents: building, people, item references, checking, renumbering, and the
  * attribute texts writers emit (which must rebuild every field through jl_record_set).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Plug-ins: discovery in plugins.path, C plug-ins (the shipped export-tsv and small
  * ones built from tests/plugins/), the ABI rules, files that are not to be trusted,

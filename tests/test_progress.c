@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The progress roll-up: own progress by hand, from tasks or from the status; weights,
  * shares of transversal actions, abandoned items left out; expected progress and health
  * bands; volets and the plan; the rules a script replaces; the plan as reports read it. */

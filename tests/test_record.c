@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Records: canonical form and text, setting fields from text, differences, messages. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Tests for core/recur: recurrences as the plans write them, read into RFC 5545
  * RRULE values — every échéance of the seed plans among them — and explicit rules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reminders: which day each one goes out, once; catching up; recipients and the
  * fallback; recurring duties and their done occurrences; scripts' rules; dry runs;
  * failed deliveries retried. Delivery goes to a Maildir (the SMTP path is tested end to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Lua runtime: sandbox escapes refused, the instruction budget and the memory cap
  * (not even pcall gets past them), vetoing hooks leave store and history unchanged,
  * errors name the script's file and line, reports, reminder rules from Lua. */

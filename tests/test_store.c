@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The store and its one change pipeline: creation, changes as commits, atomicity,
  * recovery of a history ahead of SQLite, rebuild, fsck, stale locks, change handlers and
  * their amendments, housekeeping after a change, option versions. */

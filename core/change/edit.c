@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The changes a person makes to items (include/jalon/item.h): add, set, remove,
  * restore, each one transaction of the change pipeline.

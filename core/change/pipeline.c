@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The one change pipeline (see pipeline.h): begin, stage, then validate → hooks →
  * SQLite → git commit → COMMIT.

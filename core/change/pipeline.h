@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The one change pipeline. Every mutation — from the C API, the CLI, an importer or a
  * script — is a transaction of record writes that goes:

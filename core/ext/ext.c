@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ext — the extension layer attached to a store (ext.h): the points it prepares, the
  * store's plug-ins and scripts run once, and what is freed with the store.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ext — the extension layer: the store's Lua scripts and plug-ins, on top of the
  * library (DESIGN.md §3). Nothing below includes this folder's headers; it plugs into

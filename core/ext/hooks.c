@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hooks — what the scripts registered, as the lower modules' handlers (script.h): the
  * change pipeline's (before_change, KIND.FIELD, after_commit), the reminders' (rules,

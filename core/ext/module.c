@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * module — the `jalon` table scripts read and call (docs/scripts.md): the plan and its
  * people, its history, the plan measured, changing it, and what a script registers while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The store's plug-ins (plugin.h): discovery in the configured folders, C plug-ins
  * through dlopen and the function table, Lua plug-ins' manifests; what they register

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plugin — the store's plug-ins (include/jalon/plugin.h, docs/plugins.md): discovery in
  * the folders jalon.conf names (plugins.path), C plug-ins loaded with dlopen and

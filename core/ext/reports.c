@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reports — the extension layer's reports (script.h, include/jalon/report.h): the
  * store's scripts' (jalon.report) and the built-in ones (scripts/reports/ in the

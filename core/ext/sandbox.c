@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sandbox — what a script sees (script.h, DESIGN.md): the libraries it may use, each
  * a read-only copy shared by every script; pcall and xpcall that cannot swallow a

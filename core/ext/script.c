@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * script — the Lua runtime of a store (script.h, docs/scripts.md): the state, the
  * limits every call runs under (the allocator's cap, the count hook and its deadline),

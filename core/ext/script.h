@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * script — the Lua 5.4 runtime of a store (docs/scripts.md), shared by the files of the
  * extension layer: the state and what its calls need.

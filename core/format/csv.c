@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Plans as CSV (RFC 4180): reading and writing. See csv.h and docs/outline.md#csv.
  *

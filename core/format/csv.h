@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Plans as CSV: one row per item, the way a spreadsheet holds a PST (docs/outline.md#csv).
  *

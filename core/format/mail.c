@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One reminder e-mail as a MIME message: RFC 5322 headers, RFC 2047 encoded-words,
  * quoted-printable text (RFC 2045), a base64 attachment in a multipart/mixed (RFC 2046).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mail — one reminder e-mail as an RFC 5322 / MIME message, ready for any notifier
  * (notify.h).  We only generate messages, never parse them.

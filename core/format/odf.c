@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * An OpenDocument package written with libzip into memory: "mimetype" stored first, the
  * parts deflated, the manifest last (ODF 1.2 part 3, sections 3 and 4).  See odf.h.

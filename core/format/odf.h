@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * odf — an OpenDocument package (ODF 1.2, part 3: Packages) around XML parts that a
  * report has written: the ZIP that LibreOffice opens as an .odt or an .ods.  We only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The outline format (docs/outline.md): reading and writing.
  *

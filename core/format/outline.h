@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The PST outline format: a plan written as a Markdown subset, the way a CPAS writes its
  * programme (docs/outline.md is the reference).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Calendar export: the plan's deadlines and recurring duties as an RFC 5545 calendar
  * that Outlook, Thunderbird or a phone can subscribe to. Deadlines are all-day

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Import and export of a whole plan. Every format is turned into a plan document
  * (plandoc.h), checked, then written as one pipeline transaction; export builds the

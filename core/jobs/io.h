@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * io — import and export of a whole plan (include/jalon/io.h; jobs/io.c): the outline,
  * CSV and JSON through plan documents, and the exporters the layer above provides (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Delivering a formatted message: standard output, maildir, mbox, a sendmail program,
  * or an SMTP server through libcurl.  See notify.h.

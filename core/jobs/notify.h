@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * notify — delivers a message made by jl_mail_format (mail.h): on standard output, into
  * a maildir or an mbox, through a sendmail program, or to an SMTP server (libcurl).

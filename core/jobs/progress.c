@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * progress — the roll-up of include/jalon/progress.h (docs/progress.md).
  *

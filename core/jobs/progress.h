@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * progress — the plan as the roll-up and the reports see it (docs/progress.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remind — the cron job (include/jalon/remind.h, docs/remind.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remind — the reminders' engine behind jalon_remind_run (include/jalon/remind.h):
  * settings from jalon.conf, the reminders due on a day, the ledger that makes each one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * remind_run — one run of the reminders, as its three files share it: remind.c (the
  * run, the ledger, the recipients, delivery), remind_settings.c (the settings from

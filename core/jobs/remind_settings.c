@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The reminders' settings, from jalon.conf (remind_run.h; the keys are docs/remind.md's):
  * lead times by kind, working days and closed days, the sender, the fallback, the

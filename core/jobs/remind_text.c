@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The reminders' messages (remind_run.h): a French text per recipient — what falls due,
  * where it sits in the plan, who else is responsible, what to do —, rewritten by the

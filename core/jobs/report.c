@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The reports (include/jalon/report.h): run by the provider that has them, listed from
  * all of them; without a store, the built-in reports' files.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report — the reports of include/jalon/report.h (jobs/report.c): whoever provides them
  * registers at the reports' point; jalon_report_run asks each provider in turn.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Working days in Belgium: legal holidays, an administration's closed days, and the
  * day a reminder goes out.  See calendar.h.

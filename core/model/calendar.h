@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * calendar — working days in Belgium, for the day a reminder goes out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The definitions of include/jalon/common.h: kinds and statuses by name, the version,
  * freeing what the library returns.

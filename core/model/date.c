@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * date — calendar dates: reading and writing ISO days, arithmetic, weekdays, today.
  */

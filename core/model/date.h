@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * date — calendar dates: no time zone, proleptic Gregorian calendar. Nothing here
  * allocates, uses the locale, or keeps state (but jl_date_today, which reads the clock).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * deadline — échéances as people write them. See deadline.h for the forms understood
  * and the windows they give.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * occur — the dates of a recurring duty, computed by libical's recurrence iterator
  * on DATE values.  See occur.h for the month-end rule and the bound.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * occur — the dates on which a recurring duty falls.
  *

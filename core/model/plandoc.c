@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Plan documents: building, looking up, checking and renumbering them, and the
  * attribute texts the writers (outline, CSV) emit. See plandoc.h.

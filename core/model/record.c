@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Records: the schema, ids and paths, defaults, the canonical form and text, values
  * derived from a plan (record.h). Setting fields from text is record_set.c's, how a

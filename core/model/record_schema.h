@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * record_schema — the schema the record files share (record.c, record_set.c,
  * record_view.c): the fields of every kind, their types, defaults and French names.

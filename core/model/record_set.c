@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Setting a record's fields from text as a person writes them (record.h: jl_record_set,
  * jl_record_knows_key, jl_record_parse_day, jl_record_parent_kind): the French names and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * How a person reads a record (record.h): its name in a message, a field's value as
  * text, the fields that differ between two versions and the one-line summary of a

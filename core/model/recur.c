@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * recur — recurring duties (récurrences) as people write them, read into an
  * RFC 5545 RRULE value.  See recur.h for the forms and the rules they give.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text — French text folded and cut into tokens, for the parsers of deadlines and
  * recurrences (see text.h).

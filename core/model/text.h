@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text — French text folded for the parsers of deadlines and recurrences.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers shared by the core: a growable string buffer and text folding. */
 #ifndef JALON_UTIL_H
 #define JALON_UTIL_H

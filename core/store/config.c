@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The store's configuration file, through libgit2's configuration parser. */
 #define _GNU_SOURCE /* dladdr */
 #include "store/config.h"

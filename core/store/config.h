@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config — the store's configuration: DIR/jalon.conf, in git's configuration syntax
  * (sections, "key = value", # comments, quoted values), read and written with libgit2,

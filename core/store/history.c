@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * History questions, answered from the index kept in SQLite at commit time (commits,
  * record_changes) and the record versions in git: the log of one record, the state at a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * history — the history questions of include/jalon/history.h (store/history.c), and
  * those the core asks itself.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Items as they are read (include/jalon/item.h; its changes are in change/edit.c):
  * references resolved to records, the item object and its fields.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Items: resolving references to records; the public item API lives in items.c. */
 #ifndef JALON_ITEMS_H
 #define JALON_ITEMS_H

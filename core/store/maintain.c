@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Keeping a store sound (include/jalon/store.h): rebuilding the SQLite state from the
  * history alone, checking that the two agree, packing the history's objects.

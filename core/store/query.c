@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Queries: the items matching the CLI's filters, in plan order. Filters on an item's
  * own fields run in SQL; filters on its place in the tree (under an OS or OO, in a

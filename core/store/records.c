@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The current records (store/store.h): read whole or one by one, and applied to SQLite
  * — the records table and the query tables derived from them (items, item_parents,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The store's registry (registry.h): one list, in registration order, of entries,
  * preparers and finalizers, each tagged with its point.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * registry — what an upper layer hands a lower module, held by the store handle
  * (store/registry.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The change history: a bare git repository with one file per record, one commit per
  * change, and an index of it in SQLite (tables commits and record_changes, written in

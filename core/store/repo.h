@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * repo — the git side of a store (store/repo.c): committing record files, indexing
  * commits in SQLite so that history questions never walk the whole history, replaying

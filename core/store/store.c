@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The store handle (include/jalon/store.h; opening with the extension layer is
  * core/open.c's): opening, SQLite schema and migrations, errors, and the projection of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The store handle and its SQLite side: schema and migrations, the projection of
  * records into query tables, errors. Internal to the library.

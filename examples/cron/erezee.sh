@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The Erezée PST ready for reminders: imported into a new store, with the people and
 # roles its « Qui ? » names and the configuration of examples/cron/jalon.conf, except
 # that messages go to standard output.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * host — how municipal software embeds Jalon: open a CPAS's store, say who acts, list the
  * actions overdue at a date, move one action's status forward, print that action's log.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — common definitions: export macro, error codes, item kinds.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — the store's configuration: DIR/jalon.conf, in git's configuration syntax,
  * edited by hand or through these functions (`jalon config`). It holds what the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — the change history: who changed what and when, the state at a date, what
  * changed between two dates, who last changed each field, tags.

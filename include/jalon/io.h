@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — import and export of a whole plan: the PST outline format (docs/outline.md),
  * CSV (one row per item, docs/outline.md#csv) and JSON (the records themselves,

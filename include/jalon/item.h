@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — items of the plan (OS, OO, actions, tasks), the plan itself and people:
  * reading and changing them (queries: query.h).

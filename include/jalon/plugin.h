@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — plug-ins: the binary interface a C plug-in is written against, and what a
  * host program reads of the plug-ins a store found. docs/plugins.md says it at length.

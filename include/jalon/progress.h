@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — progress: how far the plan has come, rolled up from the actions and tasks to
  * their OO, OS, volet and the plan, and whether it is on schedule (docs/progress.md).

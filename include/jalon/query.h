@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — queries: the items of the plan that match filters, in plan order, as
  * `jalon list` selects them.

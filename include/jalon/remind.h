@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — reminders: the cron job that tells the people responsible for an action, a
  * task or a recurring meeting that it falls due, exactly once per reminder.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — reports: documents built from the plan by scripts (docs/reports.md,
  * docs/scripts.md). Implemented in core/jobs/report.c; the reports themselves come from

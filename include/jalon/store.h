@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Jalon — stores: open, create, close, the acting person, consistency.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * export-tsv — a C plug-in for Jalon: `jalon export --format tsv` writes the plan's
  * actions as tab-separated values, one line each under a header line:

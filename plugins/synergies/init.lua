@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 --[[
 synergies — le registre des synergies Ville/CPAS (README.md).
 

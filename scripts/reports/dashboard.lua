@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- jalon report dashboard [--date AAAA-MM-JJ] [--format html] [-o tableau.html]
 --
 -- Le tableau de bord : une page HTML autonome (ni réseau, ni script ; CSS et SVG en

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- jalon report evaluation --since DATE [--until DATE] [--format html|md|odt] [-o FICHIER]
 -- jalon report evaluation --between ÉTIQUETTE1 ÉTIQUETTE2 …
 --

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- jalon report fiche ACTION [ACTION…] | --all [--format html|md|odt] [--date AAAA-MM-JJ]
 --                                                                   [-o fiches.html]
 --

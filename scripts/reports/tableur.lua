@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- jalon report tableur [--format ods|csv] [--date AAAA-MM-JJ] [-o actions.ods|actions.csv]
 --
 -- Les actions du plan pour un tableur, mesurées le jour donné (aujourd'hui par défaut).

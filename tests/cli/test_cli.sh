@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # End-to-end tests of the `jalon` command on a scratch store.
 #
 #   tests/cli/test_cli.sh PATH/TO/jalon PATH/TO/examples

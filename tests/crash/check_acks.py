@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Checks that every change a writer acknowledged is in a JSON export of the store.
 
 usage: check_acks.py EXPORT.json ACKS...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A writer for the crash and concurrency tests: makes changes to a store one after the
  * other and prints a line for each one the library acknowledged, flushed at once, so

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Four processes making 200 changes each at once: all 800 in SQLite and in the history.
 #   test_concurrency.sh CRASH_WRITER JALON
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Kills a writer at random points, at least 200 times, then checks that the store is
 # consistent (jalon fsck, git fsck) and that no acknowledged change was lost.
 #   test_crash.sh CRASH_WRITER JALON

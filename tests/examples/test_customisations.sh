@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The per-CPAS customisations of examples/ end to end, as their READMEs run them:
 # examples/grande-ville (Comité de direction approval, priority reminders, monthly
 # report) and examples/erezee (quarterly meeting: reminders and agenda).

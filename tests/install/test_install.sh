@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Jalon finds its data wherever it is: the build tree's `jalon`, and an installed one
 # moved to another prefix, both produce the dashboard without JALON_REPORTS_PATH and
 # list the built-in reports in `jalon help report`; a CMake project links the installed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A plug-in built for a major version of the ABI Jalon does not provide (2.0): refused,
  * unloaded, its init never called. */
 #include <stdlib.h>

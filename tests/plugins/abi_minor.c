@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A plug-in that needs a minor version of the ABI newer than Jalon's: refused. */
 #include <stdlib.h>
 

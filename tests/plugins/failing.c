@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A plug-in whose init fails after registering a format: refused with its message,
  * the format dropped. */
 #include <stdio.h>

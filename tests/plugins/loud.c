@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A plug-in that says when it is opened: its constructor runs at dlopen, before any
  * check of its descriptor, and sets JALON_TEST_PLUGIN_OPENED in the environment. The
  * tests use it to show that an untrusted file is refused without being opened. */

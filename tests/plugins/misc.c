@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A plug-in that tries the registration rules: a built-in format and a bad name are
  * refused during init; "compte" counts the actions and, while exporting, tries to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `jalon remind` end to end on the Erezée PST, delivering through a real SMTP server on
 # loopback (aiosmtpd, tests/smtp/smtpd.py) with STARTTLS and authentication:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Renders a local HTML file in headless Chromium, driven through the DevTools protocol.
 
     /usr/bin/python3 tests/reports/cdp.py png IN.html OUT.png [WIDTH HEIGHT]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Checks that a PNG screenshot has the expected size and is not blank.
 
     /usr/bin/python3 tests/reports/png_check.py FILE.png WIDTH HEIGHT [MIN_COLOURS]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Renders report files as a reader would see them, for the report tests:
 #
 #   render.sh html IN.html OUT.png [WIDTH HEIGHT]   screenshot in headless Chromium

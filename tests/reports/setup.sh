@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # What every report test starts with, sourced after setting REPORT (its name):
 #   JALON (the binary, $1), HERE, ROOT (the sources), EXAMPLES ($2, else ROOT/examples),
 #   RENDER, PNG_CHECK, PY, a scratch TMP removed at exit (kept when KEEP is set), the

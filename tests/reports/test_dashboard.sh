@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `jalon report dashboard` end to end: the tableau de bord of the Baelen and Erezée PSTs,
 # after changes made here (statuses, progress, échéances, budgets, indicators, a
 # transversal action, a hostile title), checked in the HTML, rendered in Chromium at a

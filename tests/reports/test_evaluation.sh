@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `jalon report evaluation` end to end on the Baelen PST (and briefly Erezée):
 #
 #   tests/reports/test_evaluation.sh PATH/TO/jalon

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The reports `fiche` (the fiche-action, in Markdown, HTML and ODT) and `tableur` (the
 # actions for a spreadsheet, in CSV and ODS) end to end, on the Erezée and Baelen PST
 # with changes made here (statuses, people in roles, budget lines with amounts spent, an

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The default workflow (scripts/workflow.lua) end to end on the Erezée PST, through the
 # `jalon` command: transitions, roles, required fields, actions on transition, and
 # a vetoed change leaving store and history unchanged.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """A small SMTP server for the tests: stores what it receives in a maildir.
 
     /usr/bin/python3 tests/smtp/smtpd.py --port-file F --maildir D [--port N]

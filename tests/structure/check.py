@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The frame of core/: its layers run one way (DESIGN.md §3).
 
     check.py CORE_DIR STATIC_LIB OBJECT…
@@ -7,8 +8,8 @@ Draws the structure of core/ twice — from the sources' #include lines and from
 compiled objects' symbols (who calls whom, whatever is declared where) — and fails
 when an arrow runs up a layer, when a file outside core/ext/ includes Lua or the
 extension layer's headers (but core/open.c, the entry that attaches it), when the store
-handle names a type of the layers above, or when the library exports a symbol without
-the jalon_ or jl_ prefix. Prints the layers with their files, and the arrows it refused.
+handle names a type of the layers above, when the library exports a symbol without the
+jalon_ or jl_ prefix, or when a source does not say its licence (SPDX). Prints the layers with their files, and the arrows it refused.
 """
 import os
 import re
@@ -126,6 +127,23 @@ def check_prefixes(lib, problems):
         problems.append(f"{os.path.basename(lib)} exporte {name} sans préfixe jalon_ ni jl_")
 
 
+def check_licence(core, problems):
+    """Every source of the library, its headers, the command and the plug-ins says its
+    licence (MIT) in an SPDX line: the library is embedded in software that is not."""
+    root = os.path.dirname(os.path.abspath(core))
+    for top in ("core", "include", "cli", "plugins", "scripts"):
+        for folder, _, names in os.walk(os.path.join(root, top)):
+            for name in names:
+                if not name.endswith((".c", ".h", ".lua", ".sh")):
+                    continue
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    head = f.read(300)
+                if "SPDX-License-Identifier: MIT" not in head:
+                    problems.append(f"{os.path.relpath(path, root)}: pas de ligne "
+                                    "SPDX-License-Identifier: MIT")
+
+
 def cycles_between_layers(arrows):
     """Layer pairs joined both ways (impossible when no arrow runs up, kept as a check)."""
     pairs = {(layer_of(a), layer_of(b)) for a, b in arrows}
@@ -141,6 +159,7 @@ def main():
     arrows = include_arrows(core, problems) | call_arrows(core, objects, problems)
     check_store_handle(core, problems)
     check_prefixes(lib, problems)
+    check_licence(core, problems)
     for a, b in cycles_between_layers(arrows):
         problems.append(f"cycle entre les couches {LAYERS[a]} et {LAYERS[b]}")
     for i, name in enumerate(LAYERS):

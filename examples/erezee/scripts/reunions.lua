@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 --[[
 Un petit CPAS qui suit son PST en réunion trimestrielle (Erezée : 12 actions, une équipe
 sociale, le DG et le Président).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 --[[
 Le Comité de direction approuve une action avant qu'elle ne soit clôturée.
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 --[[
 Les actions prioritaires sont rappelées plus tôt — 60, 30, 14 et 3 jours ouvrables avant
 leur échéance — et le Président en reçoit une copie.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 --[[
 Le rapport mensuel au DG :  jalon report rapport-mensuel [AAAA-MM]
 

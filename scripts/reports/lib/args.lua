@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- A report's command-line words, read the same way by every report:
 --
 --   local opts = args.parse("fiche", words, ctx.output, {

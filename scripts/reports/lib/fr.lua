@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- French as reports write it: amounts, dates, percentages, plurals.
 
 local fr = {}

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- HTML (and XML) built safely: every value put in a template is escaped unless it is
 -- itself HTML made by this module, so a title such as « <script> » or « R&D » is shown
 -- as written and never read as markup.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- Markdown (CommonMark with pipe tables) from the document model of lib/odt.lua:
 -- {title =, blocks = {{type = "heading", level =, text =}, …}}. Every text is escaped, so
 -- that a title such as « <script> », « R&D » or « *urgent* » reads as written and never

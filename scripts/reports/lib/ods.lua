@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- An OpenDocument spreadsheet (.ods) built in memory: named sheets, a bold header row,
 -- column widths and typed cells — text, numbers, amounts in euros, dates, percentages —
 -- which LibreOffice and Excel read as values, not as text.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- OpenDocument text (.odt) from a simple document model, for reports a secretary opens
 -- and edits in LibreOffice or Word: real heading styles (« Titre 1 »…, so that
 -- Insertion > Table des matières works), bullet lists, tables, an A4 page with its
