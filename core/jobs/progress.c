@@ -129,13 +129,20 @@ static const char *table(const progress_plan *p, const char *name, char *buf, si
 	return buf;
 }
 
+/* The rows of the plan's table name, or -1 with the message set. */
+static sqlite3_int64 count_rows(jalon_store *s, const progress_plan *p, const char *name)
+{
+	char from[64], sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table(p, name, from, sizeof from));
+	return jl_store_count(s, sql);
+}
+
 static int read_nodes(jalon_store *s, progress_plan *p)
 {
 	sqlite3_stmt *st;
 	char items[64], sql[512];
 	table(p, "items", items, sizeof items);
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", items);
-	sqlite3_int64 count = jl_store_count(s, sql);
+	sqlite3_int64 count = count_rows(s, p, "items");
 	if (count < 0)
 		return JALON_ERROR;
 	size_t cap = (size_t)count;
@@ -212,8 +219,7 @@ static int read_edges(jalon_store *s, progress_plan *p)
 	sqlite3_stmt *st;
 	char parents[64], sql[256];
 	table(p, "item_parents", parents, sizeof parents);
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", parents);
-	sqlite3_int64 count = jl_store_count(s, sql);
+	sqlite3_int64 count = count_rows(s, p, "item_parents");
 	if (count < 0)
 		return JALON_ERROR;
 	size_t cap = (size_t)count;
