@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * plugin — the store's plug-ins (include/jalon/plugin.h, docs/plugins.md): discovery in
- * the folders jalon.conf names (plugins.path), C plug-ins loaded with dlopen and
- * initialised with the function table, Lua plug-ins' manifests read and recorded for
- * the Lua runtime, and the registry of what plug-ins provide (exporters).
+ * plugin — the store's plug-ins (include/jalon/plugin.h, docs/plugins.md; ext/plugin.c):
+ * discovery in the folders jalon.conf names (plugins.path), C plug-ins loaded with
+ * dlopen and initialised with the function table — their exporters registered at io's
+ * point once init succeeds —, Lua plug-ins' manifests read and recorded for the Lua
+ * runtime.
  *
- * Discovery runs once per open store, the first time something asks (jl_plugins_ensure),
- * and never fails the store: each candidate ends up loaded or refused with a reason.
- * Everything is freed with the store (jl_plugins_free, from jalon_store_close); a C
- * plug-in's library stays mapped, as the ABI promises.
+ * Discovery runs once per open store, the first time something asks
+ * (jl_plugins_discover), and never fails the store: each candidate ends up loaded or
+ * refused with a reason. Everything is freed with the store (jl_plugins_free, when the
+ * extension layer closes); a C plug-in's library stays mapped, as the ABI promises.
  */
 #ifndef JALON_CORE_PLUGIN_H
 #define JALON_CORE_PLUGIN_H
