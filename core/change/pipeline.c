@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one change pipeline (see pipeline.h): begin, stage, then validate → hooks →
- * SQLite → git commit → COMMIT.
+ * The one change pipeline (see pipeline.h): begin, stage, then validate → handlers (veto,
+ * amendments) → SQLite → git commit → COMMIT.
  */
 #include "change/pipeline.h"
 

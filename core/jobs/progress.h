@@ -6,7 +6,9 @@
  * into a tree of nodes, and measures every node: its own progress, the expected one and
  * the health on a day, the counts below it. jalon_progress_get answers for one node;
  * the Lua runtime hands the whole tree to reports (jalon.plan). Scripts may replace the
- * three rules (an item's own progress, its weight, its health) through a rule hook.
+ * three rules (an item's own progress, its weight, its health) through the progress
+ * rule handlers (jl_progress_point). jl_progress_load_at measures the plan as it stood
+ * at a time.
  */
 #ifndef JL_PROGRESS_H
 #define JL_PROGRESS_H
