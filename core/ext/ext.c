@@ -78,14 +78,11 @@ static int run_all(jl_ext *x)
 	char **files[MAX_SCRIPT_DIRS] = {NULL};
 	int counts[MAX_SCRIPT_DIRS] = {0}, total = (int)loaded;
 	for (size_t i = 0; i < ndirs; i++) {
-		counts[i] = jl_script_list(dirs[i], &files[i]);
+		counts[i] = jl_config_scripts(dirs[i], &files[i]);
 		if (counts[i] < 0) {
 			int err = errno;
-			for (size_t k = 0; k < i; k++) {
-				for (int f = 0; f < counts[k]; f++)
-					free(files[k][f]);
-				free(files[k]);
-			}
+			for (size_t k = 0; k < i; k++)
+				jl_config_scripts_free(files[k], counts[k]);
 			git_config_free(cfg);
 			return jl_store_fail(s, JALON_ESCRIPT, "scripts : dossier %s illisible (%s)",
 			                     dirs[i], strerror(err));
@@ -113,11 +110,8 @@ static int run_all(jl_ext *x)
 		sc->loading = 0;
 	}
 	git_config_free(cfg);
-	for (size_t i = 0; i < ndirs; i++) {
-		for (int k = 0; k < counts[i]; k++)
-			free(files[i][k]);
-		free(files[i]);
-	}
+	for (size_t i = 0; i < ndirs; i++)
+		jl_config_scripts_free(files[i], counts[i]);
 	return rc;
 }
 

@@ -131,16 +131,13 @@ static int load_reports(jl_ext *x, const char *name, jl_buf *searched)
 	sc->reports_loaded = 1;
 	for (size_t i = 0; rc == 0 && i < ndirs; i++) {
 		char **files;
-		int n = jl_script_list(dirs[i], &files);
+		int n = jl_config_scripts(dirs[i], &files);
 		if (n < 0)
 			rc = jl_store_fail(s, JALON_ESCRIPT, "rapports : dossier %s illisible (%s)", dirs[i],
 			                   strerror(errno));
-		for (int k = 0; k < n; k++) {
-			if (rc == 0)
-				rc = run_builtin(sc, files[k]);
-			free(files[k]);
-		}
-		free(files);
+		for (int k = 0; rc == 0 && k < n; k++)
+			rc = run_builtin(sc, files[k]);
+		jl_config_scripts_free(files, n);
 	}
 	return rc;
 }

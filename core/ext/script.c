@@ -8,7 +8,6 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "ext/script.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -226,39 +225,6 @@ int jl_script_run_file(jl_script *sc, const char *path, char *err, size_t errlen
 		return -1;
 	}
 	return jl_script_call(sc, 0, 0, err, errlen);
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.lua files of a folder, sorted; their count, or -1 when the folder is unreadable
-   (a missing folder has none). */
-int jl_script_list(const char *dir, char ***out)
-{
-	DIR *d = opendir(dir);
-	*out = NULL;
-	if (!d)
-		return errno == ENOENT ? 0 : -1;
-	size_t n = 0, cap = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t len = strlen(e->d_name);
-		if (len < 5 || strcmp(e->d_name + len - 4, ".lua") || e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			char **grown = realloc(*out, cap * sizeof *grown);
-			if (!grown)
-				break;
-			*out = grown;
-		}
-		(*out)[n++] = jl_sprintf("%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(*out, n, sizeof **out, compare_names);
-	return (int)n;
 }
 
 /* ---------------------------------------------------------------- the state */

@@ -79,9 +79,6 @@ void jl_script_free(jl_script *sc);
 jl_script *jl_script_of(lua_State *L);
 /* Adds a folder require searches, once. */
 void jl_script_add_dir(jl_script *sc, const char *dir);
-/* The *.lua files of a folder, sorted (free each and the array); their count, or -1 when
- * the folder is unreadable (a missing folder has none). */
-int jl_script_list(const char *dir, char ***out);
 
 /*
  * Calls the function under the nargs arguments on the stack, within the budget. 0 and

@@ -5,7 +5,6 @@
  */
 #include "jobs/report.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,28 +48,21 @@ static int list_builtin(json_t *names)
 {
 	char dirs[8][1024];
 	size_t n = jl_config_reports_default(dirs, 8, NULL);
-	for (size_t i = 0; i < n; i++) {
-		DIR *d = opendir(dirs[i]);
-		for (struct dirent *e; d && (e = readdir(d));) {
-			size_t len = strlen(e->d_name);
-			if (len < 5 || e->d_name[0] == '.' || strcmp(e->d_name + len - 4, ".lua"))
-				continue;
-			char *name = jl_strndup(e->d_name, len - 4);
-			char *path = jl_sprintf("%s/%s", dirs[i], e->d_name);
-			if (!name || !path || (!json_object_get(names, name) &&
-			                       json_object_set_new(names, name, json_string(path)) != 0)) {
-				free(name);
-				free(path);
-				closedir(d);
-				return JALON_ENOMEM;
-			}
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char **files;
+		int count = jl_config_scripts(dirs[i], &files);
+		for (int k = 0; rc == 0 && k < count; k++) {
+			const char *base = strrchr(files[k], '/') + 1;
+			char *name = jl_strndup(base, strlen(base) - 4); /* without ".lua" */
+			if (!name || (!json_object_get(names, name) &&
+			              json_object_set_new(names, name, json_string(files[k])) != 0))
+				rc = JALON_ENOMEM;
 			free(name);
-			free(path);
 		}
-		if (d)
-			closedir(d);
+		jl_config_scripts_free(files, count);
 	}
-	return 0;
+	return rc;
 }
 
 static int compare_keys(const void *a, const void *b)

@@ -3,7 +3,9 @@
 #define _GNU_SOURCE /* dladdr */
 #include "store/config.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <sys/stat.h>
 
@@ -127,6 +129,48 @@ int jalon_config_list(char **out, jalon_store *store)
 	git_config_free(cfg);
 	*out = jl_buf_detach(&b);
 	return *out ? 0 : JALON_ENOMEM;
+}
+
+/* ---------------------------------------------------------------- scripts in a folder */
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.lua files of a folder, sorted; their count, or -1 when the folder is unreadable
+   (a missing folder has none). */
+int jl_config_scripts(const char *dir, char ***out)
+{
+	DIR *d = opendir(dir);
+	*out = NULL;
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	size_t n = 0, cap = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".lua") || e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			char **grown = realloc(*out, cap * sizeof *grown);
+			if (!grown)
+				break;
+			*out = grown;
+		}
+		(*out)[n++] = jl_sprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(*out, n, sizeof **out, compare_names);
+	return (int)n;
+}
+
+void jl_config_scripts_free(char **files, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
 }
 
 /* ---------------------------------------------------------------- the library's own data */

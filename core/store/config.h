@@ -40,6 +40,12 @@ int jl_config_get(jalon_store *s, git_config *cfg, const char *key, char **out);
  */
 size_t jl_config_folders(jalon_store *s, const char *list, char out[][1024], size_t max);
 
+/* The *.lua files of a folder (not those whose name starts with '.'), as paths sorted by
+ * name, in *out; their count, or -1 (errno set) when the folder cannot be read — a
+ * missing folder has none. Freed with jl_config_scripts_free. */
+int jl_config_scripts(const char *dir, char ***out);
+void jl_config_scripts_free(char **files, int n);
+
 /*
  * The folders the built-in reports are found in when jalon.conf names none
  * (reports.path): those of $JALON_REPORTS_PATH (':'-separated), else the first that
