@@ -129,9 +129,9 @@ int jl_ext_load(jl_ext *x)
 		return jl_store_fail(s, x->state, "%s", x->error);
 	/* The fields the scripts declare, once someone acts on a plan: the change is theirs.
 	   A failure (a busy store) fails this call only; the next one tries again. */
-	if (x->state == 1 && x->script && !x->declaring) {
+	if (x->state == 1 && x->script && !x->declaring && !x->declared) {
 		x->declaring = 1;
-		int rc = jl_hooks_declare_fields(x->script);
+		int rc = jl_hooks_declare_fields(x->script, &x->declared);
 		x->declaring = 0;
 		if (rc)
 			return rc;

@@ -34,6 +34,7 @@ typedef struct jl_ext {
 	                               < 0 the error they failed with */
 	char error[2048];           /* why they failed, repeated by every call that needs them */
 	int declaring;              /* adding the scripts' custom fields to the plan */
+	int declared;               /* the plan holds them: not looked at again */
 } jl_ext;
 
 /* Attaches the extension layer to a store just opened or created. 0, or JALON_ENOMEM

@@ -386,10 +386,13 @@ static int field_declared(const json_t *plan, const char *name)
 }
 
 /* Once there is a plan and someone acting: the change is theirs, like any other. */
-int jl_hooks_declare_fields(jl_script *sc)
+int jl_hooks_declare_fields(jl_script *sc, int *done)
 {
 	jalon_store *s = sc->s;
-	if (!s->author_name)
+	lua_rawgeti(sc->L, LUA_REGISTRYINDEX, sc->fields_ref);
+	*done = luaL_len(sc->L, -1) == 0; /* no field declared: nothing to add, ever */
+	lua_pop(sc->L, 1);
+	if (*done || !s->author_name)
 		return 0;
 	json_t *plan;
 	int rc = jl_store_record_get(s, "plan", &plan);
@@ -421,6 +424,7 @@ int jl_hooks_declare_fields(jl_script *sc)
 		rc = jl_pipeline_finish(t, "Champs personnalisés déclarés par les scripts");
 	else if (t)
 		jl_pipeline_abort(t);
+	*done = rc == 0;
 	json_decref(plan);
 	json_decref(doc);
 	return rc;

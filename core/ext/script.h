@@ -121,8 +121,9 @@ void jl_module_push_node(lua_State *L, const progress_node *n);
  * progress roll-up. 0, or JALON_ENOMEM. */
 int jl_hooks_register(jl_script *sc);
 /* Adds to the plan, in one change by the acting person, the custom fields the scripts
- * declare and it lacks (nothing without a plan or an author). */
-int jl_hooks_declare_fields(jl_script *sc);
+ * declare and it lacks (nothing without a plan or an author). *done is 1 once the plan
+ * holds them all (or the scripts declare none): nothing is left to do on this handle. */
+int jl_hooks_declare_fields(jl_script *sc, int *done);
 
 /* ---- reports.c */
 
