@@ -665,6 +665,55 @@ static void test_a_store_opened_without_extensions(void **state)
 	jalon_free(out);
 }
 
+/* The lists C keeps, as scripts read them: in order, by name, and shared read-only. */
+static void test_statuses_and_kinds_from_c(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "listes.lua",
+		"jalon.report('listes', function()\n"
+		"  local out = {#jalon.statuses, jalon.statuses[1], jalon.statuses[5],\n"
+		"               jalon.statuses['terminé'], #jalon.kinds, jalon.kinds[1].name,\n"
+		"               jalon.kinds[4].word, jalon.kinds.oo.title, jalon.kinds.task.phrase,\n"
+		"               tostring(jalon.kinds[2] == jalon.kinds.oo), jalon.kinds.person.word}\n"
+		"  for _, try in ipairs{function() jalon.statuses[1] = 'x' end,\n"
+		"                       function() jalon.kinds.os.word = 'x' end,\n"
+		"                       function() jalon.kinds[5] = {} end} do\n"
+		"    out[#out + 1] = tostring(pcall(try))\n"
+		"  end\n"
+		"  return table.concat(out, '|')\n"
+		"end)\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
+	char *out = report(f, "listes", 0);
+	assert_string_equal(out, "5|à lancer|abandonné|3|4|os|Tâche|objectif opérationnel|"
+	                         "une tâche|true|Personne|false|false|false");
+	jalon_free(out);
+	/* The same statuses, from C, in the order jalon_progress.by_status counts them. */
+	assert_string_equal(jalon_status_name(2), "terminé");
+	assert_null(jalon_status_name(JALON_STATUS_COUNT));
+}
+
+/* The reports a store has: its scripts' with their file, and the built-in ones. */
+static void test_the_reports_listed(void **state)
+{
+	struct store_fixture *f = *state;
+	store_fixture_script(f, "r.lua", "jalon.report('mensuel', function() return '' end)\n");
+	store_fixture_reopen(f, "DG", "dg@cpas-test.be");
+	char *list = NULL;
+	assert_int_equal(jalon_report_list(&list, f->store), 0);
+	char want[4300];
+	snprintf(want, sizeof want, "mensuel\t%s/scripts/r.lua\n", f->dir);
+	assert_has(list, want);
+	assert_has(list, "dashboard\t");
+	assert_has(list, "/dashboard.lua\n");
+	assert_has(list, "evaluation\t");
+	jalon_free(list);
+	/* Without a store: the built-in ones only. */
+	assert_int_equal(jalon_report_list(&list, NULL), 0);
+	assert_has(list, "tableur\t");
+	assert_null(strstr(list, "mensuel"));
+	jalon_free(list);
+}
+
 /* A test on a fresh scratch store of its own. */
 static int run_lecture(jalon_store *s, void *ud)
 {
@@ -750,6 +799,8 @@ int main(void)
 		STORE_TEST(test_a_handler_amends_the_change),
 		STORE_TEST(test_a_busy_store_does_not_break_the_scripts_for_good),
 		STORE_TEST(test_a_store_opened_without_extensions),
+		STORE_TEST(test_statuses_and_kinds_from_c),
+		STORE_TEST(test_the_reports_listed),
 		STORE_TEST(test_a_failing_database_is_an_error_in_lua),
 		STORE_TEST(test_a_failing_database_fails_the_change_before_its_handlers),
 	};
